@@ -1,0 +1,19 @@
+//! Domain types and rules of Etalase IKM Lampung, written once for the SPA (wasm) and the server.
+
+pub mod api;
+pub mod catalog;
+pub mod category;
+pub mod kabupaten;
+pub mod money;
+pub mod phone;
+pub mod search;
+pub mod slug;
+
+pub use catalog::{
+    Availability, Catalog, CatalogData, CatalogError, Ikm, Image, LegalIds, PriceTier, Product,
+};
+pub use category::Category;
+pub use kabupaten::Kabupaten;
+pub use money::Rupiah;
+pub use phone::Phone;
+pub use slug::Slug;
