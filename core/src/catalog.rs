@@ -54,6 +54,21 @@ pub enum Availability {
     MadeToOrder,
 }
 
+impl Availability {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Availability::ReadyStock => "ready-stock",
+            Availability::MadeToOrder => "made-to-order",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Availability> {
+        [Availability::ReadyStock, Availability::MadeToOrder]
+            .into_iter()
+            .find(|a| a.slug() == s)
+    }
+}
+
 /// From `min_qty` units on, each unit costs `price`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceTier {
@@ -513,6 +528,29 @@ mod tests {
         assert!(serde_json::from_str::<Ikm>(bad_phone).is_err());
         let bad_kab = r#"{"slug":"a","name":"A","kabupaten":"jakarta","story":"s","whatsapp":"081270001234"}"#;
         assert!(serde_json::from_str::<Ikm>(bad_kab).is_err());
+    }
+
+    #[test]
+    fn the_seed_catalog_is_valid_and_complete() {
+        let data: CatalogData =
+            serde_json::from_str(include_str!("../../data/catalog.json")).unwrap();
+        assert_eq!(validate(&data), Ok(()));
+        assert_eq!(data.ikm.len(), 40);
+        assert!(data.products.len() >= 160, "{} products", data.products.len());
+        let catalog = Catalog::from_data(data);
+        assert_eq!(counts_by_kabupaten(&catalog).len(), 8);
+        for c in Category::ALL {
+            assert!(catalog.products_in(c).count() >= 20, "{c:?} has few products");
+        }
+        assert!(catalog.ikm.iter().all(|i| i.legal.sample), "legal ids must be marked sample");
+    }
+
+    #[test]
+    fn availability_slugs_round_trip() {
+        for a in [Availability::ReadyStock, Availability::MadeToOrder] {
+            assert_eq!(Availability::from_slug(a.slug()), Some(a));
+            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.slug()));
+        }
     }
 
     #[test]
