@@ -1,1 +1,21 @@
-fn main() {}
+use clap::Parser;
+use etalase_server::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("etalase_server=info,tower_http=warn")),
+        )
+        .init();
+    let config = Config::parse();
+    match etalase_server::serve(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("etalase-server: error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

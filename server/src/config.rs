@@ -1,0 +1,24 @@
+//! Server settings: each an environment variable and a command-line flag.
+
+use clap::Parser;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Parser)]
+#[command(name = "etalase-server", about = "Etalase IKM Lampung: API and storefront server")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ETALASE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+
+    /// sqlx database URL; a SQLite file is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://var/etalase.db")]
+    pub database_url: String,
+
+    /// Folder of the built storefront (`cargo xtask build` writes it).
+    #[arg(long, env = "ETALASE_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Seed catalog loaded into an empty database on first start.
+    #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
+    pub seed: PathBuf,
+}

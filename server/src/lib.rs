@@ -1,0 +1,110 @@
+//! Etalase server: the catalog API, storage, and the built storefront, in one process.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod snapshot;
+pub mod spa;
+
+use anyhow::Context;
+use axum::Router;
+use config::Config;
+use snapshot::CatalogSnapshot;
+use sqlx::SqlitePool;
+use std::sync::{Arc, RwLock};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    catalog: Arc<RwLock<Arc<CatalogSnapshot>>>,
+    pub index_html: Option<Arc<str>>,
+    pub static_dir: ServeDir,
+}
+
+impl AppState {
+    /// The catalog as it is now; a reader keeps its snapshot even if an edit swaps it.
+    pub fn catalog(&self) -> Arc<CatalogSnapshot> {
+        match self.catalog.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}
+
+/// Opens storage, seeds it on first start, loads and checks the catalog, reads `dist/`.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    let db = db::connect(&config.database_url).await?;
+    if db::seed_if_empty(&db, &config.seed).await? {
+        tracing::info!(seed = %config.seed.display(), "seeded an empty database");
+    }
+    let data = db::load_catalog(&db).await?;
+    let snapshot = CatalogSnapshot::new(data)?;
+    tracing::info!(
+        ikm = snapshot.catalog.ikm.len(),
+        products = snapshot.catalog.products.len(),
+        "catalog loaded"
+    );
+    let index_path = config.dist.join("index.html");
+    let index_html = match std::fs::read_to_string(&index_path) {
+        Ok(html) => Some(Arc::from(html)),
+        Err(err) => {
+            tracing::error!(
+                "storefront not built: cannot read {} ({err}); run `cargo xtask build` — \
+                 pages answer 503 until then, the API works",
+                index_path.display()
+            );
+            None
+        }
+    };
+    Ok(AppState {
+        db,
+        catalog: Arc::new(RwLock::new(Arc::new(snapshot))),
+        index_html,
+        static_dir: ServeDir::new(&config.dist)
+            .precompressed_br()
+            .precompressed_gzip(),
+    })
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(spa::routes())
+        .fallback(spa::static_files)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = build_state(&config).await?;
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!("Etalase is running at http://{addr}");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

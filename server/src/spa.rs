@@ -1,0 +1,93 @@
+//! Serving the built storefront: hashed assets cached for a year, `index.html` for every
+//! app route so deep links survive a reload, and a clear page when nothing was built.
+
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceExt;
+
+/// The app's own routes: each answers `index.html`, and the SPA renders the page.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(app_page))
+        .route("/cari", get(app_page))
+        .route("/produk/{slug}", get(app_page))
+        .route("/ikm/{slug}", get(app_page))
+        .route("/kategori/{slug}", get(app_page))
+}
+
+const NOT_BUILT: &str = "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>Etalase belum dibangun</title></head><body style=\"font-family:sans-serif;padding:1rem\">\
+<h1>Etalase belum dibangun</h1><p>Folder <code>dist/</code> dengan <code>index.html</code> \
+tidak ditemukan. Jalankan <code>cargo xtask build</code> (atau <code>cargo xtask serve</code>) \
+lalu muat ulang halaman ini.</p><p lang=\"en\">The storefront has not been built: run \
+<code>cargo xtask build</code>.</p></body></html>";
+
+fn index(state: &AppState, status: StatusCode) -> Response {
+    let mut response = match &state.index_html {
+        Some(html) => (status, Html(html.to_string())).into_response(),
+        None => (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response(),
+    };
+    // The shell names the current hashed assets: always revalidate it.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+async fn app_page(State(state): State<AppState>) -> Response {
+    index(&state, StatusCode::OK)
+}
+
+/// Files from `dist/`; anything else is the app's not-found page with a real 404.
+pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let path = req.uri().path().to_owned();
+    let served = match state.static_dir.clone().oneshot(req).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if served.status() == StatusCode::NOT_FOUND {
+        return index(&state, StatusCode::NOT_FOUND);
+    }
+    let mut served = served;
+    let cache = if is_hashed_asset(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    served
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    served
+}
+
+/// Trunk names built assets `name-<16 hex digits>.ext` (or `_bg.wasm`): their content never
+/// changes under that name.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_hashed_asset("/etalase-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed_asset("/etalase-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/img/kategori/kopi-rempah.svg"));
+        assert!(!is_hashed_asset("/keripik-pisang-coklat.svg"));
+    }
+}

@@ -1,0 +1,277 @@
+//! The server as a client sees it: each test gets its own server on port 0 with a fresh
+//! temporary database and a stand-in `dist/`.
+
+use etalase_core::api::ApiError;
+use etalase_core::catalog::{Catalog, IkmDetail, ProductDetail};
+use etalase_server::config::Config;
+use std::path::PathBuf;
+
+const INDEX: &str = "<!doctype html><html><body><p>etalase-shell</p></body></html>";
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+fn seed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/catalog.json")
+}
+
+fn config_in(dir: &std::path::Path, seed: PathBuf) -> Config {
+    Config {
+        addr: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}", dir.join("db/etalase.db").display()),
+        dist: dir.join("dist"),
+        seed,
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), INDEX).unwrap();
+    std::fs::write(dir.path().join("dist/etalase-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    let config = config_in(dir.path(), seed_path());
+    let state = etalase_server::build_state(&config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, etalase_server::app(state)).await.unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn catalog_holds_the_seeded_ikm_and_products() {
+    let app = spawn_app().await;
+
+    let res = app.get("/api/v1/catalog").await;
+
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("no-cache"));
+    let catalog: Catalog = res.json().await.unwrap();
+    assert_eq!(catalog.ikm.len(), 40);
+    assert!(catalog.products.len() >= 160);
+    assert_eq!(catalog.categories.len(), 4);
+    assert_eq!(catalog.kabupaten.len(), 15);
+}
+
+#[tokio::test]
+async fn matching_etag_gets_304_and_another_gets_the_body() {
+    let app = spawn_app().await;
+    let first = app.get("/api/v1/catalog").await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+
+    let again = app
+        .client
+        .get(format!("{}/api/v1/catalog", app.base))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let stale = app
+        .client
+        .get(format!("{}/api/v1/catalog", app.base))
+        .header("If-None-Match", "W/\"0000000000000000\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
+}
+
+#[tokio::test]
+async fn catalog_is_compressed_for_clients_that_accept_it() {
+    let app = spawn_app().await;
+    for encoding in ["br", "gzip"] {
+        let res = app
+            .client
+            .get(format!("{}/api/v1/catalog", app.base))
+            .header("Accept-Encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-encoding"], encoding);
+        let compressed = res.bytes().await.unwrap().len();
+        assert!(compressed < 40_000, "{encoding}: {compressed} bytes");
+    }
+}
+
+#[tokio::test]
+async fn product_and_ikm_by_slug() {
+    let app = spawn_app().await;
+
+    let product: ProductDetail = app
+        .get("/api/v1/products/keripik-pisang-coklat-250-g")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(product.product.name, "Keripik Pisang Coklat 250 g");
+    assert_eq!(product.ikm.slug.as_str(), product.product.ikm.as_str());
+
+    let ikm: IkmDetail = app.get("/api/v1/ikm/kopi-ulubelu").await.json().await.unwrap();
+    assert_eq!(ikm.ikm.name, "Kopi Ulubelu");
+    assert!(!ikm.products.is_empty());
+    assert!(ikm.products.iter().all(|p| p.ikm.as_str() == "kopi-ulubelu"));
+}
+
+#[tokio::test]
+async fn unknown_slugs_and_api_paths_are_json_404s() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/products/tidak-ada",
+        "/api/v1/ikm/tidak-ada",
+        "/api/v1/nothing-here",
+        "/api/v2/catalog",
+        "/api",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(res.headers()["content-type"], "application/json", "{path}");
+        let body: ApiError = res.json().await.unwrap();
+        assert_eq!(body.code, "not_found", "{path}");
+        assert!(!body.message.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn app_routes_fall_back_to_index_html() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/produk/keripik-pisang-coklat-250-g",
+        "/ikm/kopi-ulubelu",
+        "/kategori/kriya",
+        "/cari?q=kopi&wilayah=lampung-barat",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        assert_eq!(res.text().await.unwrap(), INDEX, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_get_the_app_with_a_real_404() {
+    let app = spawn_app().await;
+    let res = app.get("/tidak/ada/halaman-ini").await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.text().await.unwrap(), INDEX);
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year() {
+    let app = spawn_app().await;
+    let res = app.get("/etalase-0123456789abcdef_bg.wasm").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+}
+
+#[tokio::test]
+async fn healthz_reports_the_catalog() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["ikm"], 40);
+}
+
+#[tokio::test]
+async fn missing_dist_explains_how_to_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = etalase_server::build_state(&config_in(dir.path(), seed_path()))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, etalase_server::app(state)).await });
+
+    let res = reqwest::get(format!("http://{addr}/produk/x")).await.unwrap();
+    assert_eq!(res.status(), 503);
+    assert!(res.text().await.unwrap().contains("cargo xtask build"));
+    // The API keeps working without the storefront.
+    let api = reqwest::get(format!("http://{addr}/api/v1/catalog")).await.unwrap();
+    assert_eq!(api.status(), 200);
+}
+
+#[tokio::test]
+async fn a_bad_seed_catalog_stops_start_naming_record_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
+    doc["products"][3]["min_order"] = 0.into();
+    let seed = dir.path().join("bad.json");
+    std::fs::write(&seed, serde_json::to_string(&doc).unwrap()).unwrap();
+
+    let err = etalase_server::build_state(&config_in(dir.path(), seed))
+        .await
+        .err()
+        .expect("start must fail");
+    let msg = format!("{err:#}");
+    let slug = doc["products"][3]["slug"].as_str().unwrap();
+    assert!(msg.contains(&format!("product \"{slug}\"")), "{msg}");
+    assert!(msg.contains("`min_order`"), "{msg}");
+}
+
+#[tokio::test]
+async fn a_malformed_seed_record_names_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
+    doc["ikm"][2]["whatsapp"] = "12345".into();
+    let seed = dir.path().join("bad.json");
+    std::fs::write(&seed, serde_json::to_string(&doc).unwrap()).unwrap();
+
+    let err = etalase_server::build_state(&config_in(dir.path(), seed))
+        .await
+        .err()
+        .expect("start must fail");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("ikm[2].whatsapp"), "{msg}");
+    // Nothing half-seeded: the database holds no IKM.
+    let pool = etalase_server::db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("db/etalase.db").display()
+    ))
+    .await
+    .unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn a_second_start_reuses_the_database_without_reseeding() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), seed_path());
+    let first = etalase_server::build_state(&config).await.unwrap();
+    drop(first);
+    // The seed file is gone, yet the second start works from the database.
+    let config = Config {
+        seed: dir.path().join("missing.json"),
+        ..config
+    };
+    let second = etalase_server::build_state(&config).await.unwrap();
+    assert_eq!(second.catalog().catalog.ikm.len(), 40);
+}
