@@ -1,0 +1,13 @@
+//! Etalase IKM Lampung: the storefront single-page app.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+/// Mounts the app on `<body>`. A panic is logged to the console with its message.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

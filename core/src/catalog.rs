@@ -192,7 +192,11 @@ pub struct CatalogError {
 
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, field `{}`: {}", self.record, self.field, self.message)
+        write!(
+            f,
+            "{}, field `{}`: {}",
+            self.record, self.field, self.message
+        )
     }
 }
 
@@ -213,7 +217,11 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
     for (i, ikm) in data.ikm.iter().enumerate() {
         let record = format!("ikm \"{}\" (#{})", ikm.slug, i + 1);
         if !ikm_slugs.insert(ikm.slug.as_str()) {
-            err(record.clone(), "slug", "duplicate slug: another IKM already uses it".into());
+            err(
+                record.clone(),
+                "slug",
+                "duplicate slug: another IKM already uses it".into(),
+            );
         }
         if ikm.name.trim().is_empty() {
             err(record.clone(), "name", "must not be empty".into());
@@ -227,10 +235,18 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
     for (i, p) in data.products.iter().enumerate() {
         let record = format!("product \"{}\" (#{})", p.slug, i + 1);
         if !product_slugs.insert(p.slug.as_str()) {
-            err(record.clone(), "slug", "duplicate slug: another product already uses it".into());
+            err(
+                record.clone(),
+                "slug",
+                "duplicate slug: another product already uses it".into(),
+            );
         }
         if !ikm_slugs.contains(p.ikm.as_str()) {
-            err(record.clone(), "ikm", format!("no IKM with slug \"{}\"", p.ikm));
+            err(
+                record.clone(),
+                "ikm",
+                format!("no IKM with slug \"{}\"", p.ikm),
+            );
         }
         if p.name.trim().is_empty() {
             err(record.clone(), "name", "must not be empty".into());
@@ -239,13 +255,21 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
             err(record.clone(), "unit", "must not be empty".into());
         }
         if p.price.amount() <= 0 {
-            err(record.clone(), "price", format!("must be more than 0, is {}", p.price.amount()));
+            err(
+                record.clone(),
+                "price",
+                format!("must be more than 0, is {}", p.price.amount()),
+            );
         }
         if p.min_order < 1 {
             err(record.clone(), "min_order", "must be at least 1".into());
         }
         if p.order_increment < 1 {
-            err(record.clone(), "order_increment", "must be at least 1".into());
+            err(
+                record.clone(),
+                "order_increment",
+                "must be at least 1".into(),
+            );
         }
         if p.availability == Availability::MadeToOrder && p.lead_time_days < 1 {
             err(
@@ -268,7 +292,11 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
                 );
             }
             if tier.price.amount() <= 0 {
-                err(record.clone(), &format!("tiers[{t}].price"), "must be more than 0".into());
+                err(
+                    record.clone(),
+                    &format!("tiers[{t}].price"),
+                    "must be more than 0".into(),
+                );
             } else if tier.price >= prev_price {
                 err(
                     record.clone(),
@@ -285,7 +313,11 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
         }
         for (n, img) in p.images.iter().enumerate() {
             if img.src.trim().is_empty() {
-                err(record.clone(), &format!("images[{n}].src"), "must not be empty".into());
+                err(
+                    record.clone(),
+                    &format!("images[{n}].src"),
+                    "must not be empty".into(),
+                );
             }
             if img.width == 0 || img.height == 0 {
                 err(
@@ -354,8 +386,14 @@ mod tests {
             min_order: 10,
             order_increment: 5,
             tiers: vec![
-                PriceTier { min_qty: 50, price: Rupiah(42_000) },
-                PriceTier { min_qty: 200, price: Rupiah(39_000) },
+                PriceTier {
+                    min_qty: 50,
+                    price: Rupiah(42_000),
+                },
+                PriceTier {
+                    min_qty: 200,
+                    price: Rupiah(39_000),
+                },
             ],
             lead_time_days: 3,
             availability: Availability::ReadyStock,
@@ -375,7 +413,11 @@ mod tests {
         let errors = validate(data).expect_err("catalog should be rejected");
         assert_eq!(errors.len(), 1, "expected one error, got {errors:?}");
         let e = errors.into_iter().next().unwrap();
-        assert!(e.record.contains(record), "record {:?} should name {record}", e.record);
+        assert!(
+            e.record.contains(record),
+            "record {:?} should name {record}",
+            e.record
+        );
         assert_eq!(e.field, field);
         e
     }
@@ -524,7 +566,8 @@ mod tests {
 
     #[test]
     fn malformed_phone_or_kabupaten_fails_to_load() {
-        let bad_phone = r#"{"slug":"a","name":"A","kabupaten":"metro","story":"s","whatsapp":"0721123"}"#;
+        let bad_phone =
+            r#"{"slug":"a","name":"A","kabupaten":"metro","story":"s","whatsapp":"0721123"}"#;
         assert!(serde_json::from_str::<Ikm>(bad_phone).is_err());
         let bad_kab = r#"{"slug":"a","name":"A","kabupaten":"jakarta","story":"s","whatsapp":"081270001234"}"#;
         assert!(serde_json::from_str::<Ikm>(bad_kab).is_err());
@@ -536,20 +579,33 @@ mod tests {
             serde_json::from_str(include_str!("../../data/catalog.json")).unwrap();
         assert_eq!(validate(&data), Ok(()));
         assert_eq!(data.ikm.len(), 40);
-        assert!(data.products.len() >= 160, "{} products", data.products.len());
+        assert!(
+            data.products.len() >= 160,
+            "{} products",
+            data.products.len()
+        );
         let catalog = Catalog::from_data(data);
         assert_eq!(counts_by_kabupaten(&catalog).len(), 8);
         for c in Category::ALL {
-            assert!(catalog.products_in(c).count() >= 20, "{c:?} has few products");
+            assert!(
+                catalog.products_in(c).count() >= 20,
+                "{c:?} has few products"
+            );
         }
-        assert!(catalog.ikm.iter().all(|i| i.legal.sample), "legal ids must be marked sample");
+        assert!(
+            catalog.ikm.iter().all(|i| i.legal.sample),
+            "legal ids must be marked sample"
+        );
     }
 
     #[test]
     fn availability_slugs_round_trip() {
         for a in [Availability::ReadyStock, Availability::MadeToOrder] {
             assert_eq!(Availability::from_slug(a.slug()), Some(a));
-            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.slug()));
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                format!("\"{}\"", a.slug())
+            );
         }
     }
 

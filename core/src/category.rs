@@ -79,7 +79,10 @@ mod tests {
     fn slugs_round_trip() {
         for c in Category::ALL {
             assert_eq!(Category::from_slug(c.slug()), Some(c));
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.slug()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.slug())
+            );
         }
         assert_eq!(Category::from_slug("elektronik"), None);
     }

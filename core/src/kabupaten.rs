@@ -140,6 +140,9 @@ mod tests {
     fn two_kota_thirteen_kabupaten() {
         assert_eq!(Kabupaten::ALL.iter().filter(|k| k.is_kota()).count(), 2);
         assert_eq!(Kabupaten::Metro.name(), "Kota Metro");
-        assert_eq!(Kabupaten::TulangBawangBarat.name(), "Kabupaten Tulang Bawang Barat");
+        assert_eq!(
+            Kabupaten::TulangBawangBarat.name(),
+            "Kabupaten Tulang Bawang Barat"
+        );
     }
 }

@@ -6,7 +6,9 @@ use std::ops::{Add, Mul, Sub};
 
 /// An amount of money in whole Rupiah. Rupiah has no minor unit in everyday use,
 /// so an integer keeps totals exact.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Rupiah(pub i64);
 
@@ -36,7 +38,7 @@ pub fn format_rupiah(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(ch);
@@ -116,7 +118,9 @@ mod tests {
     fn arithmetic() {
         assert_eq!(Rupiah(12_500) * 4, Rupiah(50_000));
         assert_eq!(
-            [Rupiah(1), Rupiah(2), Rupiah(3)].into_iter().sum::<Rupiah>(),
+            [Rupiah(1), Rupiah(2), Rupiah(3)]
+                .into_iter()
+                .sum::<Rupiah>(),
             Rupiah(6)
         );
         assert_eq!(Rupiah(i64::MAX).checked_mul(2), None);
@@ -125,6 +129,9 @@ mod tests {
     #[test]
     fn serializes_as_plain_integer() {
         assert_eq!(serde_json::to_string(&Rupiah(45_000)).unwrap(), "45000");
-        assert_eq!(serde_json::from_str::<Rupiah>("45000").unwrap(), Rupiah(45_000));
+        assert_eq!(
+            serde_json::from_str::<Rupiah>("45000").unwrap(),
+            Rupiah(45_000)
+        );
     }
 }

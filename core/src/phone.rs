@@ -65,7 +65,11 @@ impl Phone {
         if text.is_empty() {
             format!("https://wa.me/{}", self.wa_number())
         } else {
-            format!("https://wa.me/{}?text={}", self.wa_number(), percent_encode(text))
+            format!(
+                "https://wa.me/{}?text={}",
+                self.wa_number(),
+                percent_encode(text)
+            )
         }
     }
 }
@@ -108,14 +112,32 @@ mod tests {
 
     #[test]
     fn normalises_every_accepted_form_to_e164() {
-        for input in ["081234567890", "6281234567890", "+6281234567890", "0812-3456-7890", " 0812 3456 7890 "] {
-            assert_eq!(Phone::parse(input).unwrap().e164(), "+6281234567890", "{input}");
+        for input in [
+            "081234567890",
+            "6281234567890",
+            "+6281234567890",
+            "0812-3456-7890",
+            " 0812 3456 7890 ",
+        ] {
+            assert_eq!(
+                Phone::parse(input).unwrap().e164(),
+                "+6281234567890",
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn rejects_non_mobile_and_malformed_numbers() {
-        for input in ["", "0721123456", "0802345678", "08123", "081234567890123", "+1 555 1234567", "0812abc4567"] {
+        for input in [
+            "",
+            "0721123456",
+            "0802345678",
+            "08123",
+            "081234567890123",
+            "+1 555 1234567",
+            "0812abc4567",
+        ] {
             assert!(Phone::parse(input).is_err(), "{input} should be rejected");
         }
     }

@@ -2,6 +2,7 @@
 //! name, category, IKM, kabupaten and description, best matches first.
 
 use crate::catalog::{Catalog, Product};
+use crate::{Category, Kabupaten};
 
 /// Lowercases and strips the accents Indonesian text borrows (é, è, ô…), keeping letters
 /// and digits and turning everything else into spaces.
@@ -35,7 +36,11 @@ fn score(catalog: &Catalog, product: &Product, query: &[String]) -> Option<u32> 
         (fold(&product.name), 8),
         (fold(product.category.name_id()), 4),
         (ikm.map(|i| fold(&i.name)).unwrap_or_default(), 3),
-        (ikm.map(|i| fold(i.kabupaten.short_name())).unwrap_or_default(), 3),
+        (
+            ikm.map(|i| fold(i.kabupaten.short_name()))
+                .unwrap_or_default(),
+            3,
+        ),
         (fold(&product.description), 1),
     ];
     let mut total = 0;
@@ -61,17 +66,42 @@ fn score(catalog: &Catalog, product: &Product, query: &[String]) -> Option<u32> 
     Some(total)
 }
 
-/// Products matching every word of `query`, best first; all products when it is blank.
-pub fn search<'a>(catalog: &'a Catalog, query: &str) -> Vec<&'a Product> {
-    let query = words(query);
-    if query.is_empty() {
-        return catalog.products.iter().collect();
+/// What a buyer asked for: words, and optional filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub text: String,
+    pub category: Option<Category>,
+    pub kabupaten: Option<Kabupaten>,
+}
+
+fn passes_filters(catalog: &Catalog, product: &Product, query: &SearchQuery) -> bool {
+    if query.category.is_some_and(|c| c != product.category) {
+        return false;
     }
+    if let Some(k) = query.kabupaten {
+        if catalog.ikm(product.ikm.as_str()).map(|i| i.kabupaten) != Some(k) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Products passing the filters and matching every word, best first; in catalog order
+/// when no words were typed.
+pub fn search<'a>(catalog: &'a Catalog, query: &SearchQuery) -> Vec<&'a Product> {
+    let text = words(&query.text);
     let mut hits: Vec<(u32, usize, &Product)> = catalog
         .products
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| score(catalog, p, &query).map(|s| (s, i, p)))
+        .filter(|(_, p)| passes_filters(catalog, p, query))
+        .filter_map(|(i, p)| {
+            if text.is_empty() {
+                Some((0, i, p))
+            } else {
+                score(catalog, p, &text).map(|s| (s, i, p))
+            }
+        })
         .collect();
     hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     hits.into_iter().map(|(_, _, p)| p).collect()
@@ -80,6 +110,71 @@ pub fn search<'a>(catalog: &'a Catalog, query: &str) -> Vec<&'a Product> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::catalog::CatalogData;
+
+    fn seed() -> Catalog {
+        let data: CatalogData =
+            serde_json::from_str(include_str!("../../data/catalog.json")).unwrap();
+        Catalog::from_data(data)
+    }
+
+    fn q(text: &str) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        }
+    }
+
+    #[test]
+    fn every_word_must_match_somewhere() {
+        let catalog = seed();
+        let hits = search(&catalog, &q("keripik pisang coklat"));
+        assert!(!hits.is_empty());
+        assert_eq!(fold(&hits[0].name), "keripik pisang coklat 250 g");
+        for p in &hits {
+            let ikm = catalog.ikm(p.ikm.as_str()).unwrap();
+            let all = fold(&format!("{} {} {}", p.name, ikm.name, p.description));
+            for word in ["keripik", "pisang", "coklat"] {
+                assert!(all.contains(word), "{} lacks {word}", p.name);
+            }
+        }
+        assert!(search(&catalog, &q("televisi")).is_empty());
+    }
+
+    #[test]
+    fn name_matches_rank_above_description_matches() {
+        let catalog = seed();
+        let hits = search(&catalog, &q("madu"));
+        assert!(fold(&hits[0].name).contains("madu"), "{}", hits[0].name);
+    }
+
+    #[test]
+    fn filters_by_kabupaten_and_category() {
+        let catalog = seed();
+        let query = SearchQuery {
+            text: String::new(),
+            category: Some(Category::KopiRempah),
+            kabupaten: Some(Kabupaten::LampungBarat),
+        };
+        let hits = search(&catalog, &query);
+        assert!(!hits.is_empty());
+        for p in hits {
+            assert_eq!(p.category, Category::KopiRempah);
+            assert_eq!(
+                catalog.ikm(p.ikm.as_str()).unwrap().kabupaten,
+                Kabupaten::LampungBarat
+            );
+        }
+    }
+
+    #[test]
+    fn blank_query_lists_everything_in_catalog_order() {
+        let catalog = seed();
+        let hits = search(&catalog, &q("  "));
+        assert_eq!(hits.len(), catalog.products.len());
+        assert_eq!(hits[0].slug, catalog.products[0].slug);
+    }
 
     #[test]
     fn folds_case_and_accents() {

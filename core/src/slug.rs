@@ -23,13 +23,8 @@ impl fmt::Display for SlugError {
         match self {
             SlugError::Empty => f.write_str("slug is empty"),
             SlugError::TooLong => write!(f, "slug is longer than {MAX_SLUG_LEN} characters"),
-            SlugError::BadChar(c) => write!(
-                f,
-                "slug may hold only a-z, 0-9 and '-', found {c:?}"
-            ),
-            SlugError::BadHyphen => {
-                f.write_str("slug may not start or end with '-' or hold '--'")
-            }
+            SlugError::BadChar(c) => write!(f, "slug may hold only a-z, 0-9 and '-', found {c:?}"),
+            SlugError::BadHyphen => f.write_str("slug may not start or end with '-' or hold '--'"),
         }
     }
 }
@@ -92,7 +87,10 @@ mod tests {
 
     #[test]
     fn accepts_lowercase_words_and_digits() {
-        assert_eq!(Slug::parse("kopi-robusta-250g").unwrap().as_str(), "kopi-robusta-250g");
+        assert_eq!(
+            Slug::parse("kopi-robusta-250g").unwrap().as_str(),
+            "kopi-robusta-250g"
+        );
     }
 
     #[test]

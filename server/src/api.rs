@@ -28,7 +28,10 @@ pub fn routes() -> Router<AppState> {
 /// Answers with `body`, or 304 when the client already holds this version.
 fn conditional(headers: &HeaderMap, etag: &str, body: impl IntoResponse) -> Response {
     let etag_value = HeaderValue::from_str(etag).ok();
-    let cache = [(header::CACHE_CONTROL, HeaderValue::from_static(CATALOG_CACHE))];
+    let cache = [(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CATALOG_CACHE),
+    )];
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -47,7 +50,10 @@ fn conditional(headers: &HeaderMap, etag: &str, body: impl IntoResponse) -> Resp
 async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snap = state.catalog();
     let body = (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         snap.json.clone(),
     );
     conditional(&headers, &snap.etag, body)

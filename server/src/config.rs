@@ -4,7 +4,10 @@ use clap::Parser;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, Parser)]
-#[command(name = "etalase-server", about = "Etalase IKM Lampung: API and storefront server")]
+#[command(
+    name = "etalase-server",
+    about = "Etalase IKM Lampung: API and storefront server"
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "ETALASE_ADDR", default_value = "127.0.0.1:8080")]

@@ -59,7 +59,9 @@ fn check(data: &CatalogData) -> anyhow::Result<()> {
 
 /// Seeds an empty database from the catalog file, all or nothing. Returns whether it seeded.
 pub async fn seed_if_empty(pool: &SqlitePool, seed: &Path) -> anyhow::Result<bool> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm").fetch_one(pool).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm")
+        .fetch_one(pool)
+        .await?;
     if count > 0 {
         return Ok(false);
     }
@@ -181,8 +183,14 @@ impl IkmRow {
         Ok(Ikm {
             slug: Slug::parse(&self.slug).map_err(|e| bad("ikm", &s, "slug", e))?,
             name: self.name,
-            kabupaten: Kabupaten::from_slug(&self.kabupaten)
-                .ok_or_else(|| bad("ikm", &s, "kabupaten", format!("unknown {:?}", self.kabupaten)))?,
+            kabupaten: Kabupaten::from_slug(&self.kabupaten).ok_or_else(|| {
+                bad(
+                    "ikm",
+                    &s,
+                    "kabupaten",
+                    format!("unknown {:?}", self.kabupaten),
+                )
+            })?,
             story: self.story,
             whatsapp: Phone::parse(&self.whatsapp).map_err(|e| bad("ikm", &s, "whatsapp", e))?,
             legal: LegalIds {
@@ -216,7 +224,12 @@ impl ProductRow {
             tiers: serde_json::from_str(&self.tiers).map_err(|e| bad(r, &s, "tiers", e))?,
             lead_time_days: count(r, &s, "lead_time_days", self.lead_time_days)?,
             availability: Availability::from_slug(&self.availability).ok_or_else(|| {
-                bad(r, &s, "availability", format!("unknown {:?}", self.availability))
+                bad(
+                    r,
+                    &s,
+                    "availability",
+                    format!("unknown {:?}", self.availability),
+                )
             })?,
             images: serde_json::from_str(&self.images).map_err(|e| bad(r, &s, "images", e))?,
         })

@@ -14,14 +14,19 @@ pub enum AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::NotFound(message) => {
-                (StatusCode::NOT_FOUND, Json(ApiError::new("not_found", message))).into_response()
-            }
+            AppError::NotFound(message) => (
+                StatusCode::NOT_FOUND,
+                Json(ApiError::new("not_found", message)),
+            )
+                .into_response(),
             AppError::Internal(err) => {
                 tracing::error!(error = ?err, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(ApiError::new("internal", "Terjadi kesalahan di server. Coba lagi sebentar lagi.")),
+                    Json(ApiError::new(
+                        "internal",
+                        "Terjadi kesalahan di server. Coba lagi sebentar lagi.",
+                    )),
                 )
                     .into_response()
             }

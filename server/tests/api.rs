@@ -31,13 +31,19 @@ async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
     std::fs::write(dir.path().join("dist/index.html"), INDEX).unwrap();
-    std::fs::write(dir.path().join("dist/etalase-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    std::fs::write(
+        dir.path().join("dist/etalase-0123456789abcdef_bg.wasm"),
+        b"\0asm",
+    )
+    .unwrap();
     let config = config_in(dir.path(), seed_path());
     let state = etalase_server::build_state(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, etalase_server::app(state)).await.unwrap();
+        axum::serve(listener, etalase_server::app(state))
+            .await
+            .unwrap();
     });
     TestApp {
         base: format!("http://{addr}"),
@@ -64,7 +70,10 @@ async fn catalog_holds_the_seeded_ikm_and_products() {
 
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/json");
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("no-cache"));
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("no-cache"));
     let catalog: Catalog = res.json().await.unwrap();
     assert_eq!(catalog.ikm.len(), 40);
     assert!(catalog.products.len() >= 160);
@@ -129,10 +138,18 @@ async fn product_and_ikm_by_slug() {
     assert_eq!(product.product.name, "Keripik Pisang Coklat 250 g");
     assert_eq!(product.ikm.slug.as_str(), product.product.ikm.as_str());
 
-    let ikm: IkmDetail = app.get("/api/v1/ikm/kopi-ulubelu").await.json().await.unwrap();
+    let ikm: IkmDetail = app
+        .get("/api/v1/ikm/kopi-ulubelu")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ikm.ikm.name, "Kopi Ulubelu");
     assert!(!ikm.products.is_empty());
-    assert!(ikm.products.iter().all(|p| p.ikm.as_str() == "kopi-ulubelu"));
+    assert!(ikm
+        .products
+        .iter()
+        .all(|p| p.ikm.as_str() == "kopi-ulubelu"));
 }
 
 #[tokio::test]
@@ -166,7 +183,10 @@ async fn app_routes_fall_back_to_index_html() {
     ] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 200, "{path}");
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
         assert_eq!(res.headers()["cache-control"], "no-cache");
         assert_eq!(res.text().await.unwrap(), INDEX, "{path}");
     }
@@ -185,7 +205,10 @@ async fn hashed_assets_are_cached_for_a_year() {
     let app = spawn_app().await;
     let res = app.get("/etalase-0123456789abcdef_bg.wasm").await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
 }
 
 #[tokio::test]
@@ -208,11 +231,15 @@ async fn missing_dist_explains_how_to_build() {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, etalase_server::app(state)).await });
 
-    let res = reqwest::get(format!("http://{addr}/produk/x")).await.unwrap();
+    let res = reqwest::get(format!("http://{addr}/produk/x"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 503);
     assert!(res.text().await.unwrap().contains("cargo xtask build"));
     // The API keeps working without the storefront.
-    let api = reqwest::get(format!("http://{addr}/api/v1/catalog")).await.unwrap();
+    let api = reqwest::get(format!("http://{addr}/api/v1/catalog"))
+        .await
+        .unwrap();
     assert_eq!(api.status(), 200);
 }
 
@@ -257,7 +284,10 @@ async fn a_malformed_seed_record_names_its_path() {
     ))
     .await
     .unwrap();
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm").fetch_one(&pool).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 

@@ -1,1 +1,47 @@
-fn main() {}
+//! `cargo xtask …`: set up the toolchain, build, serve and test Etalase with one command each.
+
+mod build;
+mod test;
+mod tools;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve   install what is missing, build, and run the storefront at http://127.0.0.1:8080
+  build   the release SPA into dist/ and the release server binary
+  test    everything CI runs: fmt, clippy (native + wasm32), native tests, browser tests,
+          end-to-end tests against the real server in Chromium
+  setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => build::serve(),
+        Some("build") => build::build_all(),
+        Some("test") => test::run_all(),
+        Some("setup") => tools::ensure(tools::Need::All),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprint!(
+                "{}{USAGE}",
+                other.map_or(String::new(), |c| format!("unknown command: {c}\n\n"))
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! The one typed client of our API: every call checks the status, decodes our JSON error
+//! body on failure, and never panics on what the network returns.
+
+use etalase_core::api::{ApiError, CATALOG_PATH};
+use etalase_core::Catalog;
+use gloo_net::http::Request;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FetchError {
+    /// No answer: offline, DNS, connection reset.
+    Network(String),
+    /// The server answered with our JSON error body.
+    Api { status: u16, error: ApiError },
+    /// The server answered an error without our body (a proxy, a crash).
+    Status(u16),
+    /// The answer was not the JSON we expect.
+    Decode(String),
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Network(e) => write!(f, "network: {e}"),
+            FetchError::Api { status, error } => write!(f, "{status}: {}", error.message),
+            FetchError::Status(status) => write!(f, "HTTP {status}"),
+            FetchError::Decode(e) => write!(f, "decode: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, FetchError> {
+    let response = Request::get(path)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    if !response.ok() {
+        let status = response.status();
+        return Err(match response.json::<ApiError>().await {
+            Ok(error) => FetchError::Api { status, error },
+            Err(_) => FetchError::Status(status),
+        });
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+pub async fn fetch_catalog() -> Result<Arc<Catalog>, FetchError> {
+    get_json::<Catalog>(CATALOG_PATH).await.map(Arc::new)
+}

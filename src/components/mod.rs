@@ -1,0 +1,6 @@
+//! Reusable pieces of the storefront, one per file.
+
+pub mod catalog_view;
+pub mod layout;
+pub mod product_card;
+pub mod product_image;

@@ -1,0 +1,29 @@
+//! A product's picture with its size reserved, so nothing shifts while it loads.
+
+use etalase_core::catalog::{Image, Product};
+use leptos::prelude::*;
+
+/// The product's first image, or its category's illustration until it has one.
+pub fn primary_image(product: &Product) -> Image {
+    product.images.first().cloned().unwrap_or_else(|| Image {
+        src: format!("/img/kategori/{}.svg", product.category.slug()),
+        alt: product.name.clone(),
+        width: 600,
+        height: 600,
+    })
+}
+
+#[component]
+pub fn ProductImage(image: Image, #[prop(default = true)] lazy: bool) -> impl IntoView {
+    view! {
+        <img
+            class="product-image"
+            src=image.src
+            alt=image.alt
+            width=image.width
+            height=image.height
+            loading=if lazy { "lazy" } else { "eager" }
+            decoding="async"
+        />
+    }
+}

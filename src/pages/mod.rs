@@ -1,0 +1,8 @@
+//! One screen per file.
+
+pub mod category;
+pub mod home;
+pub mod ikm;
+pub mod not_found;
+pub mod product;
+pub mod search;

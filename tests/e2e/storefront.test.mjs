@@ -1,0 +1,81 @@
+// Journeys through the storefront on a phone, against the real server and database.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, phone, screenshot } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('open home, tap a product, see name and price, reload the deep link', async () => {
+  const { context, page, errors } = await phone(browser);
+  await page.goto(`${BASE_URL}/`);
+  await page.getByRole('heading', { name: 'Produk pilihan' }).waitFor();
+  await screenshot(page, '01-home');
+
+  // The first featured product, as a buyer sees it.
+  const card = page.locator('.product-card').first();
+  const name = (await card.getByRole('heading').textContent()).trim();
+  await card.getByRole('link').click();
+
+  await page.waitForURL(/\/produk\//);
+  const heading = page.getByRole('heading', { level: 1 });
+  await heading.waitFor();
+  assert.equal((await heading.textContent()).trim(), name);
+  const price = (await page.locator('.product-price .price').textContent()).trim();
+  assert.match(price, /^Rp \d{1,3}(\.\d{3})*$/);
+  assert.match(await page.title(), new RegExp(name));
+  await screenshot(page, '02-product');
+
+  // A reload of the deep link comes back to the same product.
+  const url = page.url();
+  await page.reload();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  assert.equal(page.url(), url);
+  assert.equal((await page.getByRole('heading', { level: 1 }).textContent()).trim(), name);
+  assert.equal((await page.locator('.product-price .price').textContent()).trim(), price);
+  await screenshot(page, '03-product-reloaded');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('product leads to its IKM, whose page lists it and links WhatsApp', async () => {
+  const { context, page, errors } = await phone(browser);
+  await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
+  await page.getByRole('heading', { level: 1, name: 'Kopi Robusta Bubuk 250 g' }).waitFor();
+  await page.locator('.maker-link').click();
+  await page.waitForURL(/\/ikm\//);
+  const wa = page.getByRole('link', { name: 'Hubungi lewat WhatsApp' });
+  assert.match(await wa.getAttribute('href'), /^https:\/\/wa\.me\/628\d+\?text=/);
+  assert.ok(await page.getByRole('link', { name: /Kopi Robusta Bubuk 250 g/ }).count() >= 1);
+  await screenshot(page, '04-ikm');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('search from the header narrows results and lives in the URL', async () => {
+  const { context, page } = await phone(browser);
+  await page.goto(`${BASE_URL}/`);
+  const box = page.getByRole('searchbox', { name: 'Cari produk' });
+  await box.fill('tapis');
+  await box.press('Enter');
+  await page.waitForURL(/\/cari\?q=tapis/);
+  const count = page.locator('.result-count');
+  await count.waitFor();
+  const n = Number((await count.textContent()).split(' ')[0]);
+  assert.ok(n > 0 && n < 182, `tapis gave ${n} results`);
+  await screenshot(page, '05-search');
+  await context.close();
+});
+
+test('an unknown product shows the not-found page', async () => {
+  const { context, page } = await phone(browser);
+  const response = await page.goto(`${BASE_URL}/produk/tidak-ada-produk-ini`);
+  assert.equal(response.status(), 200); // the server cannot know every slug yet; the app does
+  await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).waitFor();
+  const unknown = await page.goto(`${BASE_URL}/halaman/yang/tidak/ada`);
+  assert.equal(unknown.status(), 404);
+  await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).waitFor();
+  await context.close();
+});

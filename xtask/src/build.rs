@@ -1,0 +1,147 @@
+//! Building the release SPA and server, and serving them.
+
+use crate::tools::{ensure, Need};
+use crate::util::{cmd, newest_mtime, root, run, step, wait_healthy, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Everything the SPA bundle is made from.
+fn spa_inputs() -> Vec<PathBuf> {
+    let r = root();
+    [
+        "src",
+        "style",
+        "public",
+        "index.html",
+        "Trunk.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "core/src",
+        "core/Cargo.toml",
+    ]
+    .iter()
+    .map(|p| r.join(p))
+    .collect()
+}
+
+/// Builds `dist/` with Trunk in release mode, unless it is newer than all its inputs.
+pub fn build_spa() -> Result {
+    let dist_index = root().join("dist/index.html");
+    let built = std::fs::metadata(&dist_index)
+        .and_then(|m| m.modified())
+        .ok();
+    if let (Some(built), Some(newest)) = (built, newest_mtime(&spa_inputs())) {
+        if built > newest {
+            println!("==> Storefront in dist/ is up to date");
+            return Ok(());
+        }
+    }
+    step("Building the storefront (trunk build --release, wasm-opt -Oz)");
+    run(cmd("cargo").arg("fetch"))?;
+    run(cmd("trunk").args(["build", "--release"]))?;
+    precompress(&root().join("dist"))?;
+    report_sizes(&root().join("dist"));
+    Ok(())
+}
+
+pub fn build_server_release() -> Result {
+    step("Building the server (cargo build --release -p etalase-server)");
+    run(cmd("cargo").args(["build", "--release", "-p", "etalase-server"]))
+}
+
+pub fn build_all() -> Result {
+    ensure(Need::Build)?;
+    build_spa()?;
+    build_server_release()
+}
+
+/// Writes `.br` and `.gz` beside every text asset, so the server sends them without
+/// compressing on each request.
+fn precompress(dir: &Path) -> Result {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !matches!(
+                ext,
+                "js" | "wasm" | "css" | "html" | "svg" | "json" | "txt" | "xml"
+            ) {
+                continue;
+            }
+            let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut br = Vec::new();
+            {
+                let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 11, 22);
+                w.write_all(&data).map_err(|e| e.to_string())?;
+            }
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(&data).map_err(|e| e.to_string())?;
+            let gz = gz.finish().map_err(|e| e.to_string())?;
+            let with_ext = |suffix: &str| {
+                let mut name = path.as_os_str().to_owned();
+                name.push(suffix);
+                PathBuf::from(name)
+            };
+            std::fs::write(with_ext(".br"), br).map_err(|e| e.to_string())?;
+            std::fs::write(with_ext(".gz"), gz).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+fn report_sizes(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "wasm" | "js" | "css") {
+            let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            let mut br = path.as_os_str().to_owned();
+            br.push(".br");
+            println!(
+                "    {:<48} {:>9} bytes, {:>8} brotli",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                size(path.clone()),
+                size(PathBuf::from(br))
+            );
+        }
+    }
+}
+
+/// Builds what is stale, then runs the server in the foreground.
+pub fn serve() -> Result {
+    build_all()?;
+    let addr = std::env::var("ETALASE_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    step("Starting the server");
+    let mut child = cmd(&root()
+        .join("target/release/etalase-server")
+        .display()
+        .to_string())
+    .spawn()
+    .map_err(|e| format!("cannot start the server: {e}"))?;
+    match wait_healthy(&addr, Duration::from_secs(60)) {
+        Ok(()) => println!(
+            "\n    Etalase IKM Lampung is running at http://{addr}\n    (Ctrl-C to stop; data in {})\n",
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| "var/etalase.db".into())
+        ),
+        Err(e) => {
+            let _ = child.kill();
+            return Err(e);
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the server stopped: {status}"))
+    }
+}
