@@ -22,9 +22,18 @@ pub fn ensure(need: Need) -> Result {
     ensure_wasm_bindgen()?;
     ensure_trunk()?;
     if need == Need::All {
+        ensure_nextest()?;
         ensure_chromium()?;
     }
     Ok(())
+}
+
+fn ensure_nextest() -> Result {
+    if output(cmd("cargo").args(["nextest", "--version"])).is_some() {
+        return Ok(());
+    }
+    step("Compiling cargo-nextest from crates.io (first time only)");
+    run(cmd("cargo").args(["install", "--locked", "cargo-nextest"]))
 }
 
 fn ensure_wasm_target() -> Result {
