@@ -2,10 +2,12 @@
 //! body on failure, and never panics on what the network returns.
 
 use etalase_core::api::{ApiError, CATALOG_PATH};
+use etalase_core::search::SearchIndex;
 use etalase_core::Catalog;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +54,27 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, FetchError> 
         .map_err(|e| FetchError::Decode(e.to_string()))
 }
 
-pub async fn fetch_catalog() -> Result<Arc<Catalog>, FetchError> {
-    get_json::<Catalog>(CATALOG_PATH).await.map(Arc::new)
+/// The catalog with its search index, built once when it arrives.
+pub struct Storefront {
+    pub catalog: Catalog,
+    pub index: SearchIndex,
+}
+
+impl Storefront {
+    pub fn new(catalog: Catalog) -> Storefront {
+        let index = SearchIndex::new(&catalog);
+        Storefront { catalog, index }
+    }
+}
+
+impl Deref for Storefront {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        &self.catalog
+    }
+}
+
+pub async fn fetch_catalog() -> Result<Arc<Storefront>, FetchError> {
+    let catalog = get_json::<Catalog>(CATALOG_PATH).await?;
+    Ok(Arc::new(Storefront::new(catalog)))
 }

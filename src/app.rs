@@ -1,12 +1,12 @@
 //! The router and the page frame: header with search, content, footer, bottom navigation.
 
-use crate::api::{fetch_catalog, FetchError};
+use crate::api::{fetch_catalog, FetchError, Storefront};
 use crate::components::layout::{BottomNav, SiteFooter, SiteHeader};
+use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::pages::{
     category::CategoryPage, home::HomePage, ikm::IkmPage, not_found::NotFound,
     product::ProductPage, search::SearchPage,
 };
-use etalase_core::Catalog;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -14,36 +14,45 @@ use leptos_router::path;
 use std::sync::Arc;
 
 /// The whole catalog, loaded once and shared by every page.
-pub type CatalogResource = LocalResource<Result<Arc<Catalog>, FetchError>>;
+pub type CatalogResource = LocalResource<Result<Arc<Storefront>, FetchError>>;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let catalog: CatalogResource = LocalResource::new(fetch_catalog);
     provide_context(catalog);
+    let language = Language(RwSignal::new(remembered_locale()));
+    provide_context(language);
+    set_locale(language.0.get_untracked());
 
-    view! {
-        <Title formatter=|title: String| {
-            if title.is_empty() {
-                "Etalase IKM Lampung".to_owned()
-            } else {
-                format!("{title} · Etalase IKM Lampung")
-            }
-        } />
-        <Router>
-            <a class="skip-link" href="#konten">"Langsung ke konten"</a>
-            <SiteHeader />
-            <main id="konten" class="content" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/cari") view=SearchPage />
-                    <Route path=path!("/produk/:slug") view=ProductPage />
-                    <Route path=path!("/ikm/:slug") view=IkmPage />
-                    <Route path=path!("/kategori/:slug") view=CategoryPage />
-                </Routes>
-            </main>
-            <SiteFooter />
-            <BottomNav />
-        </Router>
+    // A language switch re-renders the frame and the current page in the new language; the
+    // catalog and the URL (and so the search and filters) stay as they are.
+    move || {
+        let _ = language.0.get();
+        let texts = t();
+        view! {
+            <Title formatter=|title: String| {
+                if title.is_empty() {
+                    "Etalase IKM Lampung".to_owned()
+                } else {
+                    format!("{title} · Etalase IKM Lampung")
+                }
+            } />
+            <Router>
+                <a class="skip-link" href="#konten">{texts.skip_to_content}</a>
+                <SiteHeader />
+                <main id="konten" class="content" tabindex="-1">
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/cari") view=SearchPage />
+                        <Route path=path!("/produk/:slug") view=ProductPage />
+                        <Route path=path!("/ikm/:slug") view=IkmPage />
+                        <Route path=path!("/kategori/:slug") view=CategoryPage />
+                    </Routes>
+                </main>
+                <SiteFooter />
+                <BottomNav />
+            </Router>
+        }
     }
 }

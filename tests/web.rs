@@ -48,6 +48,8 @@ fn keripik() -> (Product, Ikm) {
         lead_time_days: 5,
         availability: Availability::ReadyStock,
         images: vec![],
+        listed_on: "2026-03-01".into(),
+        featured: false,
     };
     (product, ikm)
 }

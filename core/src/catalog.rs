@@ -105,6 +105,39 @@ pub struct Product {
     pub availability: Availability,
     #[serde(default)]
     pub images: Vec<Image>,
+    /// When it joined the catalog, `YYYY-MM-DD`: "newest" sorts on it.
+    pub listed_on: String,
+    /// Curated for the home page.
+    #[serde(default)]
+    pub featured: bool,
+}
+
+/// Whether `s` is a calendar date written `YYYY-MM-DD`.
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    if !b
+        .iter()
+        .enumerate()
+        .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return false;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 impl Product {
@@ -311,6 +344,13 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
             prev_qty = tier.min_qty;
             prev_price = tier.price;
         }
+        if !is_iso_date(&p.listed_on) {
+            err(
+                record.clone(),
+                "listed_on",
+                format!("must be a date written YYYY-MM-DD, is {:?}", p.listed_on),
+            );
+        }
         for (n, img) in p.images.iter().enumerate() {
             if img.src.trim().is_empty() {
                 err(
@@ -398,6 +438,8 @@ mod tests {
             lead_time_days: 3,
             availability: Availability::ReadyStock,
             images: vec![],
+            listed_on: "2026-03-01".into(),
+            featured: false,
         }
     }
 
@@ -520,6 +562,17 @@ mod tests {
         let mut data = good();
         data.products[0].name = String::new();
         assert_rejected(&data, "kopi-bubuk", "name");
+    }
+
+    #[test]
+    fn listed_on_must_be_a_real_date() {
+        for bad in ["", "2026-02-30", "2026-13-01", "26-01-01", "2026/01/01"] {
+            let mut data = good();
+            data.products[0].listed_on = bad.into();
+            assert_rejected(&data, "kopi-bubuk", "listed_on");
+        }
+        assert!(is_iso_date("2024-02-29"));
+        assert!(!is_iso_date("2023-02-29"));
     }
 
     #[test]

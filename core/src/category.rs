@@ -62,6 +62,13 @@ impl Category {
         }
     }
 
+    pub fn name_in(self, locale: crate::Locale) -> &'static str {
+        match locale {
+            crate::Locale::Id => self.name_id(),
+            crate::Locale::En => self.name_en(),
+        }
+    }
+
     pub fn info(self) -> CategoryInfo {
         CategoryInfo {
             slug: self,

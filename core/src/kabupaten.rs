@@ -108,6 +108,16 @@ impl Kabupaten {
         format!("{kind} {}", self.short_name())
     }
 
+    /// The administrative name in a language: "Kabupaten Lampung Barat" or
+    /// "Lampung Barat Regency"; "Kota Metro" or "Metro City".
+    pub fn name_in(self, locale: crate::Locale) -> String {
+        match locale {
+            crate::Locale::Id => self.name(),
+            crate::Locale::En if self.is_kota() => format!("{} City", self.short_name()),
+            crate::Locale::En => format!("{} Regency", self.short_name()),
+        }
+    }
+
     pub fn info(self) -> KabupatenInfo {
         KabupatenInfo {
             slug: self,

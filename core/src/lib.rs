@@ -4,6 +4,7 @@ pub mod api;
 pub mod catalog;
 pub mod category;
 pub mod kabupaten;
+pub mod locale;
 pub mod money;
 pub mod phone;
 pub mod search;
@@ -14,6 +15,7 @@ pub use catalog::{
 };
 pub use category::Category;
 pub use kabupaten::Kabupaten;
+pub use locale::Locale;
 pub use money::Rupiah;
 pub use phone::Phone;
 pub use slug::Slug;

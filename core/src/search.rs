@@ -1,116 +1,553 @@
-//! Finding products by what a buyer types: case- and accent-folded words matched against
-//! name, category, IKM, kabupaten and description, best matches first.
+//! Finding products by what a buyer types, and narrowing and ordering what is found.
+//!
+//! Text is folded (case, accents), split on anything but letters and digits and at camelCase
+//! humps, and common variants are mapped to one form (kripik → keripik, coffee → kopi), on the
+//! catalog side and the query side alike. Each query word must match a word of the product's
+//! name, category, IKM, kabupaten/kota or description: whole, as a prefix, or — for words of
+//! five letters or more — with one typo. Matches in the name outrank matches in the
+//! description, and whole words outrank prefixes, which outrank typos.
 
-use crate::catalog::{Catalog, Product};
-use crate::{Category, Kabupaten};
+use crate::catalog::{Availability, Catalog, Ikm, Product};
+use crate::{Category, Kabupaten, Rupiah};
 
-/// Lowercases and strips the accents Indonesian text borrows (é, è, ô…), keeping letters
-/// and digits and turning everything else into spaces.
+/// Lowercases and strips accents, keeping letters and digits and turning everything else
+/// into spaces.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
-        let base = match ch {
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' => 'a',
-            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
-            'ñ' | 'Ñ' => 'n',
-            'ç' | 'Ç' => 'c',
-            c if c.is_alphanumeric() => c.to_ascii_lowercase(),
-            _ => ' ',
-        };
-        out.push(base);
+        out.push(fold_char(ch));
     }
     out
 }
 
-fn words(text: &str) -> Vec<String> {
-    fold(text).split_whitespace().map(str::to_owned).collect()
+fn fold_char(ch: char) -> char {
+    match ch {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ñ' | 'Ñ' => 'n',
+        'ç' | 'Ç' => 'c',
+        c if c.is_alphanumeric() => c.to_lowercase().next().unwrap_or(c),
+        _ => ' ',
+    }
 }
 
-/// Scores one product against the query words; `None` when a word is found nowhere.
-fn score(catalog: &Catalog, product: &Product, query: &[String]) -> Option<u32> {
-    let ikm = catalog.ikm(product.ikm.as_str());
-    let fields: [(String, u32); 5] = [
-        (fold(&product.name), 8),
-        (fold(product.category.name_id()), 4),
-        (ikm.map(|i| fold(&i.name)).unwrap_or_default(), 3),
-        (
-            ikm.map(|i| fold(i.kabupaten.short_name()))
-                .unwrap_or_default(),
-            3,
-        ),
-        (fold(&product.description), 1),
-    ];
-    let mut total = 0;
-    for word in query {
-        let mut best = 0;
-        for (text, weight) in &fields {
-            for candidate in text.split_whitespace() {
-                let s = if candidate == word {
-                    weight * 2
-                } else if candidate.starts_with(word.as_str()) {
-                    *weight
-                } else {
-                    0
-                };
-                best = best.max(s);
+/// Words Indonesians spell several ways, mapped to the spelling the catalog uses. Applied to
+/// the catalog and the query alike.
+fn canonical(word: &str) -> &str {
+    match word {
+        "kripik" | "kerpik" => "keripik",
+        "cokelat" => "coklat",
+        "sambel" => "sambal",
+        "krupuk" => "kerupuk",
+        "oleholeh" => "oleh",
+        "cenderamata" | "cinderamata" | "souvenir" => "suvenir",
+        "kofi" => "kopi",
+        "duren" => "durian",
+        other => other,
+    }
+}
+
+/// Other words a buyer may type for a catalog word — English, or a synonym. Applied to the
+/// query only, as alternatives: "honey" finds madu, yet a coffee's "honey process" is not
+/// turned into honey (madu) in the catalog.
+fn alternatives(word: &str) -> &'static [&'static str] {
+    match word {
+        "coffee" | "coffe" => &["kopi"],
+        "chocolate" | "choco" => &["coklat"],
+        "honey" => &["madu"],
+        "pepper" | "merica" => &["lada"],
+        "banana" => &["pisang"],
+        "chips" | "chip" => &["keripik"],
+        "cracker" | "crackers" => &["kerupuk", "kemplang"],
+        "fish" => &["ikan"],
+        "smoked" => &["asap"],
+        "bag" => &["tas"],
+        "bracelet" => &["gelang"],
+        "shirt" => &["kemeja"],
+        "uniform" => &["seragam"],
+        "cloth" | "fabric" => &["kain"],
+        "spice" | "spices" => &["rempah"],
+        "mat" => &["tikar"],
+        "basket" => &["keranjang"],
+        "peci" => &["kopiah"],
+        "crown" => &["siger"],
+        _ => &[],
+    }
+}
+
+/// Splits text into canonical search words: `olehOleh`, `oleh-oleh` and `Oleh oleh` all give
+/// `oleh oleh`.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for ch in text.chars() {
+        let folded = fold_char(ch);
+        let hump = ch.is_uppercase() && prev_lower;
+        if (folded == ' ' || hump) && !current.is_empty() {
+            out.push(canonical(&current).to_owned());
+            current.clear();
+        }
+        if folded != ' ' {
+            current.push(folded);
+        }
+        prev_lower = ch.is_lowercase();
+    }
+    if !current.is_empty() {
+        out.push(canonical(&current).to_owned());
+    }
+    out
+}
+
+/// Where in a product a word was found; earlier fields weigh more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Name,
+    Category,
+    Ikm,
+    Kabupaten,
+    Description,
+}
+
+impl Field {
+    fn weight(self) -> u32 {
+        match self {
+            Field::Name => 10,
+            Field::Category => 5,
+            Field::Ikm => 4,
+            Field::Kabupaten => 4,
+            Field::Description => 1,
+        }
+    }
+}
+
+/// How a query word met a catalog word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Match {
+    Whole,
+    Prefix,
+    Typo,
+}
+
+impl Match {
+    fn factor(self) -> u32 {
+        match self {
+            Match::Whole => 6,
+            Match::Prefix => 3,
+            Match::Typo => 2,
+        }
+    }
+}
+
+struct Term {
+    word: String,
+    /// (product index, field), each pair once.
+    postings: Vec<(u32, Field)>,
+}
+
+/// An inverted index of the catalog's words, built once per catalog.
+pub struct SearchIndex {
+    /// Sorted by word, so prefixes are a contiguous range.
+    terms: Vec<Term>,
+    products: usize,
+}
+
+const MIN_PREFIX: usize = 2;
+const MIN_TYPO: usize = 5;
+
+impl SearchIndex {
+    pub fn new(catalog: &Catalog) -> SearchIndex {
+        let mut pairs: Vec<(String, u32, Field)> = Vec::new();
+        for (i, p) in catalog.products.iter().enumerate() {
+            let i = i as u32;
+            let ikm = catalog.ikm(p.ikm.as_str());
+            let mut add = |text: &str, field: Field| {
+                for w in words(text) {
+                    pairs.push((w, i, field));
+                }
+            };
+            add(&p.name, Field::Name);
+            add(p.category.name_id(), Field::Category);
+            add(p.category.name_en(), Field::Category);
+            if let Some(ikm) = ikm {
+                add(&ikm.name, Field::Ikm);
+                add(ikm.kabupaten.short_name(), Field::Kabupaten);
+            }
+            add(&p.description, Field::Description);
+        }
+        pairs.sort();
+        pairs.dedup();
+        let mut terms: Vec<Term> = Vec::new();
+        for (word, product, field) in pairs {
+            match terms.last_mut() {
+                Some(t) if t.word == word => t.postings.push((product, field)),
+                _ => terms.push(Term {
+                    word,
+                    postings: vec![(product, field)],
+                }),
             }
         }
-        if best == 0 {
+        SearchIndex {
+            terms,
+            products: catalog.products.len(),
+        }
+    }
+
+    /// The terms a query word matches, with how.
+    fn matching_terms<'a>(&'a self, word: &str) -> Vec<(&'a Term, Match)> {
+        let mut found = Vec::new();
+        let start = self.terms.partition_point(|t| t.word.as_str() < word);
+        for t in &self.terms[start..] {
+            if t.word == word {
+                found.push((t, Match::Whole));
+            } else if word.chars().count() >= MIN_PREFIX && t.word.starts_with(word) {
+                found.push((t, Match::Prefix));
+            } else {
+                break;
+            }
+        }
+        if word.chars().count() >= MIN_TYPO {
+            for t in &self.terms {
+                if t.word != word && !t.word.starts_with(word) && within_one_edit(word, &t.word) {
+                    found.push((t, Match::Typo));
+                }
+            }
+        }
+        found
+    }
+
+    /// A relevance score per product, 0 where some query word is found nowhere.
+    /// `None` when the query has no words.
+    pub fn scores(&self, query: &str) -> Option<Vec<u32>> {
+        let mut query_words = words(query);
+        query_words.sort();
+        query_words.dedup();
+        if query_words.is_empty() {
             return None;
         }
-        total += best;
+        let mut total = vec![0u32; self.products];
+        let mut matched_all = vec![true; self.products];
+        let mut best = vec![0u32; self.products];
+        for word in &query_words {
+            best.iter_mut().for_each(|b| *b = 0);
+            let forms = std::iter::once(word.as_str()).chain(alternatives(word).iter().copied());
+            for form in forms {
+                for (term, how) in self.matching_terms(form) {
+                    for &(product, field) in &term.postings {
+                        let s = field.weight() * how.factor();
+                        let b = &mut best[product as usize];
+                        *b = (*b).max(s);
+                    }
+                }
+            }
+            for (i, b) in best.iter().enumerate() {
+                if *b == 0 {
+                    matched_all[i] = false;
+                } else {
+                    total[i] += b;
+                }
+            }
+        }
+        for (t, ok) in total.iter_mut().zip(matched_all) {
+            if !ok {
+                *t = 0;
+            }
+        }
+        Some(total)
     }
-    Some(total)
 }
 
-/// What a buyer asked for: words, and optional filters.
+/// Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if prefix == la && prefix == lb {
+        return true;
+    }
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal => {
+            ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Less => ra == &rb[1..],
+        std::cmp::Ordering::Greater => &ra[1..] == rb,
+    }
+}
+
+/// A certificate a buyer may require; products inherit their IKM's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Certificate {
+    Halal,
+    Pirt,
+    BpomMd,
+    Sni,
+}
+
+impl Certificate {
+    pub const ALL: [Certificate; 4] = [
+        Certificate::Halal,
+        Certificate::Pirt,
+        Certificate::BpomMd,
+        Certificate::Sni,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Certificate::Halal => "halal",
+            Certificate::Pirt => "pirt",
+            Certificate::BpomMd => "bpom-md",
+            Certificate::Sni => "sni",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Certificate::Halal => "Halal",
+            Certificate::Pirt => "P-IRT",
+            Certificate::BpomMd => "BPOM MD",
+            Certificate::Sni => "SNI",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Certificate> {
+        Certificate::ALL.into_iter().find(|c| c.slug() == s)
+    }
+
+    pub fn held_by(self, ikm: &Ikm) -> bool {
+        let l = &ikm.legal;
+        match self {
+            Certificate::Halal => l.halal.is_some(),
+            Certificate::Pirt => l.pirt.is_some(),
+            Certificate::BpomMd => l.bpom_md.is_some(),
+            Certificate::Sni => l.sni.is_some(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first; catalog order when nothing was typed.
+    #[default]
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Newest,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [
+        Sort::Relevance,
+        Sort::PriceAsc,
+        Sort::PriceDesc,
+        Sort::Newest,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevan",
+            Sort::PriceAsc => "harga-naik",
+            Sort::PriceDesc => "harga-turun",
+            Sort::Newest => "terbaru",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.slug() == s)
+    }
+}
+
+/// Everything a search page shows: the words, the filters and the order. It lives in the
+/// URL, so it reads from and writes to query parameters.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchQuery {
     pub text: String,
     pub category: Option<Category>,
     pub kabupaten: Option<Kabupaten>,
+    pub price_min: Option<Rupiah>,
+    pub price_max: Option<Rupiah>,
+    pub certificates: Vec<Certificate>,
+    pub availability: Option<Availability>,
+    pub sort: Sort,
 }
 
-fn passes_filters(catalog: &Catalog, product: &Product, query: &SearchQuery) -> bool {
-    if query.category.is_some_and(|c| c != product.category) {
-        return false;
+pub mod param {
+    pub const TEXT: &str = "q";
+    pub const CATEGORY: &str = "kategori";
+    pub const KABUPATEN: &str = "wilayah";
+    pub const PRICE_MIN: &str = "harga-min";
+    pub const PRICE_MAX: &str = "harga-maks";
+    pub const CERTIFICATE: &str = "sertifikat";
+    pub const AVAILABILITY: &str = "stok";
+    pub const SORT: &str = "urut";
+}
+
+fn availability_param(a: Availability) -> &'static str {
+    match a {
+        Availability::ReadyStock => "tersedia",
+        Availability::MadeToOrder => "pesanan",
     }
-    if let Some(k) = query.kabupaten {
-        if catalog.ikm(product.ikm.as_str()).map(|i| i.kabupaten) != Some(k) {
-            return false;
+}
+
+impl SearchQuery {
+    /// Reads URL parameters; unknown or malformed values are ignored rather than failing.
+    pub fn from_params<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> SearchQuery {
+        let price = |key: &str| {
+            get(key)
+                .and_then(|v| v.trim().replace('.', "").parse::<i64>().ok())
+                .filter(|v| *v >= 0)
+                .map(Rupiah)
+        };
+        SearchQuery {
+            text: get(param::TEXT).unwrap_or_default(),
+            category: get(param::CATEGORY).and_then(|s| Category::from_slug(&s)),
+            kabupaten: get(param::KABUPATEN).and_then(|s| Kabupaten::from_slug(&s)),
+            price_min: price(param::PRICE_MIN),
+            price_max: price(param::PRICE_MAX),
+            certificates: get(param::CERTIFICATE)
+                .map(|s| {
+                    let mut list: Vec<Certificate> =
+                        s.split(',').filter_map(Certificate::from_slug).collect();
+                    list.dedup();
+                    list
+                })
+                .unwrap_or_default(),
+            availability: get(param::AVAILABILITY).and_then(|s| match s.as_str() {
+                "tersedia" => Some(Availability::ReadyStock),
+                "pesanan" => Some(Availability::MadeToOrder),
+                _ => None,
+            }),
+            sort: get(param::SORT)
+                .and_then(|s| Sort::from_slug(&s))
+                .unwrap_or_default(),
         }
     }
-    true
+
+    /// The parameters that differ from the default, in a stable order.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !self.text.trim().is_empty() {
+            out.push((param::TEXT, self.text.clone()));
+        }
+        if let Some(c) = self.category {
+            out.push((param::CATEGORY, c.slug().to_owned()));
+        }
+        if let Some(k) = self.kabupaten {
+            out.push((param::KABUPATEN, k.slug().to_owned()));
+        }
+        if let Some(p) = self.price_min {
+            out.push((param::PRICE_MIN, p.amount().to_string()));
+        }
+        if let Some(p) = self.price_max {
+            out.push((param::PRICE_MAX, p.amount().to_string()));
+        }
+        if !self.certificates.is_empty() {
+            let list: Vec<&str> = self.certificates.iter().map(|c| c.slug()).collect();
+            out.push((param::CERTIFICATE, list.join(",")));
+        }
+        if let Some(a) = self.availability {
+            out.push((param::AVAILABILITY, availability_param(a).to_owned()));
+        }
+        if self.sort != Sort::Relevance {
+            out.push((param::SORT, self.sort.slug().to_owned()));
+        }
+        out
+    }
+
+    /// `?q=kopi&wilayah=lampung-barat`, or empty for the default search.
+    pub fn to_query_string(&self) -> String {
+        let params = self.to_params();
+        if params.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = params
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", crate::phone::percent_encode(&v)))
+            .collect();
+        format!("?{}", parts.join("&"))
+    }
+
+    pub fn has_filters(&self) -> bool {
+        self.category.is_some()
+            || self.kabupaten.is_some()
+            || self.price_min.is_some()
+            || self.price_max.is_some()
+            || !self.certificates.is_empty()
+            || self.availability.is_some()
+    }
+
+    fn passes(&self, catalog: &Catalog, product: &Product) -> bool {
+        if self.category.is_some_and(|c| c != product.category) {
+            return false;
+        }
+        if self.price_min.is_some_and(|m| product.price < m) {
+            return false;
+        }
+        if self.price_max.is_some_and(|m| product.price > m) {
+            return false;
+        }
+        if self.availability.is_some_and(|a| a != product.availability) {
+            return false;
+        }
+        if self.kabupaten.is_none() && self.certificates.is_empty() {
+            return true;
+        }
+        let Some(ikm) = catalog.ikm(product.ikm.as_str()) else {
+            return false;
+        };
+        self.kabupaten.is_none_or(|k| ikm.kabupaten == k)
+            && self.certificates.iter().all(|c| c.held_by(ikm))
+    }
 }
 
-/// Products passing the filters and matching every word, best first; in catalog order
-/// when no words were typed.
-pub fn search<'a>(catalog: &'a Catalog, query: &SearchQuery) -> Vec<&'a Product> {
-    let text = words(&query.text);
-    let mut hits: Vec<(u32, usize, &Product)> = catalog
-        .products
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| passes_filters(catalog, p, query))
-        .filter_map(|(i, p)| {
-            if text.is_empty() {
-                Some((0, i, p))
-            } else {
-                score(catalog, p, &text).map(|s| (s, i, p))
-            }
-        })
+/// Indices into `catalog.products` of what the query finds, in the order asked for.
+pub fn run(catalog: &Catalog, index: &SearchIndex, query: &SearchQuery) -> Vec<usize> {
+    let scores = index.scores(&query.text);
+    let mut hits: Vec<usize> = (0..catalog.products.len())
+        .filter(|&i| scores.as_ref().is_none_or(|s| s[i] > 0))
+        .filter(|&i| query.passes(catalog, &catalog.products[i]))
         .collect();
-    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    hits.into_iter().map(|(_, _, p)| p).collect()
+    let products = &catalog.products;
+    match query.sort {
+        Sort::Relevance => {
+            if let Some(s) = &scores {
+                hits.sort_by(|&a, &b| s[b].cmp(&s[a]).then(a.cmp(&b)));
+            }
+        }
+        Sort::PriceAsc => hits.sort_by_key(|&i| (products[i].price, i)),
+        Sort::PriceDesc => {
+            hits.sort_by(|&a, &b| products[b].price.cmp(&products[a].price).then(a.cmp(&b)))
+        }
+        Sort::Newest => hits.sort_by(|&a, &b| {
+            products[b]
+                .listed_on
+                .cmp(&products[a].listed_on)
+                .then(a.cmp(&b))
+        }),
+    }
+    hits
+}
+
+/// Convenience for one-off searches (tests, the server): builds the index, runs the query.
+pub fn search<'a>(catalog: &'a Catalog, query: &SearchQuery) -> Vec<&'a Product> {
+    let index = SearchIndex::new(catalog);
+    run(catalog, &index, query)
+        .into_iter()
+        .map(|i| &catalog.products[i])
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use crate::catalog::CatalogData;
 
     fn seed() -> Catalog {
@@ -126,46 +563,208 @@ mod tests {
         }
     }
 
+    fn slugs(hits: &[&Product]) -> Vec<String> {
+        hits.iter().map(|p| p.slug.to_string()).collect()
+    }
+
+    /// Queries buyers really type, and a product each must find among the first results.
+    const REAL_QUERIES: &[(&str, &str, usize)] = &[
+        ("kopi", "kopi-robusta-bubuk-250-g", 10),
+        ("coffee", "kopi-robusta-bubuk-250-g", 10),
+        ("Kopi Robusta", "kopi-robusta-bubuk-250-g", 5),
+        ("kopi bubuk", "kopi-robusta-bubuk-250-g", 3),
+        ("robsta", "kopi-robusta-bubuk-250-g", 10),
+        ("keripik pisang", "keripik-pisang-manis-gurih-250-g", 10),
+        ("kripik pisang", "keripik-pisang-manis-gurih-250-g", 10),
+        ("keripik pisang coklat", "keripik-pisang-coklat-250-g", 1),
+        ("kripik pisang cokelat", "keripik-pisang-coklat-250-g", 1),
+        ("banana chips", "keripik-pisang-asin-1-kg", 10),
+        ("oleh-oleh", "paket-oleh-oleh-kemplang-besek", 10),
+        ("oleh oleh", "paket-oleh-oleh-kemplang-besek", 10),
+        ("olehOleh", "paket-oleh-oleh-kemplang-besek", 10),
+        ("tapis", "kain-tapis-motif-pucuk-rebung", 10),
+        ("tapsi", "kain-tapis-motif-pucuk-rebung", 20),
+        ("kain tapis", "kain-tapis-motif-pucuk-rebung", 3),
+        ("selendang tapis", "selendang-tapis-benang-emas", 1),
+        ("madu hutan", "madu-hutan-botol-kecil-250-g", 5),
+        ("honey", "madu-trigona-250-ml", 20),
+        ("honey process", "kopi-robusta-honey-process-200-g", 3),
+        ("madu trigona", "madu-trigona-250-ml", 3),
+        ("lada putih", "lada-putih-bubuk-100-g", 5),
+        ("pepper", "lada-hitam-butir-250-g", 20),
+        ("siger", "replika-siger-kuningan-30-cm", 5),
+        ("siger kuningan", "replika-siger-kuningan-30-cm", 1),
+        ("seragam batik", "kemeja-batik-lampung-pria-seragam", 3),
+        ("batik lampung", "batik-lampung-cap-katun-motif-siger", 10),
+        ("batik gajha", "batik-lampung-cap-motif-gajah", 3),
+        ("sulam usus kebaya", "kebaya-sulam-usus", 1),
+        ("kopiah", "kopiah-sulam-usus", 3),
+        ("peci", "kopiah-sulam-usus", 3),
+        ("kemplang", "kemplang-panggang-ikan-tenggiri-250-g", 5),
+        ("krupuk udang", "kerupuk-udang-super-250-g", 3),
+        ("sambel ladon", "sambal-ladon-botol-200-ml", 1),
+        ("ikan asap", "ikan-baung-asap-1-kg", 5),
+        ("lempok durian", "lempok-durian-kotak-200-g", 3),
+        ("tas purun", "tas-purun-motif-tapis", 3),
+        ("gelang tembaga", "gelang-tembaga-motif-tapis", 3),
+        ("besek", "besek-bambu-kecil-isi-10", 3),
+        (
+            "kopi liwa",
+            "kopi-robusta-drip-bag-isi-10-kopi-liwa-sumber-jaya",
+            5,
+        ),
+        (
+            "Pesisir Barat",
+            "kain-tapis-motif-pucuk-rebung-tapis-pulau-pisang",
+            40,
+        ),
+        ("KOPÍ", "kopi-robusta-bubuk-250-g", 10),
+    ];
+
+    #[test]
+    fn real_queries_find_what_buyers_want() {
+        let catalog = seed();
+        let mut failures = Vec::new();
+        for &(query, slug, within) in REAL_QUERIES {
+            let hits = search(&catalog, &q(query));
+            let found = slugs(&hits);
+            match found.iter().position(|s| s == slug) {
+                Some(pos) if pos < within => {}
+                pos => failures.push(format!(
+                    "{query:?}: {slug} at {pos:?}, wanted within {within}; top: {:?}",
+                    &found[..found.len().min(5)]
+                )),
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn nonsense_finds_nothing() {
+        let catalog = seed();
+        for query in ["laptop", "televisi", "zzzzz", "kopi laptop"] {
+            assert!(search(&catalog, &q(query)).is_empty(), "{query}");
+        }
+    }
+
     #[test]
     fn every_word_must_match_somewhere() {
         let catalog = seed();
         let hits = search(&catalog, &q("keripik pisang coklat"));
-        assert!(!hits.is_empty());
-        assert_eq!(fold(&hits[0].name), "keripik pisang coklat 250 g");
+        assert_eq!(hits[0].name, "Keripik Pisang Coklat 250 g");
         for p in &hits {
             let ikm = catalog.ikm(p.ikm.as_str()).unwrap();
-            let all = fold(&format!("{} {} {}", p.name, ikm.name, p.description));
+            let all = words(&format!("{} {} {}", p.name, ikm.name, p.description)).join(" ");
             for word in ["keripik", "pisang", "coklat"] {
                 assert!(all.contains(word), "{} lacks {word}", p.name);
             }
         }
-        assert!(search(&catalog, &q("televisi")).is_empty());
     }
 
     #[test]
     fn name_matches_rank_above_description_matches() {
         let catalog = seed();
         let hits = search(&catalog, &q("madu"));
-        assert!(fold(&hits[0].name).contains("madu"), "{}", hits[0].name);
+        let first_desc_only = hits
+            .iter()
+            .position(|p| !fold(&p.name).contains("madu"))
+            .unwrap_or(hits.len());
+        assert!(hits[..first_desc_only].len() >= 5);
+        assert!(
+            hits[first_desc_only..]
+                .iter()
+                .all(|p| !fold(&p.name).contains("madu")),
+            "a name match ranked below a description-only match"
+        );
     }
 
     #[test]
-    fn filters_by_kabupaten_and_category() {
+    fn whole_words_rank_above_prefixes() {
+        let catalog = seed();
+        let hits = search(&catalog, &q("kopi"));
+        let kopiah = hits
+            .iter()
+            .position(|p| p.slug.as_str() == "kopiah-sulam-usus");
+        let kopi = hits
+            .iter()
+            .position(|p| p.slug.as_str() == "kopi-robusta-bubuk-250-g");
+        assert!(kopi.unwrap() < kopiah.unwrap());
+    }
+
+    #[test]
+    fn typos_only_in_longer_words() {
+        let catalog = seed();
+        // "tapsi" (5 letters) forgives the swap; "tsa" (3 letters) must not become "tas".
+        assert!(!search(&catalog, &q("tapsi")).is_empty());
+        assert!(search(&catalog, &q("tsa")).is_empty());
+    }
+
+    #[test]
+    fn words_split_fold_and_unify_variants() {
+        assert_eq!(words("olehOleh"), ["oleh", "oleh"]);
+        assert_eq!(words("Oleh-oleh"), ["oleh", "oleh"]);
+        assert_eq!(words("KRIPIK Cokelat"), ["keripik", "coklat"]);
+        assert_eq!(words("honey process"), ["honey", "process"]);
+        assert_eq!(words("Café, 250g!"), ["cafe", "250g"]);
+        assert!(words("  --  ").is_empty());
+    }
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("tapis", "tapis"));
+        assert!(within_one_edit("tapsi", "tapis"));
+        assert!(within_one_edit("robsta", "robusta"));
+        assert!(within_one_edit("robustaa", "robusta"));
+        assert!(within_one_edit("rabusta", "robusta"));
+        assert!(!within_one_edit("rbsta", "robusta"));
+        assert!(!within_one_edit("tipas", "tapis"));
+    }
+
+    #[test]
+    fn filters_by_kabupaten_category_price_certificate_and_stock() {
         let catalog = seed();
         let query = SearchQuery {
-            text: String::new(),
-            category: Some(Category::KopiRempah),
+            category: Some(Category::MakananMinuman),
             kabupaten: Some(Kabupaten::LampungBarat),
+            price_min: Some(Rupiah(40_000)),
+            price_max: Some(Rupiah(100_000)),
+            certificates: vec![Certificate::Pirt],
+            availability: Some(Availability::ReadyStock),
+            ..SearchQuery::default()
         };
         let hits = search(&catalog, &query);
         assert!(!hits.is_empty());
-        for p in hits {
-            assert_eq!(p.category, Category::KopiRempah);
-            assert_eq!(
-                catalog.ikm(p.ikm.as_str()).unwrap().kabupaten,
-                Kabupaten::LampungBarat
-            );
+        for p in &hits {
+            let ikm = catalog.ikm(p.ikm.as_str()).unwrap();
+            assert_eq!(p.category, Category::MakananMinuman);
+            assert_eq!(ikm.kabupaten, Kabupaten::LampungBarat);
+            assert!(p.price >= Rupiah(40_000) && p.price <= Rupiah(100_000));
+            assert!(ikm.legal.pirt.is_some());
+            assert_eq!(p.availability, Availability::ReadyStock);
         }
+        // And every product passing those filters is found.
+        let expected = catalog
+            .products
+            .iter()
+            .filter(|p| query.passes(&catalog, p))
+            .count();
+        assert_eq!(hits.len(), expected);
+    }
+
+    #[test]
+    fn sorts_by_price_and_newest() {
+        let catalog = seed();
+        let mut query = q("kopi");
+        query.sort = Sort::PriceAsc;
+        let up = search(&catalog, &query);
+        assert!(up.windows(2).all(|w| w[0].price <= w[1].price));
+        query.sort = Sort::PriceDesc;
+        let down = search(&catalog, &query);
+        assert!(down.windows(2).all(|w| w[0].price >= w[1].price));
+        assert_eq!(up.len(), down.len());
+        query.sort = Sort::Newest;
+        let newest = search(&catalog, &query);
+        assert!(newest.windows(2).all(|w| w[0].listed_on >= w[1].listed_on));
     }
 
     #[test]
@@ -177,8 +776,54 @@ mod tests {
     }
 
     #[test]
-    fn folds_case_and_accents() {
-        assert_eq!(fold("Kopi Robusta CAFÉ"), "kopi robusta cafe");
-        assert_eq!(fold("oleh-oleh"), "oleh oleh");
+    fn query_round_trips_through_url_parameters() {
+        let query = SearchQuery {
+            text: "kopi & gula".into(),
+            category: Some(Category::KopiRempah),
+            kabupaten: Some(Kabupaten::LampungBarat),
+            price_min: Some(Rupiah(10_000)),
+            price_max: Some(Rupiah(200_000)),
+            certificates: vec![Certificate::Halal, Certificate::Pirt],
+            availability: Some(Availability::MadeToOrder),
+            sort: Sort::PriceAsc,
+        };
+        let params = query.to_params();
+        let back = SearchQuery::from_params(|k| {
+            params
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, query);
+        assert_eq!(
+            SearchQuery {
+                text: "kopi".into(),
+                kabupaten: Some(Kabupaten::LampungBarat),
+                sort: Sort::PriceAsc,
+                ..Default::default()
+            }
+            .to_query_string(),
+            "?q=kopi&wilayah=lampung-barat&urut=harga-naik"
+        );
+        assert_eq!(SearchQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn malformed_parameters_are_ignored() {
+        let query = SearchQuery::from_params(|k| match k {
+            "kategori" => Some("elektronik".into()),
+            "harga-min" => Some("murah".into()),
+            "harga-maks" => Some("-5".into()),
+            "urut" => Some("acak".into()),
+            "sertifikat" => Some("halal,iso9001".into()),
+            _ => None,
+        });
+        assert_eq!(
+            query,
+            SearchQuery {
+                certificates: vec![Certificate::Halal],
+                ..Default::default()
+            }
+        );
     }
 }

@@ -112,8 +112,8 @@ async fn insert_product(
 ) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO product (slug, position, ikm_slug, name, category, description, unit, price, \
-         min_order, order_increment, tiers, lead_time_days, availability, images) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         min_order, order_increment, tiers, lead_time_days, availability, images, listed_on, \
+         featured) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(p.slug.as_str())
     .bind(pos)
@@ -129,6 +129,8 @@ async fn insert_product(
     .bind(p.lead_time_days)
     .bind(p.availability.slug())
     .bind(serde_json::to_string(&p.images)?)
+    .bind(&p.listed_on)
+    .bind(p.featured)
     .execute(&mut **tx)
     .await
     .with_context(|| format!("cannot store product {}", p.slug))?;
@@ -166,6 +168,8 @@ struct ProductRow {
     lead_time_days: i64,
     availability: String,
     images: String,
+    listed_on: String,
+    featured: bool,
 }
 
 /// A stored value that no longer parses: names the record and the field.
@@ -232,6 +236,8 @@ impl ProductRow {
                 )
             })?,
             images: serde_json::from_str(&self.images).map_err(|e| bad(r, &s, "images", e))?,
+            listed_on: self.listed_on,
+            featured: self.featured,
         })
     }
 }
@@ -246,7 +252,7 @@ pub async fn load_catalog(pool: &SqlitePool) -> anyhow::Result<CatalogData> {
     .await?;
     let product_rows: Vec<ProductRow> = sqlx::query_as(
         "SELECT slug, ikm_slug, name, category, description, unit, price, min_order, \
-         order_increment, tiers, lead_time_days, availability, images \
+         order_increment, tiers, lead_time_days, availability, images, listed_on, featured \
          FROM product ORDER BY position, slug",
     )
     .fetch_all(pool)

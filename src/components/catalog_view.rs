@@ -1,17 +1,16 @@
 //! Renders a view from the shared catalog, with a loading state and an error state that
 //! offers a retry, so no page is ever blank.
 
-use crate::api::FetchError;
+use crate::api::{FetchError, Storefront};
 use crate::app::CatalogResource;
 use crate::i18n::t;
-use etalase_core::Catalog;
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
 pub fn WithCatalog<F, V>(render: F) -> impl IntoView
 where
-    F: Fn(Arc<Catalog>) -> V + Send + Sync + 'static,
+    F: Fn(Arc<Storefront>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let catalog = expect_context::<CatalogResource>();

@@ -1,34 +1,101 @@
-//! The frame around every page: header with the search box, footer, bottom navigation.
+//! The frame around every page: header with the search box and the language switch,
+//! footer, bottom navigation.
 
-use crate::i18n::t;
+use crate::i18n::{set_locale, t};
+use etalase_core::search::SearchQuery;
+use etalase_core::Locale;
 use leptos::prelude::*;
-use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// Pages whose list follows the search box as the buyer types.
+fn is_search_path(path: &str) -> bool {
+    path == "/cari" || path.starts_with("/kategori/")
+}
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let texts = t();
     let query = use_query_map();
-    let current_q = move || query.read().get("q").unwrap_or_default();
+    let location = use_location();
+    let navigate = use_navigate();
+    let current_query = move || {
+        let params = query.get_untracked();
+        SearchQuery::from_params(|k| params.get(k))
+    };
+
+    // Typing on a search page updates its URL in place (no history entry per keystroke).
+    let on_input = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::Event| {
+            let path = location.pathname.get_untracked();
+            if !is_search_path(&path) {
+                return;
+            }
+            let mut q = current_query();
+            q.text = event_target_value(&ev);
+            let options = NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            };
+            navigate(&format!("{path}{}", q.to_query_string()), options);
+        }
+    };
+    // Submitting searches from anywhere; on a search page the filters stay.
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = input_ref.get().map(|i| i.value()).unwrap_or_default();
+        let path = location.pathname.get_untracked();
+        let (path, mut q) = if is_search_path(&path) {
+            (path, current_query())
+        } else {
+            ("/cari".to_owned(), SearchQuery::default())
+        };
+        q.text = text;
+        navigate(
+            &format!("{path}{}", q.to_query_string()),
+            Default::default(),
+        );
+    };
+    let other = match texts.locale {
+        Locale::Id => Locale::En,
+        Locale::En => Locale::Id,
+    };
     view! {
         <header class="site-header">
-            <A href="/" attr:class="brand">
-                <span class="brand-mark" aria-hidden="true"></span>
-                <span class="brand-name">{texts.site_name}</span>
-            </A>
-            <Form action="/cari" attr:class="search-form" attr:role="search">
+            <div class="header-row">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true"></span>
+                    <span class="brand-name">{texts.site_name}</span>
+                </A>
+                <button
+                    type="button"
+                    class="language-switch"
+                    lang=other.tag()
+                    aria-label=texts.language_switch_label
+                    on:click=move |_| set_locale(other)
+                >
+                    {texts.language_switch}
+                </button>
+            </div>
+            <form class="search-form" role="search" action="/cari" on:submit=on_submit>
                 <label class="visually-hidden" for="cari-q">{texts.search_label}</label>
                 <input
                     id="cari-q"
+                    node_ref=input_ref
                     type="search"
                     name="q"
                     enterkeyhint="search"
                     autocomplete="off"
                     placeholder=texts.search_placeholder
-                    prop:value=current_q
+                    prop:value=move || query.read().get("q").unwrap_or_default()
+                    on:input=on_input
                 />
                 <button type="submit" class="search-button">{texts.search_button}</button>
-            </Form>
+            </form>
         </header>
     }
 }

@@ -1,5 +1,6 @@
 //! A product in a list: picture, name, price, maker and where it is from.
 
+use crate::api::Storefront;
 use crate::components::product_image::{primary_image, ProductImage};
 use crate::i18n::t;
 use etalase_core::catalog::{Ikm, Product};
@@ -15,9 +16,13 @@ pub fn ProductCard(
     let texts = t();
     let href = format!("/produk/{}", product.slug);
     let price = if product.tiers.is_empty() {
-        product.price.format()
+        texts.rupiah(product.price)
     } else {
-        format!("{} {}", texts.from_price, product.lowest_price().format())
+        format!(
+            "{} {}",
+            texts.from_price,
+            texts.rupiah(product.lowest_price())
+        )
     };
     let maker = ikm.map(|i| format!("{} · {}", i.name, i.kabupaten.short_name()));
     let image = primary_image(&product);
@@ -37,26 +42,44 @@ pub fn ProductCard(
     }
 }
 
-/// A grid of product cards; the first few pictures load eagerly, the rest when scrolled to.
-pub fn product_grid<'a>(
-    catalog: &etalase_core::Catalog,
+/// One card's data, keyed by the product's slug.
+pub type CardData = (Product, Option<Ikm>);
+
+pub fn card_data<'a>(
+    catalog: &Storefront,
     products: impl IntoIterator<Item = &'a Product>,
-) -> AnyView {
-    let cards: Vec<(Product, Option<Ikm>)> = products
+) -> Vec<CardData> {
+    products
         .into_iter()
         .map(|p| (p.clone(), catalog.ikm(p.ikm.as_str()).cloned()))
-        .collect();
+        .collect()
+}
+
+/// How many pictures at the top of a list load at once; the rest wait until scrolled to.
+const EAGER_PICTURES: usize = 4;
+
+/// A keyed grid of product cards that follows a reactive list.
+#[component]
+pub fn ProductGrid(#[prop(into)] cards: Signal<Vec<CardData>>) -> impl IntoView {
     view! {
         <div class="product-grid">
             <For
-                each=move || cards.clone().into_iter().enumerate()
+                each=move || cards.get().into_iter().enumerate()
                 key=|(_, (p, _))| p.slug.clone()
                 children=|(i, (product, ikm))| {
-                    let lazy = i >= 4;
+                    let lazy = i >= EAGER_PICTURES;
                     view! { <ProductCard product ikm lazy /> }
                 }
             />
         </div>
     }
-    .into_any()
+}
+
+/// A fixed grid of products.
+pub fn product_grid<'a>(
+    catalog: &Storefront,
+    products: impl IntoIterator<Item = &'a Product>,
+) -> AnyView {
+    let cards = card_data(catalog, products);
+    view! { <ProductGrid cards=Signal::stored(cards) /> }.into_any()
 }

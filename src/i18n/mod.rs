@@ -1,16 +1,27 @@
-//! Every UI string, in one place per language. Bahasa Indonesia is the storefront's language.
+//! Every UI string, in one place per language. Bahasa Indonesia first, English second; the
+//! choice is remembered in the browser.
 
 use etalase_core::catalog::{Availability, Product};
+use etalase_core::search::{Certificate, Sort};
+use etalase_core::{Category, Kabupaten, Locale, Rupiah};
+use leptos::prelude::*;
+
+mod en;
+mod id;
 
 pub struct Texts {
+    pub locale: Locale,
     pub site_name: &'static str,
     pub tagline: &'static str,
+    pub skip_to_content: &'static str,
     pub search_placeholder: &'static str,
     pub search_label: &'static str,
     pub search_button: &'static str,
     pub nav_home: &'static str,
     pub nav_search: &'static str,
     pub main_nav: &'static str,
+    pub language_switch: &'static str,
+    pub language_switch_label: &'static str,
     pub loading: &'static str,
     pub load_failed_title: &'static str,
     pub load_failed_offline: &'static str,
@@ -18,7 +29,10 @@ pub struct Texts {
     pub retry: &'static str,
     pub categories: &'static str,
     pub featured: &'static str,
+    pub newest: &'static str,
     pub by_kabupaten: &'static str,
+    pub ikm_spotlight: &'static str,
+    pub visit_ikm: &'static str,
     pub ikm_count: &'static str,
     pub product_count: &'static str,
     pub see_all: &'static str,
@@ -29,21 +43,41 @@ pub struct Texts {
     pub tier_qty: &'static str,
     pub tier_price: &'static str,
     pub lead_time: &'static str,
+    pub made_to_order: &'static str,
     pub ready_stock: &'static str,
+    pub ship_within: &'static str,
+    pub days: &'static str,
     pub description: &'static str,
     pub made_by: &'static str,
     pub related: &'static str,
     pub certificates: &'static str,
     pub sample_ids: &'static str,
+    pub nib_about: &'static str,
     pub pkp: &'static str,
+    pub pkp_about: &'static str,
     pub story: &'static str,
     pub products_of: &'static str,
     pub contact_wa: &'static str,
     pub wa_greeting: &'static str,
     pub results_for: &'static str,
     pub all_products: &'static str,
+    pub result_count: &'static str,
     pub no_results: &'static str,
     pub no_results_hint: &'static str,
+    pub clear_filters: &'static str,
+    pub filters: &'static str,
+    pub filter_category: &'static str,
+    pub filter_kabupaten: &'static str,
+    pub filter_price_min: &'static str,
+    pub filter_price_max: &'static str,
+    pub filter_certificate: &'static str,
+    pub filter_availability: &'static str,
+    pub any: &'static str,
+    pub sort_label: &'static str,
+    pub show_more: &'static str,
+    pub remove_filter: &'static str,
+    pub picture_of: &'static str,
+    pub listed_on: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub back_home: &'static str,
@@ -51,88 +85,141 @@ pub struct Texts {
     pub footer: &'static str,
 }
 
-pub const ID: Texts = Texts {
-    site_name: "Etalase IKM Lampung",
-    tagline: "Produk industri kecil dan menengah Lampung untuk BUMN, perusahaan dan Anda.",
-    search_placeholder: "Cari tapis, kopi, keripik…",
-    search_label: "Cari produk",
-    search_button: "Cari",
-    nav_home: "Beranda",
-    nav_search: "Cari",
-    main_nav: "Navigasi utama",
-    loading: "Memuat…",
-    load_failed_title: "Katalog belum bisa dimuat",
-    load_failed_offline: "Tidak ada koneksi ke server. Periksa sinyal atau data internet Anda.",
-    load_failed_server: "Server sedang bermasalah. Coba lagi sebentar lagi.",
-    retry: "Coba lagi",
-    categories: "Kategori",
-    featured: "Produk pilihan",
-    by_kabupaten: "Jelajahi per kabupaten/kota",
-    ikm_count: "IKM",
-    product_count: "produk",
-    see_all: "Lihat semua",
-    min_order: "Minimal pesan",
-    increment: "kelipatan",
-    per: "per",
-    tier_prices: "Harga grosir",
-    tier_qty: "Jumlah",
-    tier_price: "Harga satuan",
-    lead_time: "Waktu pengerjaan",
-    ready_stock: "Stok tersedia",
-    description: "Deskripsi",
-    made_by: "Dibuat oleh",
-    related: "Produk serupa",
-    certificates: "Legalitas & sertifikat",
-    sample_ids: "Nomor contoh, bukan nomor asli",
-    pkp: "PKP (faktur pajak)",
-    story: "Cerita kami",
-    products_of: "Produk dari",
-    contact_wa: "Hubungi lewat WhatsApp",
-    wa_greeting: "Halo, saya melihat produk Anda di Etalase IKM Lampung dan ingin bertanya.",
-    results_for: "Hasil untuk",
-    all_products: "Semua produk",
-    no_results: "Tidak ada produk yang cocok",
-    no_results_hint:
-        "Coba kata lain yang lebih umum, misalnya \"kopi\", \"tapis\" atau \"keripik\".",
-    not_found_title: "Halaman tidak ditemukan",
-    not_found_body: "Alamat ini tidak ada atau produknya sudah tidak dijual.",
-    back_home: "Kembali ke beranda",
-    from_price: "mulai",
-    footer: "Program Disperindag Provinsi Lampung. Data legalitas IKM di situs ini adalah contoh.",
-};
+impl Texts {
+    pub fn rupiah(&self, amount: Rupiah) -> String {
+        self.locale.rupiah(amount)
+    }
 
-/// The strings of the current language.
-pub fn t() -> &'static Texts {
-    &ID
-}
+    pub fn date(&self, iso: &str) -> String {
+        self.locale.date(iso)
+    }
 
-/// "Dibuat sesuai pesanan, ±60 hari" or "Stok tersedia, dikirim dalam 3 hari".
-pub fn lead_time(product: &Product) -> String {
-    match product.availability {
-        Availability::MadeToOrder => {
-            format!("Dibuat sesuai pesanan, ±{} hari", product.lead_time_days)
+    pub fn category(&self, c: Category) -> &'static str {
+        c.name_in(self.locale)
+    }
+
+    pub fn kabupaten(&self, k: Kabupaten) -> String {
+        k.name_in(self.locale)
+    }
+
+    pub fn sort(&self, sort: Sort) -> &'static str {
+        match (self.locale, sort) {
+            (Locale::Id, Sort::Relevance) => "Paling sesuai",
+            (Locale::Id, Sort::PriceAsc) => "Harga terendah",
+            (Locale::Id, Sort::PriceDesc) => "Harga tertinggi",
+            (Locale::Id, Sort::Newest) => "Terbaru",
+            (Locale::En, Sort::Relevance) => "Best match",
+            (Locale::En, Sort::PriceAsc) => "Price: low to high",
+            (Locale::En, Sort::PriceDesc) => "Price: high to low",
+            (Locale::En, Sort::Newest) => "Newest",
         }
-        Availability::ReadyStock if product.lead_time_days == 0 => "Stok tersedia".to_owned(),
-        Availability::ReadyStock => format!(
-            "Stok tersedia, siap kirim dalam {} hari",
-            product.lead_time_days
-        ),
+    }
+
+    pub fn availability(&self, a: Availability) -> &'static str {
+        match a {
+            Availability::ReadyStock => self.ready_stock,
+            Availability::MadeToOrder => self.made_to_order,
+        }
+    }
+
+    /// What a certificate tells a buyer.
+    pub fn certificate_about(&self, c: Certificate) -> &'static str {
+        match self.locale {
+            Locale::Id => id::certificate_about(c),
+            Locale::En => en::certificate_about(c),
+        }
+    }
+
+    /// "Dibuat sesuai pesanan, ±60 hari" / "Stok tersedia, siap kirim dalam 3 hari".
+    pub fn lead_time_text(&self, product: &Product) -> String {
+        match product.availability {
+            Availability::MadeToOrder => format!(
+                "{}, ±{} {}",
+                self.made_to_order, product.lead_time_days, self.days
+            ),
+            Availability::ReadyStock if product.lead_time_days == 0 => self.ready_stock.to_owned(),
+            Availability::ReadyStock => format!(
+                "{}, {} {} {}",
+                self.ready_stock, self.ship_within, product.lead_time_days, self.days
+            ),
+        }
+    }
+
+    /// "Minimal pesan 10 pak 250 g, kelipatan 5".
+    pub fn order_rule(&self, product: &Product) -> String {
+        if product.order_increment > 1 {
+            format!(
+                "{} {} {}, {} {}",
+                self.min_order,
+                product.min_order,
+                product.unit,
+                self.increment,
+                product.order_increment
+            )
+        } else {
+            format!("{} {} {}", self.min_order, product.min_order, product.unit)
+        }
+    }
+
+    pub fn count(&self, n: usize) -> String {
+        format!("{n} {}", self.result_count)
     }
 }
 
-/// "Minimal pesan 10 pak 250 g, kelipatan 5".
-pub fn order_rule(product: &Product) -> String {
-    let texts = t();
-    if product.order_increment > 1 {
-        format!(
-            "{} {} {}, {} {}",
-            texts.min_order,
-            product.min_order,
-            product.unit,
-            texts.increment,
-            product.order_increment
-        )
-    } else {
-        format!("{} {} {}", texts.min_order, product.min_order, product.unit)
+pub fn texts_for(locale: Locale) -> &'static Texts {
+    match locale {
+        Locale::Id => &id::TEXTS,
+        Locale::En => &en::TEXTS,
     }
+}
+
+/// The language in use: a signal in context, remembered in localStorage.
+#[derive(Clone, Copy)]
+pub struct Language(pub RwSignal<Locale>);
+
+const STORAGE_KEY: &str = "etalase.bahasa";
+
+/// The remembered language, or Bahasa Indonesia.
+pub fn remembered_locale() -> Locale {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let stored = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        if let Some(locale) = stored.as_deref().and_then(Locale::from_tag) {
+            return locale;
+        }
+    }
+    Locale::Id
+}
+
+/// Switches language, remembers it, and tells the document.
+pub fn set_locale(locale: Locale) {
+    if let Some(Language(signal)) = use_context::<Language>() {
+        signal.set(locale);
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            // A full or disabled storage only loses the memory of the choice.
+            let _ = storage.set_item(STORAGE_KEY, locale.tag());
+        }
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", locale.tag());
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = STORAGE_KEY;
+}
+
+/// The strings of the current language. The app re-renders when the language changes, so
+/// reading it untracked is enough.
+pub fn t() -> &'static Texts {
+    let locale = use_context::<Language>()
+        .map(|Language(s)| s.get_untracked())
+        .unwrap_or_default();
+    texts_for(locale)
 }

@@ -1,36 +1,24 @@
-//! A category's products.
+//! A category's products: the search view with the category fixed by the path.
 
 use crate::components::catalog_view::WithCatalog;
-use crate::components::product_card::product_grid;
 use crate::pages::not_found::NotFound;
-use etalase_core::{Catalog, Category};
+use crate::pages::search::SearchView;
+use etalase_core::Category;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
     view! {
-        <WithCatalog render=move |catalog| {
+        <WithCatalog render=move |store| {
             let slug = params.read().get("slug").unwrap_or_default();
-            category_view(&catalog, &slug)
+            match Category::from_slug(&slug) {
+                Some(category) => {
+                    view! { <SearchView store fixed_category=Some(category) /> }.into_any()
+                }
+                None => view! { <NotFound /> }.into_any(),
+            }
         } />
     }
-}
-
-fn category_view(catalog: &Catalog, slug: &str) -> AnyView {
-    let Some(category) = Category::from_slug(slug) else {
-        return view! { <NotFound /> }.into_any();
-    };
-    let products: Vec<_> = catalog.products_in(category).collect();
-    view! {
-        <Title text=category.name_id() />
-        <section class="section">
-            <h1>{category.name_id()}</h1>
-            <p class="result-count">{format!("{} produk", products.len())}</p>
-            {product_grid(catalog, products)}
-        </section>
-    }
-    .into_any()
 }

@@ -1,11 +1,13 @@
-//! An IKM's page: its story, where it is, its legal identifiers, its products, WhatsApp.
+//! An IKM's page: its story, where it is, its legal identifiers explained, its products,
+//! and WhatsApp.
 
+use crate::api::Storefront;
 use crate::components::catalog_view::WithCatalog;
 use crate::components::product_card::product_grid;
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 use etalase_core::catalog::Ikm;
-use etalase_core::Catalog;
+use etalase_core::search::Certificate;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -14,58 +16,79 @@ use leptos_router::hooks::use_params_map;
 pub fn IkmPage() -> impl IntoView {
     let params = use_params_map();
     view! {
-        <WithCatalog render=move |catalog| {
+        <WithCatalog render=move |store| {
             let slug = params.read().get("slug").unwrap_or_default();
-            ikm_view(&catalog, &slug)
+            ikm_view(&store, &slug)
         } />
     }
 }
 
-/// The IKM's legal identifiers as badges; sample numbers say so.
-pub fn legal_badges(ikm: &Ikm) -> impl IntoView + use<> {
+/// The IKM's legal identifiers as badges, with what each means to a buyer when `explain`;
+/// sample numbers say so.
+pub fn legal_badges(ikm: &Ikm, explain: bool) -> impl IntoView + use<> {
     let texts = t();
     let legal = &ikm.legal;
-    let mut badges: Vec<(&'static str, String)> = Vec::new();
-    let ids = [
-        ("NIB", &legal.nib),
-        ("P-IRT", &legal.pirt),
-        ("BPOM MD", &legal.bpom_md),
-        ("Halal", &legal.halal),
-        ("SNI", &legal.sni),
-    ];
-    for (label, value) in ids {
-        if let Some(v) = value {
-            badges.push((label, v.clone()));
+    let mut rows: Vec<(&'static str, String, &'static str)> = Vec::new();
+    if let Some(nib) = &legal.nib {
+        rows.push(("NIB", nib.clone(), texts.nib_about));
+    }
+    for c in Certificate::ALL {
+        let number = match c {
+            Certificate::Halal => &legal.halal,
+            Certificate::Pirt => &legal.pirt,
+            Certificate::BpomMd => &legal.bpom_md,
+            Certificate::Sni => &legal.sni,
+        };
+        if let Some(n) = number {
+            rows.push((c.label(), n.clone(), texts.certificate_about(c)));
         }
     }
+    if ikm.pkp {
+        rows.push((texts.pkp, String::new(), texts.pkp_about));
+    }
     let sample = legal.sample.then_some(texts.sample_ids);
-    let pkp = ikm.pkp.then_some(texts.pkp);
-    view! {
-        <div class="legal">
-            <h3 class="visually-hidden">{texts.certificates}</h3>
-            <ul class="badges">
-                {badges
+    let list = if explain {
+        view! {
+            <dl class="legal-list">
+                {rows
                     .into_iter()
-                    .map(|(label, number)| {
-                        let title = number.clone();
+                    .map(|(label, number, about)| {
                         view! {
-                            <li class="badge" title=title>
-                                <strong>{label}</strong>
-                                <span class="badge-number">{number}</span>
-                            </li>
+                            <div class="legal-item">
+                                <dt>
+                                    <span class="badge">{label}</span>
+                                    <span class="badge-number">{number}</span>
+                                </dt>
+                                <dd>{about}</dd>
+                            </div>
                         }
                     })
                     .collect_view()}
-                {pkp.map(|p| view! { <li class="badge badge-pkp"><strong>{p}</strong></li> })}
+            </dl>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ul class="badges">
+                {rows
+                    .into_iter()
+                    .map(|(label, _, about)| view! { <li class="badge" title=about>{label}</li> })
+                    .collect_view()}
             </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="legal">
+            {list}
             {sample.map(|s| view! { <p class="sample-note">{s}</p> })}
         </div>
     }
 }
 
-fn ikm_view(catalog: &Catalog, slug: &str) -> AnyView {
+fn ikm_view(store: &Storefront, slug: &str) -> AnyView {
     let texts = t();
-    let Some(ikm) = catalog.ikm(slug) else {
+    let Some(ikm) = store.ikm(slug) else {
         return view! { <NotFound /> }.into_any();
     };
     let wa = ikm.whatsapp.wa_link(texts.wa_greeting);
@@ -76,23 +99,23 @@ fn ikm_view(catalog: &Catalog, slug: &str) -> AnyView {
         <article class="ikm-page">
             <header class="ikm-head">
                 <h1>{ikm.name.clone()}</h1>
-                <p class="ikm-place">{ikm.kabupaten.name()}</p>
+                <p class="ikm-place">{texts.kabupaten(ikm.kabupaten)}</p>
             </header>
             <section aria-labelledby="judul-cerita">
                 <h2 id="judul-cerita">{texts.story}</h2>
                 <p>{ikm.story.clone()}</p>
             </section>
-            <section aria-labelledby="judul-legal">
-                <h2 id="judul-legal">{texts.certificates}</h2>
-                {legal_badges(ikm)}
-            </section>
             <a class="button button-wa" href=wa rel="noopener" target="_blank">
                 {texts.contact_wa}
             </a>
+            <section aria-labelledby="judul-legal">
+                <h2 id="judul-legal">{texts.certificates}</h2>
+                {legal_badges(ikm, true)}
+            </section>
         </article>
         <section class="section" aria-labelledby="judul-produk-ikm">
             <h2 id="judul-produk-ikm">{format!("{} {}", texts.products_of, ikm.name)}</h2>
-            {product_grid(catalog, catalog.products_of(slug))}
+            {product_grid(store, store.products_of(slug))}
         </section>
     }
     .into_any()

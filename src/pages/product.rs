@@ -1,12 +1,15 @@
-//! A product's page: picture, price, order rules, tiers, lead time, maker, related products.
+//! A product's page: pictures, price, order rules, volume prices, lead time, certificates,
+//! maker, related products.
 
+use crate::api::Storefront;
 use crate::components::catalog_view::WithCatalog;
 use crate::components::product_card::product_grid;
 use crate::components::product_image::{primary_image, ProductImage};
-use crate::i18n::{lead_time, order_rule, t};
+use crate::i18n::{t, Texts};
 use crate::pages::ikm::legal_badges;
 use crate::pages::not_found::NotFound;
-use etalase_core::{Catalog, Product};
+use etalase_core::search::Certificate;
+use etalase_core::Product;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -16,39 +19,50 @@ use leptos_router::hooks::use_params_map;
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     view! {
-        <WithCatalog render=move |catalog| {
+        <WithCatalog render=move |store| {
             let slug = params.read().get("slug").unwrap_or_default();
-            product_view(&catalog, &slug)
+            product_view(&store, &slug)
         } />
     }
 }
 
-fn tier_rows(product: &Product) -> Vec<(String, String)> {
+/// Rows of the volume-price table: the quantity range and its unit price.
+pub fn tier_rows(texts: &Texts, product: &Product) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     let mut from = product.min_order;
     let mut price = product.price;
     for tier in &product.tiers {
-        rows.push((format!("{}–{}", from, tier.min_qty - 1), price.format()));
+        rows.push((
+            format!("{}–{}", from, tier.min_qty - 1),
+            texts.rupiah(price),
+        ));
         from = tier.min_qty;
         price = tier.price;
     }
-    rows.push((format!("≥ {from}"), price.format()));
+    rows.push((format!("≥ {from}"), texts.rupiah(price)));
     rows
 }
 
-fn product_view(catalog: &Catalog, slug: &str) -> AnyView {
+fn product_view(store: &Storefront, slug: &str) -> AnyView {
     let texts = t();
-    let Some(product) = catalog.product(slug) else {
+    let Some(product) = store.product(slug) else {
         return view! { <NotFound /> }.into_any();
     };
-    let ikm = catalog.ikm(product.ikm.as_str()).cloned();
-    let related: Vec<&Product> = catalog
-        .products_in(product.category)
+    let ikm = store.ikm(product.ikm.as_str()).cloned();
+    // The maker's other products first, then others of the same category.
+    let mut related: Vec<&Product> = store
+        .products_of(product.ikm.as_str())
         .filter(|p| p.slug != product.slug)
-        .take(4)
+        .take(2)
         .collect();
+    related.extend(
+        store
+            .products_in(product.category)
+            .filter(|p| p.ikm != product.ikm)
+            .take(4 - related.len()),
+    );
     let tiers = (!product.tiers.is_empty()).then(|| {
-        let rows = tier_rows(product);
+        let rows = tier_rows(texts, product);
         let unit = product.unit.clone();
         view! {
             <section class="tiers" aria-labelledby="judul-grosir">
@@ -70,36 +84,68 @@ fn product_view(catalog: &Catalog, slug: &str) -> AnyView {
             </section>
         }
     });
+    let certificates: Vec<Certificate> = ikm
+        .as_ref()
+        .map(|i| {
+            Certificate::ALL
+                .into_iter()
+                .filter(|c| c.held_by(i))
+                .collect()
+        })
+        .unwrap_or_default();
     let maker = ikm.map(|ikm| {
-        let badges = legal_badges(&ikm);
+        let badges = legal_badges(&ikm, false);
         view! {
             <section class="maker-card" aria-labelledby="judul-pembuat">
                 <h2 id="judul-pembuat">{texts.made_by}</h2>
                 <A href=format!("/ikm/{}", ikm.slug) attr:class="maker-link">
                     <strong>{ikm.name.clone()}</strong>
-                    <span>{ikm.kabupaten.name()}</span>
+                    <span>{texts.kabupaten(ikm.kabupaten)}</span>
                 </A>
                 {badges}
             </section>
         }
     });
+    let images = if product.images.is_empty() {
+        vec![primary_image(product)]
+    } else {
+        product.images.clone()
+    };
     let summary: String = product.description.chars().take(150).collect();
+    let availability_class = match product.availability {
+        etalase_core::catalog::Availability::ReadyStock => "availability ready",
+        etalase_core::catalog::Availability::MadeToOrder => "availability made",
+    };
     view! {
         <Title text=product.name.clone() />
         <Meta name="description" content=summary />
         <article class="product-page">
-            <div class="product-gallery">
-                <ProductImage image=primary_image(product) lazy=false />
+            <div class="product-gallery" tabindex="0" aria-label=format!("{} {}", texts.picture_of, product.name)>
+                {images
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, image)| {
+                        let lazy = i > 0;
+                        view! { <ProductImage image lazy /> }
+                    })
+                    .collect_view()}
             </div>
             <div class="product-info">
                 <h1 class="product-name">{product.name.clone()}</h1>
                 <p class="product-price">
-                    <span class="price">{product.price.format()}</span>
+                    <span class="price">{texts.rupiah(product.price)}</span>
                     <span class="unit">{format!(" {} {}", texts.per, product.unit)}</span>
                 </p>
+                <p class=availability_class>{texts.lead_time_text(product)}</p>
+                <ul class="badges cert-badges">
+                    {certificates
+                        .into_iter()
+                        .map(|c| view! { <li class="badge" title=texts.certificate_about(c)>{c.label()}</li> })
+                        .collect_view()}
+                </ul>
                 <ul class="order-facts">
-                    <li>{order_rule(product)}</li>
-                    <li>{format!("{}: {}", texts.lead_time, lead_time(product))}</li>
+                    <li>{texts.order_rule(product)}</li>
+                    <li>{format!("{}: {}", texts.listed_on, texts.date(&product.listed_on))}</li>
                 </ul>
                 {tiers}
                 <section class="description" aria-labelledby="judul-deskripsi">
@@ -111,7 +157,7 @@ fn product_view(catalog: &Catalog, slug: &str) -> AnyView {
         </article>
         <section class="section" aria-labelledby="judul-serupa">
             <h2 id="judul-serupa">{texts.related}</h2>
-            {product_grid(catalog, related)}
+            {product_grid(store, related)}
         </section>
     }
     .into_any()
@@ -120,8 +166,9 @@ fn product_view(catalog: &Catalog, slug: &str) -> AnyView {
 #[cfg(test)]
 mod tests {
     use super::tier_rows;
+    use crate::i18n::texts_for;
     use etalase_core::catalog::{Availability, PriceTier, Product};
-    use etalase_core::{Category, Rupiah, Slug};
+    use etalase_core::{Category, Locale, Rupiah, Slug};
 
     #[test]
     fn tier_rows_cover_every_quantity_from_the_minimum() {
@@ -148,14 +195,17 @@ mod tests {
             lead_time_days: 3,
             availability: Availability::ReadyStock,
             images: vec![],
+            listed_on: "2026-03-01".into(),
+            featured: false,
         };
         assert_eq!(
-            tier_rows(&p),
+            tier_rows(texts_for(Locale::Id), &p),
             vec![
                 ("10–49".to_owned(), "Rp 45.000".to_owned()),
                 ("50–199".to_owned(), "Rp 42.000".to_owned()),
                 ("≥ 200".to_owned(), "Rp 39.000".to_owned()),
             ]
         );
+        assert_eq!(tier_rows(texts_for(Locale::En), &p)[0].1, "Rp 45,000");
     }
 }

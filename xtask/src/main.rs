@@ -1,5 +1,7 @@
 //! `cargo xtask …`: set up the toolchain, build, serve and test Etalase with one command each.
 
+mod art;
+mod bench;
 mod build;
 mod test;
 mod tools;
@@ -16,6 +18,8 @@ commands:
   test    everything CI runs: fmt, clippy (native + wasm32), native tests, browser tests,
           end-to-end tests against the real server in Chromium
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
+  bench   benchmarks in headless Chromium (keystroke search on 10,000 products)
+  art     draw pictures for products without photos (public/img/produk/) and list them
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +29,8 @@ fn main() -> ExitCode {
         Some("build") => build::build_all(),
         Some("test") => test::run_all(),
         Some("setup") => tools::ensure(tools::Need::All),
+        Some("art") => art::run(),
+        Some("bench") => bench::run_all(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -106,17 +106,28 @@ fn ensure_trunk() -> Result {
     ]))
 }
 
+/// The packages `package.json` depends on, by name.
+fn npm_dependencies() -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(root().join("package.json"))
+        .map_err(|e| format!("cannot read package.json: {e}"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("package.json: {e}"))?;
+    Ok(json["dependencies"]
+        .as_object()
+        .map(|deps| deps.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
 fn ensure_npm_tools() -> Result {
-    let wasm_opt = root().join("node_modules/.bin/wasm-opt");
-    let playwright = root().join("node_modules/playwright-core/package.json");
+    let modules = root().join("node_modules");
+    let all_present = npm_dependencies()?
+        .iter()
+        .all(|name| modules.join(name).join("package.json").exists());
     let version = output(cmd("wasm-opt").arg("--version")).unwrap_or_default();
-    if wasm_opt.exists()
-        && playwright.exists()
-        && version.contains(&format!("version {WASM_OPT_VERSION}"))
-    {
+    if all_present && version.contains(&format!("version {WASM_OPT_VERSION}")) {
         return Ok(());
     }
-    step("Installing node tools from npm (wasm-opt from binaryen, playwright-core)");
+    step("Installing node tools from npm (wasm-opt from binaryen, playwright-core, axe-core)");
     run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 

@@ -1,0 +1,125 @@
+// One keystroke in the storefront's search box, timed from the input event to the updated
+// and laid-out result list, on the catalog the server holds (10,000 products for the
+// benchmark). MiniSearch and FlexSearch search the same documents with the same typed
+// prefixes in the same page, for comparison. Prints medians, p95s and ratios.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const BASE_URL = process.env.BASE_URL;
+const BUDGET_MS = 16;
+const ROUNDS = 5; // the first is warm-up
+const QUERIES = [
+  'kopi robusta', 'keripik pisang coklat', 'tapis', 'madu hutan', 'batik seragam',
+  'kemplang', 'sulam usus', 'lada putih', 'oleh-oleh', 'siger kuningan', 'tas purun',
+  'robsta bubuk',
+];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({
+  viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+});
+const page = await context.newPage();
+await page.goto(`${BASE_URL}/cari`);
+await page.locator('.product-card').first().waitFor({ timeout: 60_000 });
+const count = await page.locator('.result-count').textContent();
+if (!count.startsWith(process.env.EXPECTED_PRODUCTS ?? '')) {
+  throw new Error(`expected the benchmark catalog, the page says ${count}`);
+}
+await page.addScriptTag({ path: require.resolve('minisearch/dist/umd/index.js') });
+await page.addScriptTag({ path: require.resolve('flexsearch/dist/flexsearch.bundle.min.js') });
+
+const result = await page.evaluate(async ({ queries, rounds }) => {
+  const catalog = await (await fetch('/api/v1/catalog')).json();
+  const ikm = new Map(catalog.ikm.map((i) => [i.slug, i]));
+  const categories = new Map(catalog.categories.map((c) => [c.slug, `${c.name} ${c.name_en}`]));
+  const docs = catalog.products.map((p, id) => ({
+    id,
+    name: p.name,
+    category: categories.get(p.category),
+    ikm: ikm.get(p.ikm)?.name ?? '',
+    kabupaten: ikm.get(p.ikm)?.kabupaten ?? '',
+    description: p.description,
+  }));
+  const fields = ['name', 'category', 'ikm', 'kabupaten', 'description'];
+
+  const mini = new MiniSearch({
+    fields,
+    searchOptions: {
+      prefix: true,
+      fuzzy: (term) => (term.length >= 5 ? 1 : 0),
+      combineWith: 'AND',
+      boost: { name: 10, category: 5, ikm: 4, kabupaten: 4, description: 1 },
+    },
+  });
+  mini.addAll(docs);
+  const flex = new FlexSearch.Document({
+    tokenize: 'forward',
+    document: { id: 'id', index: fields },
+  });
+  for (const d of docs) flex.add(d);
+
+  // A macrotask without timer clamping: it runs after the app's microtasks are done.
+  const channel = new MessageChannel();
+  const nextTask = () => new Promise((resolve) => {
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
+  const input = document.querySelector('#cari-q');
+  const keystroke = async (value) => {
+    const t0 = performance.now();
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await nextTask();
+    void document.body.offsetHeight; // style and layout of the new list
+    return performance.now() - t0;
+  };
+  const timed = (fn) => { const t0 = performance.now(); fn(); return performance.now() - t0; };
+
+  const times = { etalase: [], minisearch: [], flexsearch: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const q of queries) {
+      for (let k = 1; k <= q.length; k++) {
+        const typed = q.slice(0, k);
+        const ours = await keystroke(typed);
+        const m = timed(() => mini.search(typed));
+        const f = timed(() => flex.search(typed, { limit: 10000 }));
+        if (round > 0) {
+          times.etalase.push(ours);
+          times.minisearch.push(m);
+          times.flexsearch.push(f);
+        }
+      }
+      await keystroke('');
+    }
+  }
+  return { times, products: docs.length };
+}, { queries: QUERIES, rounds: ROUNDS });
+await browser.close();
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const stats = Object.fromEntries(Object.entries(result.times).map(([k, xs]) => [
+  k, { median: quantile(xs, 0.5), p95: quantile(xs, 0.95), n: xs.length },
+]));
+const ours = stats.etalase;
+console.log(`\nKeystroke search on ${result.products} products, ${ours.n} keystrokes ` +
+  `(${QUERIES.length} queries typed letter by letter, ${ROUNDS - 1} rounds after warm-up)\n`);
+console.log('engine       what is timed                    median ms   p95 ms   ours÷theirs (median, p95)');
+const row = (name, what, s) => {
+  const ratio = name === 'etalase' ? '' :
+    `${(ours.median / s.median).toFixed(2)}×, ${(ours.p95 / s.p95).toFixed(2)}×`;
+  console.log(`${name.padEnd(12)} ${what.padEnd(32)} ${s.median.toFixed(2).padStart(9)} ${s.p95.toFixed(2).padStart(8)}   ${ratio}`);
+};
+row('etalase', 'search + re-render + layout', ours);
+row('minisearch', 'search only (prefix, fuzzy 1)', stats.minisearch);
+row('flexsearch', 'search only (forward prefix)', stats.flexsearch);
+const ok = ours.p95 <= BUDGET_MS;
+console.log(`\nbudget: p95 keystroke ≤ ${BUDGET_MS} ms — ${ok ? 'within budget' : 'OVER BUDGET'}`);
+process.exit(ok ? 0 : 1);
