@@ -1,7 +1,7 @@
 //! The router and the page frame: header with search, content, footer, bottom navigation.
 
 use crate::api::{fetch_catalog, FetchError, Storefront};
-use crate::components::layout::{BottomNav, SiteFooter, SiteHeader};
+use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::pages::{
     category::CategoryPage, home::HomePage, ikm::IkmPage, not_found::NotFound,
@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     provide_context(catalog);
     let language = Language(RwSignal::new(remembered_locale()));
     provide_context(language);
+    provide_context(LiveText(RwSignal::new(None)));
     set_locale(language.0.get_untracked());
 
     // A language switch re-renders the frame and the current page in the new language; the

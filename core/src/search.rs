@@ -155,7 +155,7 @@ pub struct SearchIndex {
     products: usize,
 }
 
-const MIN_PREFIX: usize = 2;
+const MIN_PREFIX: usize = 1;
 const MIN_TYPO: usize = 5;
 
 impl SearchIndex {

@@ -8,11 +8,21 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use std::time::Duration;
 
 /// Pages whose list follows the search box as the buyer types.
 fn is_search_path(path: &str) -> bool {
     path == "/cari" || path.starts_with("/kategori/")
 }
+
+/// What is typed in the search box before it reaches the URL. Results follow every
+/// keystroke; the URL follows once typing pauses, so the address stays shareable without a
+/// router navigation per key.
+#[derive(Clone, Copy)]
+pub struct LiveText(pub RwSignal<Option<String>>);
+
+/// How long typing must pause before the URL is brought up to date.
+const URL_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -20,12 +30,23 @@ pub fn SiteHeader() -> impl IntoView {
     let query = use_query_map();
     let location = use_location();
     let navigate = use_navigate();
+    let live = expect_context::<LiveText>().0;
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_pending = move || {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
     let current_query = move || {
         let params = query.get_untracked();
         SearchQuery::from_params(|k| params.get(k))
     };
+    // Whenever the URL changes (the debounced update, back, forward, a link) it is the truth.
+    Effect::new(move |_| {
+        query.track();
+        live.set(None);
+    });
 
-    // Typing on a search page updates its URL in place (no history entry per keystroke).
     let on_input = {
         let navigate = navigate.clone();
         move |ev: leptos::ev::Event| {
@@ -33,20 +54,30 @@ pub fn SiteHeader() -> impl IntoView {
             if !is_search_path(&path) {
                 return;
             }
-            let mut q = current_query();
-            q.text = event_target_value(&ev);
-            let options = NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
+            let text = event_target_value(&ev);
+            live.set(Some(text.clone()));
+            cancel_pending();
+            let navigate = navigate.clone();
+            let update = move || {
+                let mut q = current_query();
+                q.text = text;
+                let options = NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                };
+                navigate(&format!("{path}{}", q.to_query_string()), options);
             };
-            navigate(&format!("{path}{}", q.to_query_string()), options);
+            if let Ok(handle) = set_timeout_with_handle(update, URL_DEBOUNCE) {
+                pending.set_value(Some(handle));
+            }
         }
     };
     // Submitting searches from anywhere; on a search page the filters stay.
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        cancel_pending();
         let text = input_ref.get().map(|i| i.value()).unwrap_or_default();
         let path = location.pathname.get_untracked();
         let (path, mut q) = if is_search_path(&path) {
@@ -91,7 +122,9 @@ pub fn SiteHeader() -> impl IntoView {
                     enterkeyhint="search"
                     autocomplete="off"
                     placeholder=texts.search_placeholder
-                    prop:value=move || query.read().get("q").unwrap_or_default()
+                    prop:value=move || {
+                        live.get().unwrap_or_else(|| query.read().get("q").unwrap_or_default())
+                    }
                     on:input=on_input
                 />
                 <button type="submit" class="search-button">{texts.search_button}</button>

@@ -16,14 +16,16 @@ pub fn primary_image(product: &Product) -> Image {
 #[component]
 pub fn ProductImage(image: Image, #[prop(default = true)] lazy: bool) -> impl IntoView {
     view! {
+        // `loading` must be set before `src`: an image given its source first starts
+        // loading at once, and 24 of them cost a phone ~30 ms per keystroke.
         <img
             class="product-image"
-            src=image.src
-            alt=image.alt
-            width=image.width
-            height=image.height
             loading=if lazy { "lazy" } else { "eager" }
             decoding="async"
+            width=image.width
+            height=image.height
+            alt=image.alt
+            src=image.src
         />
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::api::Storefront;
 use crate::components::catalog_view::WithCatalog;
+use crate::components::layout::LiveText;
 use crate::components::product_card::{CardData, ProductGrid};
 use crate::i18n::t;
 use etalase_core::catalog::{counts_by_kabupaten, Availability};
@@ -16,7 +17,7 @@ use leptos_router::NavigateOptions;
 use std::sync::Arc;
 
 /// How many results show at first, and how many more each "show more" adds.
-const PAGE: usize = 24;
+const PAGE: usize = 12;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -30,9 +31,13 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
     let location = use_location();
     let navigate = use_navigate();
 
+    let live = expect_context::<LiveText>().0;
     let query = Memo::new(move |_| {
         let p = params.read();
         let mut q = SearchQuery::from_params(|k| p.get(k));
+        if let Some(text) = live.get() {
+            q.text = text;
+        }
         if fixed_category.is_some() {
             q.category = fixed_category;
         }
