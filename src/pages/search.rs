@@ -200,36 +200,31 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
                         </select>
                     </label>
                     <div class="price-range">
-                        <label>
-                            <span>{texts.filter_price_min}</span>
-                            <input
-                                type="number"
-                                name="harga-min"
-                                inputmode="numeric"
-                                min="0"
-                                step="1000"
-                                prop:value=move || price_value(query.read().price_min)
-                                on:change=move |ev| {
-                                    let v = parse_price(&event_target_value(&ev));
-                                    set(Box::new(move |q| q.price_min = v));
+                        {[
+                            (texts.filter_price_min, "harga-min", PriceBound::Min),
+                            (texts.filter_price_max, "harga-maks", PriceBound::Max),
+                        ]
+                            .into_iter()
+                            .map(|(label, name, bound)| {
+                                view! {
+                                    <label>
+                                        <span>{label}</span>
+                                        <input
+                                            type="number"
+                                            name=name
+                                            inputmode="numeric"
+                                            min="0"
+                                            step="1000"
+                                            prop:value=move || price_value(*bound.of(&mut query.get()))
+                                            on:change=move |ev| {
+                                                let v = parse_price(&event_target_value(&ev));
+                                                set(Box::new(move |q| *bound.of(q) = v));
+                                            }
+                                        />
+                                    </label>
                                 }
-                            />
-                        </label>
-                        <label>
-                            <span>{texts.filter_price_max}</span>
-                            <input
-                                type="number"
-                                name="harga-maks"
-                                inputmode="numeric"
-                                min="0"
-                                step="1000"
-                                prop:value=move || price_value(query.read().price_max)
-                                on:change=move |ev| {
-                                    let v = parse_price(&event_target_value(&ev));
-                                    set(Box::new(move |q| q.price_max = v));
-                                }
-                            />
-                        </label>
+                            })
+                            .collect_view()}
                     </div>
                     <fieldset class="certificates">
                         <legend>{texts.filter_certificate}</legend>
@@ -331,6 +326,22 @@ fn active_filter_count(q: &SearchQuery, fixed: Option<Category>) -> usize {
         + usize::from(q.price_max.is_some())
         + q.certificates.len()
         + usize::from(q.availability.is_some())
+}
+
+/// Which end of the price range a field edits.
+#[derive(Clone, Copy)]
+enum PriceBound {
+    Min,
+    Max,
+}
+
+impl PriceBound {
+    fn of(self, q: &mut SearchQuery) -> &mut Option<Rupiah> {
+        match self {
+            PriceBound::Min => &mut q.price_min,
+            PriceBound::Max => &mut q.price_max,
+        }
+    }
 }
 
 fn price_value(p: Option<Rupiah>) -> String {

@@ -4,7 +4,7 @@
 
 use crate::build::build_spa;
 use crate::tools::{ensure, Need};
-use crate::util::{cmd, free_port, root, run, step, wait_healthy, Result};
+use crate::util::{cmd, root, run, step, LocalServer, Result};
 use etalase_core::catalog::{validate, CatalogData, PriceTier};
 use etalase_core::{Rupiah, Slug};
 use std::time::Duration;
@@ -76,7 +76,6 @@ pub fn run_all() -> Result {
     ensure(Need::All)?;
     build_spa()?;
     step("Benchmark: keystroke search on 10,000 products (headless Chromium)");
-    run(cmd("cargo").args(["build", "-p", "etalase-server"]))?;
     let work = root().join("target/bench");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
@@ -91,30 +90,11 @@ pub fn run_all() -> Result {
     )
     .map_err(|e| e.to_string())?;
 
-    let addr = format!("127.0.0.1:{}", free_port()?);
-    let mut server = cmd(&root()
-        .join("target/debug/etalase-server")
-        .display()
-        .to_string())
-    .env("ETALASE_ADDR", &addr)
-    .env(
-        "DATABASE_URL",
-        format!("sqlite://{}", work.join("etalase.db").display()),
-    )
-    .env("ETALASE_DIST", root().join("dist"))
-    .env("ETALASE_SEED", &catalog)
-    .env("RUST_LOG", "etalase_server=warn")
-    .spawn()
-    .map_err(|e| format!("cannot start the server: {e}"))?;
-    let result = wait_healthy(&addr, Duration::from_secs(120)).and_then(|()| {
-        run(cmd("node")
-            .arg("xtask/bench/search.mjs")
-            .env("BASE_URL", format!("http://{addr}"))
-            .env("EXPECTED_PRODUCTS", BENCH_PRODUCTS.to_string()))
-    });
-    let _ = server.kill();
-    let _ = server.wait();
-    result
+    let server = LocalServer::start(&work, &catalog, Duration::from_secs(120))?;
+    run(cmd("node")
+        .arg("xtask/bench/search.mjs")
+        .env("BASE_URL", server.url())
+        .env("EXPECTED_PRODUCTS", BENCH_PRODUCTS.to_string()))
 }
 
 #[cfg(test)]

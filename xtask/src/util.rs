@@ -128,3 +128,47 @@ pub fn free_port() -> Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
+
+/// The debug server on a free loopback port with a fresh database in `work`, seeded from
+/// `seed`, serving `dist/`. Stopped when dropped.
+pub struct LocalServer {
+    child: std::process::Child,
+    pub addr: String,
+}
+
+impl LocalServer {
+    pub fn start(work: &Path, seed: &Path, timeout: Duration) -> Result<LocalServer> {
+        run(cmd("cargo").args(["build", "-p", "etalase-server"]))?;
+        let _ = std::fs::remove_file(work.join("etalase.db"));
+        std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let addr = format!("127.0.0.1:{}", free_port()?);
+        let child = cmd(&root()
+            .join("target/debug/etalase-server")
+            .display()
+            .to_string())
+        .env("ETALASE_ADDR", &addr)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", work.join("etalase.db").display()),
+        )
+        .env("ETALASE_DIST", root().join("dist"))
+        .env("ETALASE_SEED", seed)
+        .env("RUST_LOG", "etalase_server=warn")
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+        let server = LocalServer { child, addr };
+        wait_healthy(&server.addr, timeout)?;
+        Ok(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
