@@ -3,10 +3,13 @@
 pub mod api;
 pub mod catalog;
 pub mod category;
+pub mod date;
 pub mod kabupaten;
 pub mod locale;
 pub mod money;
+pub mod order;
 pub mod phone;
+pub mod request;
 pub mod search;
 pub mod slug;
 
@@ -14,6 +17,7 @@ pub use catalog::{
     Availability, Catalog, CatalogData, CatalogError, Ikm, Image, LegalIds, PriceTier, Product,
 };
 pub use category::Category;
+pub use date::Date;
 pub use kabupaten::Kabupaten;
 pub use locale::Locale;
 pub use money::Rupiah;

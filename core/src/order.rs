@@ -1,0 +1,493 @@
+//! The life of an IKM's part of an order request: one state machine, the only place that
+//! decides which change may happen, by whom.
+//!
+//! `baru` → `dikonfirmasi` (the IKM confirms, may adjust unit prices and lead time) or
+//! `ditolak` (with a reason) → `diproses` → `dikirim` (courier and receipt number) →
+//! `selesai`. `baru` → `dibatalkan` by the partner. A part left `baru` for 3 working days
+//! becomes `kedaluwarsa`.
+
+use crate::date::Date;
+use crate::money::Rupiah;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Working days an IKM has to answer a new order before it expires.
+pub const ANSWER_WITHIN_WORKING_DAYS: u32 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    Baru,
+    Dikonfirmasi,
+    Ditolak,
+    Diproses,
+    Dikirim,
+    Selesai,
+    Dibatalkan,
+    Kedaluwarsa,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        OrderStatus::Baru,
+        OrderStatus::Dikonfirmasi,
+        OrderStatus::Ditolak,
+        OrderStatus::Diproses,
+        OrderStatus::Dikirim,
+        OrderStatus::Selesai,
+        OrderStatus::Dibatalkan,
+        OrderStatus::Kedaluwarsa,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            OrderStatus::Baru => "baru",
+            OrderStatus::Dikonfirmasi => "dikonfirmasi",
+            OrderStatus::Ditolak => "ditolak",
+            OrderStatus::Diproses => "diproses",
+            OrderStatus::Dikirim => "dikirim",
+            OrderStatus::Selesai => "selesai",
+            OrderStatus::Dibatalkan => "dibatalkan",
+            OrderStatus::Kedaluwarsa => "kedaluwarsa",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|x| x.slug() == s)
+    }
+
+    /// No change can follow.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Ditolak
+                | OrderStatus::Selesai
+                | OrderStatus::Dibatalkan
+                | OrderStatus::Kedaluwarsa
+        )
+    }
+}
+
+/// Who asks for a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Actor {
+    /// The company that placed the request (holder of the tracking link).
+    Partner,
+    /// The IKM that makes this part.
+    Ikm,
+    /// The server itself (expiry).
+    System,
+}
+
+/// A unit price the IKM sets when confirming: for one line of its part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceAdjustment {
+    pub line: usize,
+    pub unit_price: Rupiah,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum OrderEvent {
+    Confirm {
+        #[serde(default)]
+        prices: Vec<PriceAdjustment>,
+        #[serde(default)]
+        lead_time_days: Option<u32>,
+    },
+    Decline {
+        reason: String,
+    },
+    StartProduction,
+    Ship {
+        courier: String,
+        receipt: String,
+    },
+    Complete,
+    Cancel,
+    Expire,
+}
+
+impl OrderEvent {
+    pub fn name(&self) -> &'static str {
+        match self {
+            OrderEvent::Confirm { .. } => "confirm",
+            OrderEvent::Decline { .. } => "decline",
+            OrderEvent::StartProduction => "start_production",
+            OrderEvent::Ship { .. } => "ship",
+            OrderEvent::Complete => "complete",
+            OrderEvent::Cancel => "cancel",
+            OrderEvent::Expire => "expire",
+        }
+    }
+
+    /// Who may cause this event.
+    pub fn actor(&self) -> Actor {
+        match self {
+            OrderEvent::Cancel => Actor::Partner,
+            OrderEvent::Expire => Actor::System,
+            _ => Actor::Ikm,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransitionError {
+    /// The event cannot happen in this status.
+    NotAllowed {
+        from: OrderStatus,
+        event: &'static str,
+    },
+    /// Someone other than the one allowed asked for it.
+    WrongActor { event: &'static str, actor: Actor },
+    /// The event itself is incomplete: an empty reason, courier or receipt number.
+    Missing(&'static str),
+    /// The expiry came before the IKM's time to answer ran out.
+    TooEarly { until: Date },
+}
+
+impl fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransitionError::NotAllowed { from, event } => {
+                write!(f, "cannot {event} an order that is {}", from.slug())
+            }
+            TransitionError::WrongActor { event, actor } => {
+                write!(f, "{actor:?} may not {event} an order")
+            }
+            TransitionError::Missing(field) => write!(f, "{field} is required"),
+            TransitionError::TooEarly { until } => {
+                write!(f, "the IKM may answer until {until}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TransitionError {}
+
+/// The status after `event`, if `actor` may cause it in `status` on `today`.
+/// `received_on` is when the part was created (for expiry).
+pub fn transition(
+    status: OrderStatus,
+    event: &OrderEvent,
+    actor: Actor,
+    received_on: Date,
+    today: Date,
+) -> Result<OrderStatus, TransitionError> {
+    if actor != event.actor() {
+        return Err(TransitionError::WrongActor {
+            event: event.name(),
+            actor,
+        });
+    }
+    use OrderStatus::*;
+    let next = match (status, event) {
+        (Baru, OrderEvent::Confirm { .. }) => Dikonfirmasi,
+        (Baru, OrderEvent::Decline { reason }) => {
+            if reason.trim().is_empty() {
+                return Err(TransitionError::Missing("reason"));
+            }
+            Ditolak
+        }
+        (Baru, OrderEvent::Cancel) => Dibatalkan,
+        (Baru, OrderEvent::Expire) => {
+            let until = expires_on(received_on);
+            if today < until {
+                return Err(TransitionError::TooEarly { until });
+            }
+            Kedaluwarsa
+        }
+        (Dikonfirmasi, OrderEvent::StartProduction) => Diproses,
+        (Diproses, OrderEvent::Ship { courier, receipt }) => {
+            if courier.trim().is_empty() {
+                return Err(TransitionError::Missing("courier"));
+            }
+            if receipt.trim().is_empty() {
+                return Err(TransitionError::Missing("receipt"));
+            }
+            Dikirim
+        }
+        (Dikirim, OrderEvent::Complete) => Selesai,
+        (from, event) => {
+            return Err(TransitionError::NotAllowed {
+                from,
+                event: event.name(),
+            })
+        }
+    };
+    Ok(next)
+}
+
+/// The day a part still `baru` expires: 3 working days after it arrived.
+pub fn expires_on(received_on: Date) -> Date {
+    received_on.add_working_days(ANSWER_WITHIN_WORKING_DAYS)
+}
+
+/// The events each status allows, for showing only the actions that can work.
+pub fn allowed_events(status: OrderStatus) -> &'static [&'static str] {
+    match status {
+        OrderStatus::Baru => &["confirm", "decline", "cancel", "expire"],
+        OrderStatus::Dikonfirmasi => &["start_production"],
+        OrderStatus::Diproses => &["ship"],
+        OrderStatus::Dikirim => &["complete"],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn all_events() -> Vec<OrderEvent> {
+        vec![
+            OrderEvent::Confirm {
+                prices: vec![],
+                lead_time_days: None,
+            },
+            OrderEvent::Decline {
+                reason: "Bahan baku habis".into(),
+            },
+            OrderEvent::Decline { reason: " ".into() },
+            OrderEvent::StartProduction,
+            OrderEvent::Ship {
+                courier: "JNE".into(),
+                receipt: "JN123".into(),
+            },
+            OrderEvent::Ship {
+                courier: "".into(),
+                receipt: "JN123".into(),
+            },
+            OrderEvent::Complete,
+            OrderEvent::Cancel,
+            OrderEvent::Expire,
+        ]
+    }
+
+    const ACTORS: [Actor; 3] = [Actor::Partner, Actor::Ikm, Actor::System];
+
+    /// (from, event name) pairs that are legal, with their target: the whole specification.
+    fn legal(from: OrderStatus, event: &str) -> Option<OrderStatus> {
+        use OrderStatus::*;
+        match (from, event) {
+            (Baru, "confirm") => Some(Dikonfirmasi),
+            (Baru, "decline") => Some(Ditolak),
+            (Baru, "cancel") => Some(Dibatalkan),
+            (Baru, "expire") => Some(Kedaluwarsa),
+            (Dikonfirmasi, "start_production") => Some(Diproses),
+            (Diproses, "ship") => Some(Dikirim),
+            (Dikirim, "complete") => Some(Selesai),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_status_event_and_actor_follows_the_specification() {
+        let received = day("2026-11-23"); // Monday
+        let late = day("2026-12-01");
+        for from in OrderStatus::ALL {
+            for event in all_events() {
+                for actor in ACTORS {
+                    let got = transition(from, &event, actor, received, late);
+                    let want = legal(from, event.name());
+                    match (&got, want) {
+                        (Ok(to), Some(expected)) => {
+                            assert_eq!(*to, expected);
+                            assert_eq!(actor, event.actor());
+                        }
+                        (Err(TransitionError::WrongActor { .. }), _) => {
+                            assert_ne!(actor, event.actor())
+                        }
+                        (Err(TransitionError::Missing(_)), Some(_)) => {}
+                        (Err(TransitionError::NotAllowed { .. }), None) => {}
+                        other => panic!("{from:?} {event:?} {actor:?}: {other:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_partner_cancels_only_the_ikm_works_only_the_system_expires() {
+        let d = day("2026-12-10");
+        let r = day("2026-11-23");
+        assert_eq!(
+            transition(OrderStatus::Baru, &OrderEvent::Cancel, Actor::Ikm, r, d),
+            Err(TransitionError::WrongActor {
+                event: "cancel",
+                actor: Actor::Ikm
+            })
+        );
+        assert!(transition(OrderStatus::Baru, &OrderEvent::Cancel, Actor::Partner, r, d).is_ok());
+        assert!(transition(OrderStatus::Baru, &OrderEvent::Expire, Actor::Partner, r, d).is_err());
+        let confirm = OrderEvent::Confirm {
+            prices: vec![],
+            lead_time_days: Some(10),
+        };
+        assert!(transition(OrderStatus::Baru, &confirm, Actor::Partner, r, d).is_err());
+        assert!(transition(OrderStatus::Baru, &confirm, Actor::Ikm, r, d).is_ok());
+    }
+
+    #[test]
+    fn a_confirmed_part_can_no_longer_be_cancelled() {
+        let r = day("2026-11-23");
+        assert_eq!(
+            transition(
+                OrderStatus::Dikonfirmasi,
+                &OrderEvent::Cancel,
+                Actor::Partner,
+                r,
+                r
+            ),
+            Err(TransitionError::NotAllowed {
+                from: OrderStatus::Dikonfirmasi,
+                event: "cancel"
+            })
+        );
+    }
+
+    #[test]
+    fn expiry_waits_three_working_days() {
+        let friday = day("2026-11-27");
+        assert_eq!(expires_on(friday), day("2026-12-02"));
+        let expire = |today| {
+            transition(
+                OrderStatus::Baru,
+                &OrderEvent::Expire,
+                Actor::System,
+                friday,
+                today,
+            )
+        };
+        assert_eq!(
+            expire(day("2026-12-01")),
+            Err(TransitionError::TooEarly {
+                until: day("2026-12-02")
+            })
+        );
+        assert_eq!(expire(day("2026-12-02")), Ok(OrderStatus::Kedaluwarsa));
+    }
+
+    #[test]
+    fn declining_needs_a_reason_and_shipping_a_courier_and_receipt() {
+        let r = day("2026-11-23");
+        let decline = OrderEvent::Decline {
+            reason: "  ".into(),
+        };
+        assert_eq!(
+            transition(OrderStatus::Baru, &decline, Actor::Ikm, r, r),
+            Err(TransitionError::Missing("reason"))
+        );
+        let ship = OrderEvent::Ship {
+            courier: "JNE".into(),
+            receipt: "".into(),
+        };
+        assert_eq!(
+            transition(OrderStatus::Diproses, &ship, Actor::Ikm, r, r),
+            Err(TransitionError::Missing("receipt"))
+        );
+    }
+
+    /// A small deterministic generator, so the property test needs no extra crate.
+    struct XorShift(u64);
+    impl XorShift {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Statuses reachable from `baru` by the specification's arrows.
+    fn reachable_by_path(path: &[OrderStatus]) -> bool {
+        path.windows(2).all(|w| {
+            [
+                "confirm",
+                "decline",
+                "cancel",
+                "expire",
+                "start_production",
+                "ship",
+                "complete",
+            ]
+            .iter()
+            .any(|e| legal(w[0], e) == Some(w[1]))
+        })
+    }
+
+    #[test]
+    fn no_sequence_of_events_reaches_an_illegal_state() {
+        let events = all_events();
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let received = day("2026-11-23");
+        for _ in 0..20_000 {
+            let mut status = OrderStatus::Baru;
+            let mut path = vec![status];
+            let mut today = received;
+            for _ in 0..12 {
+                let event = &events[rng.next(events.len())];
+                let actor = ACTORS[rng.next(ACTORS.len())];
+                today = today.add_days(rng.next(3) as i64);
+                // A refused event leaves the status as it was.
+                if let Ok(next) = transition(status, event, actor, received, today) {
+                    assert!(
+                        !status.is_final(),
+                        "{status:?} is final but moved to {next:?}"
+                    );
+                    status = next;
+                    path.push(status);
+                }
+            }
+            assert!(reachable_by_path(&path), "illegal path {path:?}");
+            // Shipping always went through confirmation and production.
+            if let Some(i) = path.iter().position(|s| *s == OrderStatus::Dikirim) {
+                assert_eq!(
+                    &path[..i],
+                    &[
+                        OrderStatus::Baru,
+                        OrderStatus::Dikonfirmasi,
+                        OrderStatus::Diproses
+                    ]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn status_slugs_round_trip() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::from_slug(s.slug()), Some(s));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.slug())
+            );
+        }
+        for s in OrderStatus::ALL {
+            assert_eq!(allowed_events(s).is_empty(), s.is_final());
+        }
+    }
+
+    #[test]
+    fn events_read_from_json() {
+        let e: OrderEvent =
+            serde_json::from_str(r#"{"action":"ship","courier":"JNE","receipt":"JN0012345"}"#)
+                .unwrap();
+        assert_eq!(
+            e,
+            OrderEvent::Ship {
+                courier: "JNE".into(),
+                receipt: "JN0012345".into()
+            }
+        );
+        let c: OrderEvent = serde_json::from_str(
+            r#"{"action":"confirm","prices":[{"line":0,"unit_price":41000}],"lead_time_days":7}"#,
+        )
+        .unwrap();
+        assert_eq!(c.name(), "confirm");
+    }
+}

@@ -1,0 +1,898 @@
+//! An order request: what a partner asks of several IKM at once, and every rule it must keep.
+//! The SPA checks a draft with these rules as the partner types; the server checks the
+//! submitted request with the same rules and answers 422 with the same messages.
+
+use crate::catalog::{Catalog, Product};
+use crate::date::Date;
+use crate::kabupaten::Kabupaten;
+use crate::locale::Locale;
+use crate::money::Rupiah;
+use crate::phone::Phone;
+use crate::slug::Slug;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The most units of one product one request may ask for.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+/// The most lines one request may hold.
+pub const MAX_LINES: usize = 100;
+pub const MAX_TEXT: usize = 200;
+pub const MAX_LONG_TEXT: usize = 2_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BuyerType {
+    /// State-owned company.
+    Bumn,
+    /// Private company.
+    Swasta,
+    /// Government office.
+    Instansi,
+    /// Individual.
+    Perorangan,
+}
+
+impl BuyerType {
+    pub const ALL: [BuyerType; 4] = [
+        BuyerType::Bumn,
+        BuyerType::Swasta,
+        BuyerType::Instansi,
+        BuyerType::Perorangan,
+    ];
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::Id, BuyerType::Bumn) => "BUMN",
+            (Locale::Id, BuyerType::Swasta) => "Perusahaan swasta",
+            (Locale::Id, BuyerType::Instansi) => "Instansi pemerintah",
+            (Locale::Id, BuyerType::Perorangan) => "Perorangan",
+            (Locale::En, BuyerType::Bumn) => "State-owned company (BUMN)",
+            (Locale::En, BuyerType::Swasta) => "Private company",
+            (Locale::En, BuyerType::Instansi) => "Government office",
+            (Locale::En, BuyerType::Perorangan) => "Individual",
+        }
+    }
+}
+
+/// One line as the partner sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineInput {
+    pub product: String,
+    pub quantity: u32,
+    #[serde(default)]
+    pub note: String,
+    /// The unit price the partner saw when adding it; the server compares it with today's.
+    #[serde(default)]
+    pub seen_unit_price: Option<Rupiah>,
+}
+
+/// The request as the partner sends it: plain text, checked by [`validate_request`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestInput {
+    pub company: String,
+    pub buyer_type: Option<BuyerType>,
+    #[serde(default)]
+    pub npwp: String,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub kabupaten: Option<Kabupaten>,
+    pub needed_by: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub notes: String,
+    pub lines: Vec<LineInput>,
+}
+
+/// A broken rule, with what a message needs to say it in either language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum FieldError {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    Phone,
+    Email,
+    Npwp,
+    Date,
+    DatePast,
+    /// The needed-by date leaves a product too little time.
+    TooSoon {
+        product: String,
+        earliest: Date,
+    },
+    NoLines,
+    TooManyLines {
+        max: usize,
+    },
+    UnknownProduct {
+        slug: String,
+    },
+    DuplicateProduct {
+        name: String,
+    },
+    BelowMinimum {
+        minimum: u32,
+        unit: String,
+    },
+    OffIncrement {
+        minimum: u32,
+        increment: u32,
+        unit: String,
+    },
+    TooMany {
+        max: u32,
+    },
+}
+
+impl FieldError {
+    pub fn message(&self, locale: Locale) -> String {
+        use FieldError::*;
+        let date = |d: &crate::date::Date| locale.date(&d.to_string());
+        match (locale, self) {
+            (Locale::Id, Required) => "Wajib diisi.".into(),
+            (Locale::En, Required) => "Required.".into(),
+            (Locale::Id, TooLong { max }) => format!("Paling banyak {max} karakter."),
+            (Locale::En, TooLong { max }) => format!("At most {max} characters."),
+            (Locale::Id, Phone) => {
+                "Nomor HP Indonesia tidak valid: tulis seperti 0812 3456 7890.".into()
+            }
+            (Locale::En, Phone) => {
+                "Not an Indonesian mobile number: write it like 0812 3456 7890.".into()
+            }
+            (Locale::Id, Email) => {
+                "Alamat email tidak valid, contoh: nama@perusahaan.co.id.".into()
+            }
+            (Locale::En, Email) => "Not a valid email address, e.g. name@company.co.id.".into(),
+            (Locale::Id, Npwp) => {
+                "NPWP harus 15 atau 16 angka, contoh 01.234.567.8-901.000.".into()
+            }
+            (Locale::En, Npwp) => {
+                "NPWP must have 15 or 16 digits, e.g. 01.234.567.8-901.000.".into()
+            }
+            (Locale::Id, Date) => "Tanggal tidak valid.".into(),
+            (Locale::En, Date) => "Not a valid date.".into(),
+            (Locale::Id, DatePast) => "Tanggal ini sudah lewat.".into(),
+            (Locale::En, DatePast) => "This date has passed.".into(),
+            (Locale::Id, TooSoon { product, earliest }) => format!(
+                "Terlalu cepat untuk {product}: paling cepat {}.",
+                date(earliest)
+            ),
+            (Locale::En, TooSoon { product, earliest }) => format!(
+                "Too soon for {product}: the earliest possible date is {}.",
+                date(earliest)
+            ),
+            (Locale::Id, NoLines) => "Daftar pesanan masih kosong.".into(),
+            (Locale::En, NoLines) => "The order list is empty.".into(),
+            (Locale::Id, TooManyLines { max }) => format!("Paling banyak {max} baris per pesanan."),
+            (Locale::En, TooManyLines { max }) => format!("At most {max} lines per request."),
+            (Locale::Id, UnknownProduct { slug }) => {
+                format!("Produk \"{slug}\" tidak ada di katalog.")
+            }
+            (Locale::En, UnknownProduct { slug }) => {
+                format!("Product \"{slug}\" is not in the catalog.")
+            }
+            (Locale::Id, DuplicateProduct { name }) => format!("{name} sudah ada di baris lain."),
+            (Locale::En, DuplicateProduct { name }) => {
+                format!("{name} is already on another line.")
+            }
+            (Locale::Id, BelowMinimum { minimum, unit }) => {
+                format!("Minimal pesan {minimum} {unit}.")
+            }
+            (Locale::En, BelowMinimum { minimum, unit }) => {
+                format!("The minimum order is {minimum} {unit}.")
+            }
+            (
+                Locale::Id,
+                OffIncrement {
+                    minimum,
+                    increment,
+                    unit,
+                },
+            ) => format!(
+                "Jumlah harus {minimum}, {}, {}, … {unit} (kelipatan {increment}).",
+                minimum + increment,
+                minimum + 2 * increment
+            ),
+            (
+                Locale::En,
+                OffIncrement {
+                    minimum,
+                    increment,
+                    unit,
+                },
+            ) => format!(
+                "The quantity must be {minimum}, {}, {}, … {unit} (steps of {increment}).",
+                minimum + increment,
+                minimum + 2 * increment
+            ),
+            (Locale::Id, TooMany { max }) => format!("Paling banyak {max}."),
+            (Locale::En, TooMany { max }) => format!("At most {max}."),
+        }
+    }
+}
+
+/// Field errors keyed by field path: `company`, `lines[2].quantity`, …
+pub type FieldErrors = BTreeMap<String, FieldError>;
+
+/// Renders field errors as the API and the UI show them.
+pub fn messages(errors: &FieldErrors, locale: Locale) -> BTreeMap<String, String> {
+    errors
+        .iter()
+        .map(|(k, e)| (k.clone(), e.message(locale)))
+        .collect()
+}
+
+/// Whether `qty` is one a product can be ordered in: at least the minimum, on its steps.
+pub fn check_quantity(product: &Product, qty: u32) -> Result<(), FieldError> {
+    if qty > MAX_QUANTITY {
+        return Err(FieldError::TooMany { max: MAX_QUANTITY });
+    }
+    if qty < product.min_order {
+        return Err(FieldError::BelowMinimum {
+            minimum: product.min_order,
+            unit: product.unit.clone(),
+        });
+    }
+    let step = product.order_increment.max(1);
+    if !(qty - product.min_order).is_multiple_of(step) {
+        return Err(FieldError::OffIncrement {
+            minimum: product.min_order,
+            increment: step,
+            unit: product.unit.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The largest valid quantity of a product.
+fn max_valid_quantity(product: &Product) -> u32 {
+    let step = product.order_increment.max(1);
+    let min = product.min_order.min(MAX_QUANTITY);
+    MAX_QUANTITY - (MAX_QUANTITY - min) % step
+}
+
+/// The valid quantity nearest to `qty` from above (what a stepper lands on).
+pub fn round_up_quantity(product: &Product, qty: u32) -> u32 {
+    let step = u64::from(product.order_increment.max(1));
+    let min = u64::from(product.min_order);
+    if u64::from(qty) <= min {
+        return product.min_order;
+    }
+    let steps = (u64::from(qty) - min).div_ceil(step);
+    let q = (min + steps * step).min(u64::from(max_valid_quantity(product)));
+    u32::try_from(q).unwrap_or(MAX_QUANTITY)
+}
+
+/// The next valid quantity up.
+pub fn step_up(product: &Product, qty: u32) -> u32 {
+    let q = round_up_quantity(product, qty);
+    if q > qty {
+        q
+    } else {
+        round_up_quantity(product, q.saturating_add(product.order_increment.max(1)))
+    }
+}
+
+/// The next valid quantity down, never below the minimum.
+pub fn step_down(product: &Product, qty: u32) -> u32 {
+    round_up_quantity(product, qty)
+        .saturating_sub(product.order_increment.max(1))
+        .max(product.min_order)
+}
+
+/// A line priced with today's catalog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricedLine {
+    pub product: Slug,
+    pub name: String,
+    pub unit: String,
+    pub quantity: u32,
+    pub unit_price: Rupiah,
+    /// What the quantity would cost at the base price, minus what it costs: the tier saving.
+    pub saving: Rupiah,
+    pub subtotal: Rupiah,
+    pub lead_time_days: u32,
+    pub note: String,
+}
+
+pub fn price_line(product: &Product, quantity: u32, note: &str) -> PricedLine {
+    let unit_price = product.unit_price(quantity);
+    let subtotal = unit_price * quantity;
+    PricedLine {
+        product: product.slug.clone(),
+        name: product.name.clone(),
+        unit: product.unit.clone(),
+        quantity,
+        unit_price,
+        saving: product.price * quantity - subtotal,
+        subtotal,
+        lead_time_days: product.lead_time_days,
+        note: note.trim().to_owned(),
+    }
+}
+
+/// One IKM's part of a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IkmPart {
+    pub ikm: Slug,
+    pub ikm_name: String,
+    pub lines: Vec<PricedLine>,
+    pub subtotal: Rupiah,
+    pub saving: Rupiah,
+}
+
+/// A price that changed between the partner adding a product and submitting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceChange {
+    pub line: usize,
+    pub product: Slug,
+    pub name: String,
+    pub seen: Rupiah,
+    pub now: Rupiah,
+}
+
+/// A request that keeps every rule, normalised and priced, split per IKM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidRequest {
+    pub company: String,
+    pub buyer_type: BuyerType,
+    /// Digits only; empty when not given.
+    pub npwp: String,
+    pub contact_person: String,
+    pub phone: Phone,
+    pub email: String,
+    pub address: String,
+    pub kabupaten: Kabupaten,
+    pub needed_by: Date,
+    pub purpose: String,
+    pub notes: String,
+    pub parts: Vec<IkmPart>,
+    pub total: Rupiah,
+    pub price_changes: Vec<PriceChange>,
+}
+
+/// NPWP: 15 digits (the old form, 99.999.999.9-999.999) or 16 (the NIK-based form).
+pub fn parse_npwp(input: &str) -> Result<String, FieldError> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | ' '))
+        .collect();
+    if (digits.len() == 15 || digits.len() == 16) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(FieldError::Npwp)
+    }
+}
+
+/// A plausible email address: one '@', a local part, a dotted domain, no spaces.
+pub fn parse_email(input: &str) -> Result<String, FieldError> {
+    let s = input.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return Err(FieldError::Email);
+    };
+    let ok = !local.is_empty()
+        && s.len() <= 254
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Err(FieldError::Email)
+    }
+}
+
+fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) -> String {
+    let v = value.trim();
+    if required && v.is_empty() {
+        errors.insert(field.into(), FieldError::Required);
+    } else if v.chars().count() > max {
+        errors.insert(field.into(), FieldError::TooLong { max });
+    }
+    v.to_owned()
+}
+
+/// Checks every rule of a request against the catalog as it is `today`. Returns the
+/// normalised, priced request, or every broken rule keyed by field.
+pub fn validate_request(
+    input: &RequestInput,
+    catalog: &Catalog,
+    today: Date,
+) -> Result<ValidRequest, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let company = text(&mut errors, "company", &input.company, true, MAX_TEXT);
+    if input.buyer_type.is_none() {
+        errors.insert("buyer_type".into(), FieldError::Required);
+    }
+    let npwp = if input.npwp.trim().is_empty() {
+        String::new()
+    } else {
+        parse_npwp(&input.npwp).unwrap_or_else(|e| {
+            errors.insert("npwp".into(), e);
+            String::new()
+        })
+    };
+    let contact_person = text(
+        &mut errors,
+        "contact_person",
+        &input.contact_person,
+        true,
+        MAX_TEXT,
+    );
+    let phone = if input.phone.trim().is_empty() {
+        errors.insert("phone".into(), FieldError::Required);
+        None
+    } else {
+        Phone::parse(&input.phone)
+            .map_err(|_| errors.insert("phone".into(), FieldError::Phone))
+            .ok()
+    };
+    let email = if input.email.trim().is_empty() {
+        errors.insert("email".into(), FieldError::Required);
+        String::new()
+    } else {
+        parse_email(&input.email).unwrap_or_else(|e| {
+            errors.insert("email".into(), e);
+            String::new()
+        })
+    };
+    let address = text(&mut errors, "address", &input.address, true, MAX_LONG_TEXT);
+    if input.kabupaten.is_none() {
+        errors.insert("kabupaten".into(), FieldError::Required);
+    }
+    let purpose = text(&mut errors, "purpose", &input.purpose, false, MAX_LONG_TEXT);
+    let notes = text(&mut errors, "notes", &input.notes, false, MAX_LONG_TEXT);
+
+    let needed_by = if input.needed_by.trim().is_empty() {
+        errors.insert("needed_by".into(), FieldError::Required);
+        None
+    } else {
+        match Date::parse(input.needed_by.trim()) {
+            None => {
+                errors.insert("needed_by".into(), FieldError::Date);
+                None
+            }
+            Some(d) if d < today => {
+                errors.insert("needed_by".into(), FieldError::DatePast);
+                None
+            }
+            Some(d) => Some(d),
+        }
+    };
+
+    // Lines: known products, valid quantities, each product once.
+    if input.lines.is_empty() {
+        errors.insert("lines".into(), FieldError::NoLines);
+    } else if input.lines.len() > MAX_LINES {
+        errors.insert("lines".into(), FieldError::TooManyLines { max: MAX_LINES });
+    }
+    let mut priced: Vec<(usize, &Product, PricedLine)> = Vec::new();
+    let mut seen_products: Vec<&str> = Vec::new();
+    for (i, line) in input.lines.iter().enumerate().take(MAX_LINES) {
+        let Some(product) = catalog.product(line.product.trim()) else {
+            errors.insert(
+                format!("lines[{i}].product"),
+                FieldError::UnknownProduct {
+                    slug: line.product.trim().chars().take(80).collect(),
+                },
+            );
+            continue;
+        };
+        if seen_products.contains(&product.slug.as_str()) {
+            errors.insert(
+                format!("lines[{i}].product"),
+                FieldError::DuplicateProduct {
+                    name: product.name.clone(),
+                },
+            );
+            continue;
+        }
+        seen_products.push(product.slug.as_str());
+        if let Err(e) = check_quantity(product, line.quantity) {
+            errors.insert(format!("lines[{i}].quantity"), e);
+            continue;
+        }
+        if line.note.trim().chars().count() > MAX_TEXT {
+            errors.insert(
+                format!("lines[{i}].note"),
+                FieldError::TooLong { max: MAX_TEXT },
+            );
+        }
+        priced.push((i, product, price_line(product, line.quantity, &line.note)));
+    }
+
+    // The needed-by date must leave every line its lead time; name the tightest one.
+    if let Some(needed) = needed_by {
+        let tightest = priced
+            .iter()
+            .map(|(_, p, _)| (today.add_days(i64::from(p.lead_time_days)), p))
+            .filter(|(earliest, _)| *earliest > needed)
+            .max_by_key(|(earliest, _)| *earliest);
+        if let Some((earliest, product)) = tightest {
+            errors.insert(
+                "needed_by".into(),
+                FieldError::TooSoon {
+                    product: product.name.clone(),
+                    earliest,
+                },
+            );
+        }
+    }
+
+    let (Some(buyer_type), Some(phone), Some(kabupaten), Some(needed_by), true) = (
+        input.buyer_type,
+        phone,
+        input.kabupaten,
+        needed_by,
+        errors.is_empty(),
+    ) else {
+        return Err(errors);
+    };
+
+    let price_changes = priced
+        .iter()
+        .filter_map(|(i, p, line)| {
+            let seen = input.lines[*i].seen_unit_price?;
+            (seen != line.unit_price).then(|| PriceChange {
+                line: *i,
+                product: p.slug.clone(),
+                name: p.name.clone(),
+                seen,
+                now: line.unit_price,
+            })
+        })
+        .collect();
+
+    // One part per IKM, in the order the partner first listed each.
+    let mut parts: Vec<IkmPart> = Vec::new();
+    for (_, product, line) in priced {
+        let idx = match parts.iter().position(|p| p.ikm == product.ikm) {
+            Some(idx) => idx,
+            None => {
+                parts.push(IkmPart {
+                    ikm: product.ikm.clone(),
+                    ikm_name: catalog
+                        .ikm(product.ikm.as_str())
+                        .map(|i| i.name.clone())
+                        .unwrap_or_default(),
+                    lines: Vec::new(),
+                    subtotal: Rupiah::ZERO,
+                    saving: Rupiah::ZERO,
+                });
+                parts.len() - 1
+            }
+        };
+        let part = &mut parts[idx];
+        part.subtotal = part.subtotal + line.subtotal;
+        part.saving = part.saving + line.saving;
+        part.lines.push(line);
+    }
+    let total = parts.iter().map(|p| p.subtotal).sum();
+    Ok(ValidRequest {
+        company,
+        buyer_type,
+        npwp,
+        contact_person,
+        phone,
+        email,
+        address,
+        kabupaten,
+        needed_by,
+        purpose,
+        notes,
+        parts,
+        total,
+        price_changes,
+    })
+}
+
+/// `ETL-2026-000123`: the code partners quote, by year and sequence.
+pub fn request_code(year: i32, sequence: u64) -> String {
+    format!("ETL-{year:04}-{sequence:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogData;
+
+    fn catalog() -> Catalog {
+        let data: CatalogData =
+            serde_json::from_str(include_str!("../../data/catalog.json")).unwrap();
+        Catalog::from_data(data)
+    }
+
+    fn today() -> Date {
+        Date::parse("2026-11-28").unwrap()
+    }
+
+    /// A good request for three IKM: snacks, coffee and a tapis.
+    fn good() -> RequestInput {
+        RequestInput {
+            company: "PT Bukit Asam (Persero) Tbk".into(),
+            buyer_type: Some(BuyerType::Bumn),
+            npwp: "01.234.567.8-901.000".into(),
+            contact_person: "Rina Marlina".into(),
+            phone: "0812-7000-1234".into(),
+            email: "Rina.Marlina@contoh.co.id".into(),
+            address: "Jl. Jend. Sudirman No. 1, Tanjung Enim".into(),
+            kabupaten: Some(Kabupaten::BandarLampung),
+            needed_by: "2027-04-01".into(),
+            purpose: "Suvenir tamu rapat direksi".into(),
+            notes: String::new(),
+            lines: vec![
+                LineInput {
+                    product: "keripik-pisang-coklat-250-g".into(),
+                    quantity: 120,
+                    note: "Label logo".into(),
+                    seen_unit_price: None,
+                },
+                LineInput {
+                    product: "kopi-robusta-bubuk-250-g".into(),
+                    quantity: 50,
+                    note: String::new(),
+                    seen_unit_price: None,
+                },
+                LineInput {
+                    product: "kain-tapis-motif-pucuk-rebung".into(),
+                    quantity: 2,
+                    note: String::new(),
+                    seen_unit_price: None,
+                },
+            ],
+        }
+    }
+
+    fn errors_of(input: &RequestInput) -> FieldErrors {
+        validate_request(input, &catalog(), today()).expect_err("should be rejected")
+    }
+
+    #[test]
+    fn a_good_request_is_split_per_ikm_and_priced_with_tiers() {
+        let c = catalog();
+        let v = validate_request(&good(), &c, today()).unwrap();
+        assert_eq!(v.parts.len(), 3);
+        assert_eq!(v.phone.e164(), "+6281270001234");
+        assert_eq!(v.npwp, "012345678901000");
+        assert_eq!(v.email, "rina.marlina@contoh.co.id");
+        let keripik = c.product("keripik-pisang-coklat-250-g").unwrap();
+        let line = &v.parts[0].lines[0];
+        assert_eq!(line.unit_price, keripik.unit_price(120));
+        assert!(
+            line.unit_price < keripik.price,
+            "120 reaches the first tier"
+        );
+        assert_eq!(line.saving, (keripik.price - line.unit_price) * 120);
+        assert_eq!(v.total, v.parts.iter().map(|p| p.subtotal).sum::<Rupiah>());
+        assert!(v.price_changes.is_empty());
+    }
+
+    #[test]
+    fn required_fields() {
+        let input = RequestInput {
+            lines: good().lines,
+            ..RequestInput::default()
+        };
+        let e = errors_of(&input);
+        for field in [
+            "company",
+            "buyer_type",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "kabupaten",
+            "needed_by",
+        ] {
+            assert_eq!(e.get(field), Some(&FieldError::Required), "{field}");
+        }
+        assert!(!e.contains_key("npwp"), "NPWP is optional");
+        assert!(!e.contains_key("purpose"));
+    }
+
+    #[test]
+    fn malformed_phone_email_npwp() {
+        let mut input = good();
+        input.phone = "0721 123456".into();
+        input.email = "rina@contoh".into();
+        input.npwp = "12.345".into();
+        let e = errors_of(&input);
+        assert_eq!(e["phone"], FieldError::Phone);
+        assert_eq!(e["email"], FieldError::Email);
+        assert_eq!(e["npwp"], FieldError::Npwp);
+        assert_eq!(
+            parse_npwp("3171234567890123"),
+            Ok("3171234567890123".into())
+        );
+        for bad in [
+            "a@b",
+            "@contoh.co.id",
+            "a b@contoh.co.id",
+            "a@@contoh.co.id",
+            "a@contoh..id",
+        ] {
+            assert!(parse_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quantity_below_minimum_or_off_increment() {
+        let mut input = good();
+        input.lines[0].quantity = 10; // minimum 20
+        input.lines[1].quantity = 52; // 10 + steps of 5
+        let e = errors_of(&input);
+        assert!(matches!(
+            e["lines[0].quantity"],
+            FieldError::BelowMinimum { minimum: 20, .. }
+        ));
+        assert!(matches!(
+            e["lines[1].quantity"],
+            FieldError::OffIncrement {
+                minimum: 10,
+                increment: 5,
+                ..
+            }
+        ));
+        assert_eq!(
+            e["lines[1].quantity"].message(Locale::Id),
+            "Jumlah harus 10, 15, 20, … pak 250 g (kelipatan 5)."
+        );
+    }
+
+    #[test]
+    fn unknown_and_duplicate_products_and_empty_requests() {
+        let mut input = good();
+        input.lines[1].product = "tidak-ada".into();
+        input.lines[2].product = "keripik-pisang-coklat-250-g".into();
+        let e = errors_of(&input);
+        assert!(matches!(
+            e["lines[1].product"],
+            FieldError::UnknownProduct { .. }
+        ));
+        assert!(matches!(
+            e["lines[2].product"],
+            FieldError::DuplicateProduct { .. }
+        ));
+        let mut empty = good();
+        empty.lines.clear();
+        assert_eq!(errors_of(&empty)["lines"], FieldError::NoLines);
+    }
+
+    #[test]
+    fn needed_by_must_leave_every_lead_time_and_names_the_tightest() {
+        let mut input = good();
+        input.needed_by = "2026-12-20".into(); // the tapis needs 90 days
+        let e = errors_of(&input);
+        let earliest = today().add_days(90);
+        assert_eq!(
+            e["needed_by"],
+            FieldError::TooSoon {
+                product: "Kain Tapis Motif Pucuk Rebung".into(),
+                earliest
+            }
+        );
+        assert_eq!(
+            e["needed_by"].message(Locale::Id),
+            "Terlalu cepat untuk Kain Tapis Motif Pucuk Rebung: paling cepat 26 Februari 2027."
+        );
+        assert_eq!(
+            e["needed_by"].message(Locale::En),
+            "Too soon for Kain Tapis Motif Pucuk Rebung: the earliest possible date is 26 February 2027."
+        );
+        input.needed_by = earliest.to_string();
+        assert!(validate_request(&input, &catalog(), today()).is_ok());
+    }
+
+    #[test]
+    fn past_and_malformed_dates() {
+        let mut input = good();
+        input.needed_by = "2026-11-27".into();
+        assert_eq!(errors_of(&input)["needed_by"], FieldError::DatePast);
+        input.needed_by = "besok".into();
+        assert_eq!(errors_of(&input)["needed_by"], FieldError::Date);
+    }
+
+    #[test]
+    fn changed_prices_are_reported() {
+        let c = catalog();
+        let mut input = good();
+        input.lines[1].seen_unit_price = Some(Rupiah(1));
+        let kopi_now = c
+            .product("kopi-robusta-bubuk-250-g")
+            .unwrap()
+            .unit_price(50);
+        input.lines[0].seen_unit_price = Some(
+            c.product("keripik-pisang-coklat-250-g")
+                .unwrap()
+                .unit_price(120),
+        );
+        let v = validate_request(&input, &c, today()).unwrap();
+        assert_eq!(v.price_changes.len(), 1);
+        assert_eq!(v.price_changes[0].line, 1);
+        assert_eq!(v.price_changes[0].seen, Rupiah(1));
+        assert_eq!(v.price_changes[0].now, kopi_now);
+    }
+
+    #[test]
+    fn too_long_texts() {
+        let mut input = good();
+        input.company = "x".repeat(MAX_TEXT + 1);
+        assert_eq!(
+            errors_of(&input)["company"],
+            FieldError::TooLong { max: MAX_TEXT }
+        );
+    }
+
+    #[test]
+    fn steppers_only_offer_valid_quantities() {
+        let c = catalog();
+        let p = c.product("keripik-pisang-coklat-250-g").unwrap(); // min 20, step 10
+        assert_eq!(round_up_quantity(p, 0), 20);
+        assert_eq!(round_up_quantity(p, 25), 30);
+        assert_eq!(round_up_quantity(p, 30), 30);
+        assert_eq!(step_up(p, 20), 30);
+        assert_eq!(step_up(p, 25), 30);
+        assert_eq!(step_down(p, 30), 20);
+        assert_eq!(step_down(p, 20), 20);
+        assert_eq!(step_down(p, 35), 30);
+        for q in [0, 1, 19, 20, 21, 29, 30, 995, 1_000] {
+            assert!(check_quantity(p, round_up_quantity(p, q)).is_ok(), "{q}");
+            assert!(check_quantity(p, step_up(p, q)).is_ok(), "up {q}");
+            assert!(check_quantity(p, step_down(p, q)).is_ok(), "down {q}");
+        }
+        assert_eq!(
+            check_quantity(p, MAX_QUANTITY + 10),
+            Err(FieldError::TooMany { max: MAX_QUANTITY })
+        );
+        assert!(check_quantity(p, step_up(p, u32::MAX)).is_ok());
+        assert_eq!(step_up(p, MAX_QUANTITY), round_up_quantity(p, MAX_QUANTITY));
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let errors = [
+            FieldError::Required,
+            FieldError::TooLong { max: 5 },
+            FieldError::Phone,
+            FieldError::Email,
+            FieldError::Npwp,
+            FieldError::Date,
+            FieldError::DatePast,
+            FieldError::TooSoon {
+                product: "X".into(),
+                earliest: today(),
+            },
+            FieldError::NoLines,
+            FieldError::TooManyLines { max: 100 },
+            FieldError::UnknownProduct { slug: "x".into() },
+            FieldError::DuplicateProduct { name: "X".into() },
+            FieldError::BelowMinimum {
+                minimum: 2,
+                unit: "kg".into(),
+            },
+            FieldError::OffIncrement {
+                minimum: 2,
+                increment: 2,
+                unit: "kg".into(),
+            },
+            FieldError::TooMany { max: 9 },
+        ];
+        for e in errors {
+            let (id, en) = (e.message(Locale::Id), e.message(Locale::En));
+            assert!(!id.is_empty() && !en.is_empty());
+            assert_ne!(id, en, "{e:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn request_codes() {
+        assert_eq!(request_code(2026, 123), "ETL-2026-000123");
+    }
+}
