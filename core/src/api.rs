@@ -1,5 +1,10 @@
 //! The JSON shapes the API and the SPA agree on, besides the catalog types.
 
+use crate::date::Date;
+use crate::money::Rupiah;
+use crate::order::{Actor, OrderStatus};
+use crate::request::PriceChange;
+use crate::slug::Slug;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -14,6 +19,18 @@ pub fn ikm_path(slug: &str) -> String {
     format!("{API_PREFIX}/ikm/{slug}")
 }
 
+pub const ORDERS_PATH: &str = "/api/v1/orders";
+
+/// The API path of a tracked request; the secret travels in the query, as in the link.
+pub fn tracking_api_path(code: &str, secret: &str) -> String {
+    format!("{ORDERS_PATH}/{code}?t={secret}")
+}
+
+/// The page a partner keeps to follow the request: `/pesanan/<code>?t=<secret>`.
+pub fn tracking_page_path(code: &str, secret: &str) -> String {
+    format!("/pesanan/{code}?t={secret}")
+}
+
 /// The body of every API error: a stable machine code, a message for people,
 /// and per-field messages when the input was at fault.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +39,9 @@ pub struct ApiError {
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// With `code = "price_changed"`: what changed since the partner added the products.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_changes: Vec<PriceChange>,
 }
 
 impl ApiError {
@@ -30,6 +50,7 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             fields: BTreeMap::new(),
+            price_changes: Vec::new(),
         }
     }
 }
@@ -46,4 +67,77 @@ pub struct Health {
     pub status: String,
     pub products: usize,
     pub ikm: usize,
+}
+
+/// The answer to a created order request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCreated {
+    pub code: String,
+    /// The page to keep: `/pesanan/<code>?t=<secret>`.
+    pub tracking_path: String,
+    pub total: Rupiah,
+    pub parts: Vec<CreatedPart>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedPart {
+    pub ikm: Slug,
+    pub ikm_name: String,
+    pub subtotal: Rupiah,
+    /// wa.me link to the IKM with a summary of its part and the tracking link.
+    pub whatsapp_link: String,
+}
+
+/// What the tracking page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tracking {
+    pub code: String,
+    pub company: String,
+    pub contact_person: String,
+    pub needed_by: Date,
+    pub created_at: String,
+    pub total: Rupiah,
+    pub parts: Vec<TrackedPart>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedPart {
+    pub ikm: Slug,
+    pub ikm_name: String,
+    pub status: OrderStatus,
+    pub subtotal: Rupiah,
+    pub lead_time_days: Option<u32>,
+    pub decline_reason: Option<String>,
+    pub courier: Option<String>,
+    pub receipt: Option<String>,
+    pub lines: Vec<TrackedLine>,
+    pub events: Vec<TrackedEvent>,
+    /// Whether the partner may still cancel this part.
+    pub cancellable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedLine {
+    pub product: Slug,
+    pub name: String,
+    pub unit: String,
+    pub quantity: u32,
+    pub unit_price: Rupiah,
+    pub confirmed_unit_price: Option<Rupiah>,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedEvent {
+    pub at: String,
+    pub actor: Actor,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub note: String,
+}
+
+/// The body of a partner's cancellation: the tracking secret proves who asks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelPart {
+    pub secret: String,
 }

@@ -21,6 +21,11 @@ pub struct Config {
     #[arg(long, env = "ETALASE_DIST", default_value = "dist")]
     pub dist: PathBuf,
 
+    /// The public origin used in absolute links (e.g. `https://etalase.lampungprov.go.id`);
+    /// without it, links use the host the client called.
+    #[arg(long, env = "ETALASE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Seed catalog loaded into an empty database on first start.
     #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
     pub seed: PathBuf,

@@ -1,9 +1,11 @@
 //! Etalase server: the catalog API, storage, and the built storefront, in one process.
 
 pub mod api;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod orders;
 pub mod snapshot;
 pub mod spa;
 
@@ -23,6 +25,8 @@ pub struct AppState {
     catalog: Arc<RwLock<Arc<CatalogSnapshot>>>,
     pub index_html: Option<Arc<str>>,
     pub static_dir: ServeDir,
+    /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -67,11 +71,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         static_dir: ServeDir::new(&config.dist)
             .precompressed_br()
             .precompressed_gzip(),
+        public_url: config.public_url.clone(),
     })
 }
 
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(orders::routes())
         .merge(api::routes())
         .merge(spa::routes())
         .fallback(spa::static_files)
@@ -88,6 +94,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!("Etalase is running at http://{addr}");
+    tokio::spawn(expire_periodically(state.db.clone()));
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -108,4 +115,17 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Parts left unanswered past their time expire; checked every quarter hour.
+async fn expire_periodically(db: SqlitePool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    loop {
+        tick.tick().await;
+        match orders::expire_overdue(&db, clock::today_wib()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "expired unanswered orders"),
+            Err(e) => tracing::warn!(error = ?e, "expiring orders failed"),
+        }
+    }
 }

@@ -18,6 +18,20 @@ pub fn routes() -> Router<AppState> {
         .route("/produk/{slug}", get(app_page))
         .route("/ikm/{slug}", get(app_page))
         .route("/kategori/{slug}", get(app_page))
+        .route("/pesanan/{code}", get(tracking_page))
+}
+
+/// The tracking page's URL holds its secret: no `Referer` may carry it to another site,
+/// and no shared cache may keep it.
+async fn tracking_page(State(state): State<AppState>) -> Response {
+    let mut response = index(&state, StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">\

@@ -1,66 +1,12 @@
 //! The server as a client sees it: each test gets its own server on port 0 with a fresh
 //! temporary database and a stand-in `dist/`.
 
+mod common;
+
+use common::{config_in, seed_path, spawn_app, INDEX};
 use etalase_core::api::ApiError;
 use etalase_core::catalog::{Catalog, IkmDetail, ProductDetail};
 use etalase_server::config::Config;
-use std::path::PathBuf;
-
-const INDEX: &str = "<!doctype html><html><body><p>etalase-shell</p></body></html>";
-
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    _dir: tempfile::TempDir,
-}
-
-fn seed_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/catalog.json")
-}
-
-fn config_in(dir: &std::path::Path, seed: PathBuf) -> Config {
-    Config {
-        addr: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.join("db/etalase.db").display()),
-        dist: dir.join("dist"),
-        seed,
-    }
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
-    std::fs::write(dir.path().join("dist/index.html"), INDEX).unwrap();
-    std::fs::write(
-        dir.path().join("dist/etalase-0123456789abcdef_bg.wasm"),
-        b"\0asm",
-    )
-    .unwrap();
-    let config = config_in(dir.path(), seed_path());
-    let state = etalase_server::build_state(&config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, etalase_server::app(state))
-            .await
-            .unwrap();
-    });
-    TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
-        _dir: dir,
-    }
-}
-
-impl TestApp {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-}
 
 #[tokio::test]
 async fn catalog_holds_the_seeded_ikm_and_products() {
@@ -304,4 +250,16 @@ async fn a_second_start_reuses_the_database_without_reseeding() {
     };
     let second = etalase_server::build_state(&config).await.unwrap();
     assert_eq!(second.catalog().catalog.ikm.len(), 40);
+}
+
+#[tokio::test]
+async fn the_tracking_page_keeps_its_secret_out_of_referers_and_caches() {
+    let app = spawn_app().await;
+    let res = app
+        .get("/pesanan/ETL-2026-000001?t=0123456789abcdef0123456789abcdef")
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.text().await.unwrap(), INDEX);
 }

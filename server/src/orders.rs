@@ -1,0 +1,734 @@
+//! Order requests: submitted once whatever the retries, stored all or nothing, split per IKM,
+//! tracked through an unguessable link, and moved only by the core state machine.
+
+use crate::clock::{now_utc, today_wib};
+use crate::error::AppError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use etalase_core::api::{
+    tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent, TrackedLine,
+    TrackedPart, Tracking,
+};
+use etalase_core::order::{transition, Actor, OrderEvent, OrderStatus, TransitionError};
+use etalase_core::request::{validate_request, RequestInput, ValidRequest};
+use etalase_core::{Date, Locale, Rupiah, Slug};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// Larger bodies are refused with 413 before they are read.
+pub const MAX_BODY: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/orders", post(create))
+        .route("/api/v1/orders/{code}", get(track))
+        .route("/api/v1/orders/{code}/parts/{ikm}/cancel", post(cancel))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+/// The caller's language from `Accept-Language`; Bahasa Indonesia when unsure.
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|tag| Locale::from_tag(tag.split(';').next().unwrap_or("")))
+        .unwrap_or_default()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compares two equal-length strings without stopping at the first difference.
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// 128 random bits, URL-safe.
+fn new_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if json {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType)
+    }
+}
+
+fn body_bytes(
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Bytes, AppError> {
+    body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("bad_body", "Isi permintaan tidak bisa dibaca.".into())
+        }
+    })
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        AppError::BadRequest(
+            "bad_json",
+            format!("JSON tidak sesuai di `{}`: {}", e.path(), e.inner()),
+        )
+    })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or("");
+    let ok = (8..=128).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(key.to_owned())
+    } else {
+        Err(AppError::BadRequest(
+            "idempotency_key",
+            "Header Idempotency-Key wajib: 8 sampai 128 huruf, angka, '-' atau '_'.".into(),
+        ))
+    }
+}
+
+/// A stored response for this key: replayed when the body is the same, refused otherwise.
+async fn replay(
+    db: impl sqlx::SqliteExecutor<'_>,
+    key: &str,
+    body_hash: &str,
+) -> Result<Option<Response>, AppError> {
+    let row: Option<(String, i64, String)> =
+        sqlx::query_as("SELECT body_sha256, status, response FROM idempotency WHERE key = ?")
+            .bind(key)
+            .fetch_optional(db)
+            .await?;
+    let Some((hash, status, response)) = row else {
+        return Ok(None);
+    };
+    if hash != body_hash {
+        return Err(AppError::Conflict(
+            "idempotency_key_reused",
+            "Idempotency-Key ini sudah dipakai untuk permintaan lain.".into(),
+        ));
+    }
+    let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::CREATED);
+    let mut res = (status, response).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(Some(res))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    let locale = locale_of(&headers);
+    let body = body_bytes(body)?;
+    require_json(&headers)?;
+    let key = idempotency_key(&headers)?;
+    let body_hash = sha256_hex(&body);
+    if let Some(response) = replay(&state.db, &key, &body_hash).await? {
+        return Ok(response);
+    }
+    let input: RequestInput = parse_json(&body)?;
+    let snap = state.catalog();
+    let today = today_wib();
+    let valid = validate_request(&input, &snap.catalog, today)
+        .map_err(|errors| AppError::Invalid(errors, locale))?;
+    if !valid.price_changes.is_empty() {
+        return Err(AppError::PriceChanged(valid.price_changes, locale));
+    }
+
+    let mut tx = state.db.begin().await?;
+    // Claim the key first: a concurrent duplicate waits here for our commit, then replays.
+    let claimed = sqlx::query(
+        "INSERT INTO idempotency (key, body_sha256, status, response, created_at) \
+         VALUES (?, ?, 0, '', ?) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&key)
+    .bind(&body_hash)
+    .bind(now_utc())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        let replayed = replay(&mut *tx, &key, &body_hash).await?;
+        tx.rollback().await?;
+        return replayed
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency row vanished")));
+    }
+    let created = store_request(
+        &mut tx,
+        &valid,
+        today,
+        &origin(&state, &headers),
+        &snap.catalog,
+    )
+    .await?;
+    let json = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
+    sqlx::query("UPDATE idempotency SET status = 201, response = ? WHERE key = ?")
+        .bind(&json)
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(code = %created.code, parts = created.parts.len(), "order request stored");
+    let mut res = (StatusCode::CREATED, json).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(res)
+}
+
+/// The origin for absolute links: the configured public URL, else what the client called.
+fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
+}
+
+async fn store_request(
+    tx: &mut Transaction<'_, Sqlite>,
+    v: &ValidRequest,
+    today: Date,
+    origin: &str,
+    catalog: &etalase_core::Catalog,
+) -> Result<OrderCreated, AppError> {
+    let year = today.year();
+    let (seq,): (i64,) = sqlx::query_as(
+        "INSERT INTO sequence (name, value) VALUES (?, 1) \
+         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+    )
+    .bind(format!("order-request-{year}"))
+    .fetch_one(&mut **tx)
+    .await?;
+    let code = etalase_core::request::request_code(year, seq as u64);
+    let secret = new_secret()?;
+    let now = now_utc();
+    let (request_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO order_request (code, secret_sha256, company, buyer_type, npwp, \
+         contact_person, phone, email, address, kabupaten, needed_by, purpose, notes, total, \
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&code)
+    .bind(sha256_hex(secret.as_bytes()))
+    .bind(&v.company)
+    .bind(
+        serde_json::to_value(v.buyer_type)
+            .ok()
+            .and_then(|x| x.as_str().map(str::to_owned)),
+    )
+    .bind(&v.npwp)
+    .bind(&v.contact_person)
+    .bind(v.phone.e164())
+    .bind(&v.email)
+    .bind(&v.address)
+    .bind(v.kabupaten.slug())
+    .bind(v.needed_by.to_string())
+    .bind(&v.purpose)
+    .bind(&v.notes)
+    .bind(v.total.amount())
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+
+    let tracking = format!("{origin}{}", tracking_page_path(&code, &secret));
+    let mut parts = Vec::new();
+    for part in &v.parts {
+        let (part_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO ikm_order (request_id, ikm_slug, status, subtotal, received_on) \
+             VALUES (?, ?, 'baru', ?, ?) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(part.ikm.as_str())
+        .bind(part.subtotal.amount())
+        .bind(today.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+        for (pos, line) in part.lines.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO order_line (ikm_order_id, position, product_slug, name, unit, \
+                 quantity, unit_price, lead_time_days, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(part_id)
+            .bind(pos as i64)
+            .bind(line.product.as_str())
+            .bind(&line.name)
+            .bind(&line.unit)
+            .bind(line.quantity)
+            .bind(line.unit_price.amount())
+            .bind(line.lead_time_days)
+            .bind(&line.note)
+            .execute(&mut **tx)
+            .await?;
+        }
+        record_event(tx, part_id, Actor::Partner, None, OrderStatus::Baru, "").await?;
+        let summary = whatsapp_summary(v, part, &code, &tracking);
+        let whatsapp_link = catalog
+            .ikm(part.ikm.as_str())
+            .map(|i| i.whatsapp.wa_link(&summary))
+            .unwrap_or_default();
+        parts.push(CreatedPart {
+            ikm: part.ikm.clone(),
+            ikm_name: part.ikm_name.clone(),
+            subtotal: part.subtotal,
+            whatsapp_link,
+        });
+    }
+    Ok(OrderCreated {
+        tracking_path: tracking_page_path(&code, &secret),
+        code,
+        total: v.total,
+        parts,
+    })
+}
+
+/// The message a partner sends an IKM: what it orders from that IKM, and the tracking link.
+fn whatsapp_summary(
+    v: &ValidRequest,
+    part: &etalase_core::request::IkmPart,
+    code: &str,
+    tracking: &str,
+) -> String {
+    let mut text = format!(
+        "Halo {}, kami {} mengajukan pesanan {code} lewat Etalase IKM Lampung:\n",
+        part.ikm_name, v.company
+    );
+    for line in &part.lines {
+        text.push_str(&format!(
+            "- {} × {} {} @ {}\n",
+            line.name, line.quantity, line.unit, line.unit_price
+        ));
+    }
+    text.push_str(&format!(
+        "Subtotal: {}\nDibutuhkan: {}\nKontak: {} ({})\nLacak pesanan: {tracking}",
+        part.subtotal,
+        Locale::Id.date(&v.needed_by.to_string()),
+        v.contact_person,
+        v.phone.e164()
+    ));
+    text
+}
+
+async fn record_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    part_id: i64,
+    actor: Actor,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    note: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO order_event (ikm_order_id, at, actor, from_status, to_status, note) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(part_id)
+    .bind(now_utc())
+    .bind(actor_slug(actor))
+    .bind(from.map(OrderStatus::slug))
+    .bind(to.slug())
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn actor_slug(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Partner => "partner",
+        Actor::Ikm => "ikm",
+        Actor::System => "system",
+    }
+}
+
+fn actor_from_slug(s: &str) -> Actor {
+    match s {
+        "ikm" => Actor::Ikm,
+        "system" => Actor::System,
+        _ => Actor::Partner,
+    }
+}
+
+/// Applies an event to one IKM's part, through the core state machine, atomically: the
+/// status changes only if it is still the one the decision was made on.
+pub async fn apply_event(
+    db: &SqlitePool,
+    part_id: i64,
+    event: &OrderEvent,
+    actor: Actor,
+    today: Date,
+) -> Result<OrderStatus, AppError> {
+    let mut tx = db.begin().await?;
+    let (status, received_on): (String, String) =
+        sqlx::query_as("SELECT status, received_on FROM ikm_order WHERE id = ?")
+            .bind(part_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    let from = OrderStatus::from_slug(&status)
+        .ok_or_else(|| anyhow::anyhow!("stored status {status:?} is unknown"))?;
+    let received = Date::parse(&received_on)
+        .ok_or_else(|| anyhow::anyhow!("stored date {received_on:?} is not a date"))?;
+    let to = transition(from, event, actor, received, today).map_err(|e| match e {
+        TransitionError::Missing(field) => {
+            AppError::BadRequest("missing", format!("{field} wajib diisi."))
+        }
+        other => AppError::Conflict("illegal_transition", other.to_string()),
+    })?;
+    let mut note = String::new();
+    match event {
+        OrderEvent::Confirm {
+            prices,
+            lead_time_days,
+        } => {
+            for adj in prices {
+                sqlx::query("UPDATE order_line SET confirmed_unit_price = ? WHERE ikm_order_id = ? AND position = ?")
+                    .bind(adj.unit_price.amount())
+                    .bind(part_id)
+                    .bind(adj.line as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "UPDATE ikm_order SET lead_time_days = ?, subtotal = (SELECT SUM(quantity * \
+                 COALESCE(confirmed_unit_price, unit_price)) FROM order_line WHERE ikm_order_id = ?) \
+                 WHERE id = ?",
+            )
+            .bind(lead_time_days.map(i64::from))
+            .bind(part_id)
+            .bind(part_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        OrderEvent::Decline { reason } => {
+            note = reason.trim().to_owned();
+            sqlx::query("UPDATE ikm_order SET decline_reason = ? WHERE id = ?")
+                .bind(&note)
+                .bind(part_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        OrderEvent::Ship { courier, receipt } => {
+            note = format!("{} {}", courier.trim(), receipt.trim());
+            sqlx::query("UPDATE ikm_order SET courier = ?, receipt = ? WHERE id = ?")
+                .bind(courier.trim())
+                .bind(receipt.trim())
+                .bind(part_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        _ => {}
+    }
+    let moved = sqlx::query("UPDATE ikm_order SET status = ? WHERE id = ? AND status = ?")
+        .bind(to.slug())
+        .bind(part_id)
+        .bind(from.slug())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if moved != 1 {
+        return Err(AppError::Conflict(
+            "concurrent_change",
+            "Pesanan ini baru saja berubah. Muat ulang dan coba lagi.".into(),
+        ));
+    }
+    record_event(&mut tx, part_id, actor, Some(from), to, &note).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Expires every part left `baru` past its time to answer. Returns how many expired.
+pub async fn expire_overdue(db: &SqlitePool, today: Date) -> Result<usize, AppError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, received_on FROM ikm_order WHERE status = 'baru'")
+            .fetch_all(db)
+            .await?;
+    let mut expired = 0;
+    for (id, received_on) in rows {
+        let overdue =
+            Date::parse(&received_on).is_some_and(|r| etalase_core::order::expires_on(r) <= today);
+        if overdue
+            && apply_event(db, id, &OrderEvent::Expire, Actor::System, today)
+                .await
+                .is_ok()
+        {
+            expired += 1;
+        }
+    }
+    Ok(expired)
+}
+
+#[derive(Deserialize)]
+struct SecretQuery {
+    t: Option<String>,
+}
+
+/// The request's id if `secret` opens it. A wrong or missing secret is the same 404 as an
+/// unknown code, so codes cannot be probed.
+async fn open_request(db: &SqlitePool, code: &str, secret: Option<&str>) -> Result<i64, AppError> {
+    let not_found = AppError::NotFound("Pesanan tidak ditemukan.");
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, secret_sha256 FROM order_request WHERE code = ?")
+            .bind(code)
+            .fetch_optional(db)
+            .await?;
+    let given = sha256_hex(secret.unwrap_or("").as_bytes());
+    match row {
+        Some((id, stored)) if constant_time_eq(&given, &stored) => Ok(id),
+        _ => Err(not_found),
+    }
+}
+
+async fn track(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<SecretQuery>,
+) -> Result<Response, AppError> {
+    let id = open_request(&state.db, &code, q.t.as_deref()).await?;
+    let tracking = load_tracking(&state.db, id).await?;
+    let mut res = Json(tracking).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Path((code, ikm)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    let body = body_bytes(body)?;
+    require_json(&headers)?;
+    let CancelPart { secret } = parse_json(&body)?;
+    let id = open_request(&state.db, &code, Some(&secret)).await?;
+    let (part_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM ikm_order WHERE request_id = ? AND ikm_slug = ?")
+            .bind(id)
+            .bind(&ikm)
+            .fetch_optional(&state.db)
+            .await?
+            .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    apply_event(
+        &state.db,
+        part_id,
+        &OrderEvent::Cancel,
+        Actor::Partner,
+        today_wib(),
+    )
+    .await?;
+    let tracking = load_tracking(&state.db, id).await?;
+    let mut res = Json(tracking).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+#[derive(sqlx::FromRow)]
+struct PartRow {
+    id: i64,
+    ikm_slug: String,
+    status: String,
+    subtotal: i64,
+    lead_time_days: Option<i64>,
+    decline_reason: Option<String>,
+    courier: Option<String>,
+    receipt: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    code: String,
+    company: String,
+    contact_person: String,
+    needed_by: String,
+    created_at: String,
+    total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    product_slug: String,
+    name: String,
+    unit: String,
+    quantity: i64,
+    unit_price: i64,
+    confirmed_unit_price: Option<i64>,
+    note: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: String,
+    actor: String,
+    from_status: Option<String>,
+    to_status: String,
+    note: String,
+}
+
+/// Everything the tracking page shows about one request.
+pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking, AppError> {
+    let request: RequestRow = sqlx::query_as(
+        "SELECT code, company, contact_person, needed_by, created_at, total \
+         FROM order_request WHERE id = ?",
+    )
+    .bind(request_id)
+    .fetch_one(db)
+    .await?;
+    let part_rows: Vec<PartRow> = sqlx::query_as(
+        "SELECT id, ikm_slug, status, subtotal, lead_time_days, decline_reason, courier, receipt \
+         FROM ikm_order WHERE request_id = ? ORDER BY id",
+    )
+    .bind(request_id)
+    .fetch_all(db)
+    .await?;
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("stored {what} is invalid"));
+    let mut parts = Vec::new();
+    for row in part_rows {
+        let ikm_name: Option<(String,)> = sqlx::query_as("SELECT name FROM ikm WHERE slug = ?")
+            .bind(&row.ikm_slug)
+            .fetch_optional(db)
+            .await?;
+        let lines: Vec<LineRow> = sqlx::query_as(
+            "SELECT product_slug, name, unit, quantity, unit_price, confirmed_unit_price, note \
+             FROM order_line WHERE ikm_order_id = ? ORDER BY position",
+        )
+        .bind(row.id)
+        .fetch_all(db)
+        .await?;
+        let events: Vec<EventRow> = sqlx::query_as(
+            "SELECT at, actor, from_status, to_status, note FROM order_event \
+             WHERE ikm_order_id = ? ORDER BY id",
+        )
+        .bind(row.id)
+        .fetch_all(db)
+        .await?;
+        let status = OrderStatus::from_slug(&row.status).ok_or_else(|| bad("status"))?;
+        let lines = lines
+            .into_iter()
+            .map(|l| {
+                Ok(TrackedLine {
+                    product: Slug::parse(&l.product_slug).map_err(|_| bad("product"))?,
+                    name: l.name,
+                    unit: l.unit,
+                    quantity: u32::try_from(l.quantity).map_err(|_| bad("quantity"))?,
+                    unit_price: Rupiah(l.unit_price),
+                    confirmed_unit_price: l.confirmed_unit_price.map(Rupiah),
+                    note: l.note,
+                })
+            })
+            .collect::<Result<_, AppError>>()?;
+        let events = events
+            .into_iter()
+            .map(|e| TrackedEvent {
+                at: e.at,
+                actor: actor_from_slug(&e.actor),
+                from: e.from_status.as_deref().and_then(OrderStatus::from_slug),
+                to: OrderStatus::from_slug(&e.to_status).unwrap_or(status),
+                note: e.note,
+            })
+            .collect();
+        parts.push(TrackedPart {
+            ikm: Slug::parse(&row.ikm_slug).map_err(|_| bad("ikm"))?,
+            ikm_name: ikm_name.map(|n| n.0).unwrap_or_default(),
+            status,
+            subtotal: Rupiah(row.subtotal),
+            lead_time_days: row.lead_time_days.and_then(|d| u32::try_from(d).ok()),
+            decline_reason: row.decline_reason,
+            courier: row.courier,
+            receipt: row.receipt,
+            lines,
+            events,
+            cancellable: status == OrderStatus::Baru,
+        });
+    }
+    Ok(Tracking {
+        needed_by: Date::parse(&request.needed_by).ok_or_else(|| bad("needed_by"))?,
+        code: request.code,
+        company: request.company,
+        contact_person: request.contact_person,
+        created_at: request.created_at,
+        total: Rupiah(request.total),
+        parts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq("abcd", "abcd"));
+        assert!(!constant_time_eq("abcd", "abce"));
+        assert!(!constant_time_eq("abcd", "abc"));
+    }
+
+    #[test]
+    fn secrets_are_128_bits_and_differ() {
+        let a = new_secret().unwrap();
+        let b = new_secret().unwrap();
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn language_from_accept_language() {
+        let mut h = HeaderMap::new();
+        assert_eq!(locale_of(&h), Locale::Id);
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-US,en;q=0.9,id;q=0.8"),
+        );
+        assert_eq!(locale_of(&h), Locale::En);
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("id-ID"));
+        assert_eq!(locale_of(&h), Locale::Id);
+    }
+}

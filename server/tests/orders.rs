@@ -1,0 +1,491 @@
+//! Partner ordering through the API: exactly-once submission, all-or-nothing storage,
+//! field errors, tracking behind the secret, and only legal status changes.
+
+mod common;
+
+use common::{spawn_app, TestApp};
+use etalase_core::api::{ApiError, OrderCreated, Tracking};
+use etalase_core::order::{Actor, OrderEvent, OrderStatus};
+use etalase_core::Date;
+use serde_json::{json, Value};
+
+fn needed_by() -> String {
+    // Far enough for every lead time in the catalog (tapis: 180 days).
+    etalase_server::clock::today_wib().add_days(200).to_string()
+}
+
+fn request() -> Value {
+    json!({
+        "company": "PT Bukit Asam (Persero) Tbk",
+        "buyer_type": "bumn",
+        "npwp": "01.234.567.8-901.000",
+        "contact_person": "Rina Marlina",
+        "phone": "0812 7000 1234",
+        "email": "rina@contoh.co.id",
+        "address": "Jl. Jend. Sudirman No. 1",
+        "kabupaten": "bandar-lampung",
+        "needed_by": needed_by(),
+        "purpose": "Suvenir rapat direksi",
+        "lines": [
+            { "product": "keripik-pisang-coklat-250-g", "quantity": 120, "note": "Label logo" },
+            { "product": "kopi-robusta-bubuk-250-g", "quantity": 50 },
+            { "product": "kain-tapis-motif-pucuk-rebung", "quantity": 2 }
+        ]
+    })
+}
+
+async fn post(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/orders", app.base))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&app.state.db).await.unwrap();
+    n
+}
+
+fn secret_of(created: &OrderCreated) -> String {
+    created
+        .tracking_path
+        .split("?t=")
+        .nth(1)
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_request_is_split_per_ikm_and_tracked_by_its_secret_link() {
+    let app = spawn_app().await;
+
+    let res = post(&app, "key-0000000001", &request()).await;
+
+    assert_eq!(res.status(), 201);
+    let created: OrderCreated = res.json().await.unwrap();
+    assert!(created.code.starts_with("ETL-2"), "{}", created.code);
+    assert_eq!(created.parts.len(), 3);
+    let secret = secret_of(&created);
+    assert_eq!(secret.len(), 32, "128 bits in hex");
+    assert!(created
+        .tracking_path
+        .starts_with(&format!("/pesanan/{}?t=", created.code)));
+    for part in &created.parts {
+        assert!(
+            part.whatsapp_link.starts_with("https://wa.me/628"),
+            "{}",
+            part.whatsapp_link
+        );
+        assert!(part.whatsapp_link.contains(&created.code));
+    }
+
+    let tracking: Tracking = app
+        .get(&format!("/api/v1/orders/{}?t={secret}", created.code))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tracking.parts.len(), 3);
+    assert!(tracking
+        .parts
+        .iter()
+        .all(|p| p.status == OrderStatus::Baru && p.cancellable));
+    assert_eq!(tracking.parts[0].events.len(), 1);
+    assert_eq!(tracking.total, created.total);
+    // The secret itself is not stored, only its hash.
+    let (stored,): (String,) = sqlx::query_as("SELECT secret_sha256 FROM order_request")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_ne!(stored, secret);
+}
+
+#[tokio::test]
+async fn sequential_duplicates_create_one_request_and_replay_the_response() {
+    let app = spawn_app().await;
+    let first = post(&app, "key-sequential-1", &request()).await;
+    let first_status = first.status();
+    let first_body = first.text().await.unwrap();
+    let again = post(&app, "key-sequential-1", &request()).await;
+
+    assert_eq!(first_status, 201);
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.text().await.unwrap(), first_body);
+    assert_eq!(count(&app, "order_request").await, 1);
+    assert_eq!(count(&app, "ikm_order").await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_duplicates_create_exactly_one_request() {
+    let app = spawn_app().await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (client, url, body) = (
+            app.client.clone(),
+            format!("{}/api/v1/orders", app.base),
+            request(),
+        );
+        sends.spawn(async move {
+            let res = client
+                .post(url)
+                .header("Idempotency-Key", "key-concurrent-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        });
+    }
+    let answers = sends.join_all().await;
+
+    assert!(
+        answers.iter().all(|(status, _)| *status == 201),
+        "{answers:?}"
+    );
+    assert!(
+        answers.windows(2).all(|w| w[0].1 == w[1].1),
+        "every duplicate gets the same answer"
+    );
+    assert_eq!(count(&app, "order_request").await, 1);
+    assert_eq!(count(&app, "ikm_order").await, 3);
+}
+
+#[tokio::test]
+async fn the_same_key_with_another_body_is_refused() {
+    let app = spawn_app().await;
+    assert_eq!(
+        post(&app, "key-reused-0001", &request()).await.status(),
+        201
+    );
+    let mut other = request();
+    other["company"] = "PT Lain".into();
+    let res = post(&app, "key-reused-0001", &other).await;
+    assert_eq!(res.status(), 409);
+    let err: ApiError = res.json().await.unwrap();
+    assert_eq!(err.code, "idempotency_key_reused");
+    assert_eq!(count(&app, "order_request").await, 1);
+}
+
+#[tokio::test]
+async fn one_bad_line_stores_nothing_and_names_the_fields() {
+    let app = spawn_app().await;
+    let mut body = request();
+    body["lines"][1]["quantity"] = 52.into(); // minimum 10, steps of 5
+    body["phone"] = "0721 123".into();
+    body["email"] = "rina@".into();
+
+    let res = post(&app, "key-invalid-0001", &body).await;
+
+    assert_eq!(res.status(), 422);
+    let err: ApiError = res.json().await.unwrap();
+    assert_eq!(err.code, "invalid");
+    assert!(
+        err.fields["lines[1].quantity"].contains("kelipatan 5"),
+        "{:?}",
+        err.fields
+    );
+    assert!(err.fields.contains_key("phone"));
+    assert!(err.fields.contains_key("email"));
+    for table in [
+        "order_request",
+        "ikm_order",
+        "order_line",
+        "order_event",
+        "idempotency",
+    ] {
+        assert_eq!(count(&app, table).await, 0, "{table}");
+    }
+}
+
+#[tokio::test]
+async fn field_errors_speak_english_when_asked() {
+    let app = spawn_app().await;
+    let mut body = request();
+    body["needed_by"] = etalase_server::clock::today_wib()
+        .add_days(3)
+        .to_string()
+        .into();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/orders", app.base))
+        .header("Idempotency-Key", "key-english-001")
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: ApiError = res.json().await.unwrap();
+    assert!(
+        err.fields["needed_by"].starts_with("Too soon for Tapis Adat Premium")
+            || err.fields["needed_by"].starts_with("Too soon for Kain Tapis Motif Pucuk Rebung"),
+        "{:?}",
+        err.fields
+    );
+}
+
+#[tokio::test]
+async fn changed_prices_are_shown_before_anything_is_stored() {
+    let app = spawn_app().await;
+    let mut body = request();
+    body["lines"][1]["seen_unit_price"] = 1.into();
+    let res = post(&app, "key-price-00001", &body).await;
+    assert_eq!(res.status(), 409);
+    let err: ApiError = res.json().await.unwrap();
+    assert_eq!(err.code, "price_changed");
+    assert_eq!(err.price_changes.len(), 1);
+    assert_eq!(
+        err.price_changes[0].product.as_str(),
+        "kopi-robusta-bubuk-250-g"
+    );
+    assert_eq!(count(&app, "order_request").await, 0);
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_errors() {
+    let app = spawn_app().await;
+    // No key.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/orders", app.base))
+        .json(&request())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<ApiError>().await.unwrap().code,
+        "idempotency_key"
+    );
+    // Not JSON.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/orders", app.base))
+        .header("Idempotency-Key", "key-notjson-01")
+        .header("Content-Type", "text/plain")
+        .body("halo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+    // Over 64 KB.
+    let mut big = request();
+    big["notes"] = "x".repeat(70 * 1024).into();
+    let res = post(&app, "key-toolarge-01", &big).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "too_large");
+    // Wrong shape.
+    let res = post(&app, "key-badshape-01", &json!({ "lines": "semua" })).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "bad_json");
+    assert_eq!(count(&app, "order_request").await, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_secret_is_the_same_404_as_an_unknown_code() {
+    let app = spawn_app().await;
+    let created: OrderCreated = post(&app, "key-secret-0001", &request())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let wrong = "0".repeat(32);
+    let unknown = app
+        .get(&format!("/api/v1/orders/ETL-2000-999999?t={wrong}"))
+        .await;
+    let bad = app
+        .get(&format!("/api/v1/orders/{}?t={wrong}", created.code))
+        .await;
+    let missing = app.get(&format!("/api/v1/orders/{}", created.code)).await;
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(bad.status(), 404);
+    assert_eq!(missing.status(), 404);
+    let (a, b, c) = (
+        unknown.text().await.unwrap(),
+        bad.text().await.unwrap(),
+        missing.text().await.unwrap(),
+    );
+    assert_eq!(a, b);
+    assert_eq!(b, c);
+}
+
+#[tokio::test]
+async fn the_partner_cancels_a_new_part_but_not_a_confirmed_one() {
+    let app = spawn_app().await;
+    let created: OrderCreated = post(&app, "key-cancel-0001", &request())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = secret_of(&created);
+    let cancel = |ikm: String, secret: String| {
+        let url = format!(
+            "{}/api/v1/orders/{}/parts/{ikm}/cancel",
+            app.base, created.code
+        );
+        let client = app.client.clone();
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "secret": secret }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let first = created.parts[0].ikm.to_string();
+    let res = cancel(first.clone(), secret.clone()).await;
+    assert_eq!(res.status(), 200);
+    let tracking: Tracking = res.json().await.unwrap();
+    assert_eq!(tracking.parts[0].status, OrderStatus::Dibatalkan);
+    assert_eq!(tracking.parts[1].status, OrderStatus::Baru);
+    assert_eq!(
+        tracking.parts[0].events.last().unwrap().actor,
+        Actor::Partner
+    );
+
+    // Twice is illegal: 409.
+    assert_eq!(cancel(first, secret.clone()).await.status(), 409);
+    // With a wrong secret: 404, and nothing changes.
+    let second = created.parts[1].ikm.to_string();
+    assert_eq!(cancel(second.clone(), "f".repeat(32)).await.status(), 404);
+
+    // Once the IKM has confirmed, the partner can no longer cancel.
+    let (part_id,): (i64,) = sqlx::query_as("SELECT id FROM ikm_order WHERE ikm_slug = ?")
+        .bind(&second)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let today = etalase_server::clock::today_wib();
+    let confirm = OrderEvent::Confirm {
+        prices: vec![],
+        lead_time_days: Some(5),
+    };
+    etalase_server::orders::apply_event(&app.state.db, part_id, &confirm, Actor::Ikm, today)
+        .await
+        .unwrap();
+    let res = cancel(second, secret).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(
+        res.json::<ApiError>().await.unwrap().code,
+        "illegal_transition"
+    );
+}
+
+#[tokio::test]
+async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
+    let app = spawn_app().await;
+    let created: OrderCreated = post(&app, "key-confirm-001", &request())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = secret_of(&created);
+    let (part_id,): (i64,) = sqlx::query_as("SELECT id FROM ikm_order ORDER BY id LIMIT 1")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let today = etalase_server::clock::today_wib();
+    let db = &app.state.db;
+    use etalase_core::order::PriceAdjustment;
+    use etalase_server::orders::apply_event;
+    let confirm = OrderEvent::Confirm {
+        prices: vec![PriceAdjustment {
+            line: 0,
+            unit_price: etalase_core::Rupiah(10_000),
+        }],
+        lead_time_days: Some(7),
+    };
+    apply_event(db, part_id, &confirm, Actor::Ikm, today)
+        .await
+        .unwrap();
+    apply_event(db, part_id, &OrderEvent::StartProduction, Actor::Ikm, today)
+        .await
+        .unwrap();
+    // Shipping without a receipt number is refused; with one it goes through.
+    let no_receipt = OrderEvent::Ship {
+        courier: "JNE".into(),
+        receipt: " ".into(),
+    };
+    assert!(apply_event(db, part_id, &no_receipt, Actor::Ikm, today)
+        .await
+        .is_err());
+    let ship = OrderEvent::Ship {
+        courier: "JNE".into(),
+        receipt: "JN0012345678".into(),
+    };
+    apply_event(db, part_id, &ship, Actor::Ikm, today)
+        .await
+        .unwrap();
+    // Completing twice: the second is illegal.
+    apply_event(db, part_id, &OrderEvent::Complete, Actor::Ikm, today)
+        .await
+        .unwrap();
+    assert!(
+        apply_event(db, part_id, &OrderEvent::Complete, Actor::Ikm, today)
+            .await
+            .is_err()
+    );
+
+    let tracking: Tracking = app
+        .get(&format!("/api/v1/orders/{}?t={secret}", created.code))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let part = &tracking.parts[0];
+    assert_eq!(part.status, OrderStatus::Selesai);
+    assert_eq!(part.lead_time_days, Some(7));
+    assert_eq!(
+        part.lines[0].confirmed_unit_price,
+        Some(etalase_core::Rupiah(10_000))
+    );
+    assert_eq!(part.subtotal.amount(), 10_000 * 120);
+    assert_eq!(part.courier.as_deref(), Some("JNE"));
+    assert_eq!(part.receipt.as_deref(), Some("JN0012345678"));
+    let steps: Vec<OrderStatus> = part.events.iter().map(|e| e.to).collect();
+    assert_eq!(
+        steps,
+        [
+            OrderStatus::Baru,
+            OrderStatus::Dikonfirmasi,
+            OrderStatus::Diproses,
+            OrderStatus::Dikirim,
+            OrderStatus::Selesai
+        ]
+    );
+    assert!(!part.cancellable);
+}
+
+#[tokio::test]
+async fn unanswered_parts_expire_after_three_working_days() {
+    let app = spawn_app().await;
+    post(&app, "key-expire-0001", &request()).await;
+    let today = etalase_server::clock::today_wib();
+    let db = &app.state.db;
+    assert_eq!(
+        etalase_server::orders::expire_overdue(db, today)
+            .await
+            .unwrap(),
+        0
+    );
+    let later: Date = today.add_days(7);
+    assert_eq!(
+        etalase_server::orders::expire_overdue(db, later)
+            .await
+            .unwrap(),
+        3
+    );
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM ikm_order WHERE status = 'kedaluwarsa'")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert_eq!(n, 3);
+}
