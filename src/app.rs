@@ -3,9 +3,10 @@
 use crate::api::{fetch_catalog, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
+use crate::order_list::OrderList;
 use crate::pages::{
     category::CategoryPage, home::HomePage, ikm::IkmPage, not_found::NotFound,
-    product::ProductPage, search::SearchPage,
+    order_list::OrderListPage, product::ProductPage, search::SearchPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -24,6 +25,9 @@ pub fn App() -> impl IntoView {
     let language = Language(RwSignal::new(remembered_locale()));
     provide_context(language);
     provide_context(LiveText(RwSignal::new(None)));
+    let order_list = OrderList::load();
+    order_list.persist();
+    provide_context(order_list);
     set_locale(language.0.get_untracked());
 
     // A language switch re-renders the frame and the current page in the new language; the
@@ -49,6 +53,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/produk/:slug") view=ProductPage />
                         <Route path=path!("/ikm/:slug") view=IkmPage />
                         <Route path=path!("/kategori/:slug") view=CategoryPage />
+                        <Route path=path!("/daftar-pesanan") view=OrderListPage />
                     </Routes>
                 </main>
                 <SiteFooter />

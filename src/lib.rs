@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
+pub mod order_list;
 pub mod pages;
 
 /// Mounts the app on `<body>`. A panic is logged to the console with its message.

@@ -355,6 +355,38 @@ pub struct ValidRequest {
     pub price_changes: Vec<PriceChange>,
 }
 
+/// Lines split into one part per IKM, in the order the partner first listed each, with
+/// subtotals and savings. The order list and the server split requests the same way.
+pub fn group_by_ikm<'a>(
+    catalog: &Catalog,
+    lines: impl IntoIterator<Item = (&'a Product, PricedLine)>,
+) -> Vec<IkmPart> {
+    let mut parts: Vec<IkmPart> = Vec::new();
+    for (product, line) in lines {
+        let idx = match parts.iter().position(|p| p.ikm == product.ikm) {
+            Some(idx) => idx,
+            None => {
+                parts.push(IkmPart {
+                    ikm: product.ikm.clone(),
+                    ikm_name: catalog
+                        .ikm(product.ikm.as_str())
+                        .map(|i| i.name.clone())
+                        .unwrap_or_default(),
+                    lines: Vec::new(),
+                    subtotal: Rupiah::ZERO,
+                    saving: Rupiah::ZERO,
+                });
+                parts.len() - 1
+            }
+        };
+        let part = &mut parts[idx];
+        part.subtotal = part.subtotal + line.subtotal;
+        part.saving = part.saving + line.saving;
+        part.lines.push(line);
+    }
+    parts
+}
+
 /// NPWP: 15 digits (the old form, 99.999.999.9-999.999) or 16 (the NIK-based form).
 pub fn parse_npwp(input: &str) -> Result<String, FieldError> {
     let digits: String = input
@@ -550,30 +582,7 @@ pub fn validate_request(
         })
         .collect();
 
-    // One part per IKM, in the order the partner first listed each.
-    let mut parts: Vec<IkmPart> = Vec::new();
-    for (_, product, line) in priced {
-        let idx = match parts.iter().position(|p| p.ikm == product.ikm) {
-            Some(idx) => idx,
-            None => {
-                parts.push(IkmPart {
-                    ikm: product.ikm.clone(),
-                    ikm_name: catalog
-                        .ikm(product.ikm.as_str())
-                        .map(|i| i.name.clone())
-                        .unwrap_or_default(),
-                    lines: Vec::new(),
-                    subtotal: Rupiah::ZERO,
-                    saving: Rupiah::ZERO,
-                });
-                parts.len() - 1
-            }
-        };
-        let part = &mut parts[idx];
-        part.subtotal = part.subtotal + line.subtotal;
-        part.saving = part.saving + line.saving;
-        part.lines.push(line);
-    }
+    let parts = group_by_ikm(catalog, priced.into_iter().map(|(_, p, line)| (p, line)));
     let total = parts.iter().map(|p| p.subtotal).sum();
     Ok(ValidRequest {
         company,

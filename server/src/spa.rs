@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/produk/{slug}", get(app_page))
         .route("/ikm/{slug}", get(app_page))
         .route("/kategori/{slug}", get(app_page))
+        .route("/daftar-pesanan", get(app_page))
         .route("/pesanan/{code}", get(tracking_page))
 }
 

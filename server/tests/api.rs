@@ -126,6 +126,7 @@ async fn app_routes_fall_back_to_index_html() {
         "/ikm/kopi-ulubelu",
         "/kategori/kriya",
         "/cari?q=kopi&wilayah=lampung-barat",
+        "/daftar-pesanan",
     ] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 200, "{path}");

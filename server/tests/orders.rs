@@ -59,6 +59,13 @@ fn secret_of(created: &OrderCreated) -> String {
         .to_owned()
 }
 
+/// Submits the standard three-IKM request and returns what was created, with its secret.
+async fn submit(app: &TestApp, key: &str) -> (OrderCreated, String) {
+    let created: OrderCreated = post(app, key, &request()).await.json().await.unwrap();
+    let secret = secret_of(&created);
+    (created, secret)
+}
+
 #[tokio::test]
 async fn a_request_is_split_per_ikm_and_tracked_by_its_secret_link() {
     let app = spawn_app().await;
@@ -317,12 +324,7 @@ async fn a_wrong_or_missing_secret_is_the_same_404_as_an_unknown_code() {
 #[tokio::test]
 async fn the_partner_cancels_a_new_part_but_not_a_confirmed_one() {
     let app = spawn_app().await;
-    let created: OrderCreated = post(&app, "key-cancel-0001", &request())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let secret = secret_of(&created);
+    let (created, secret) = submit(&app, "key-cancel-0001").await;
     let cancel = |ikm: String, secret: String| {
         let url = format!(
             "{}/api/v1/orders/{}/parts/{ikm}/cancel",
@@ -381,12 +383,7 @@ async fn the_partner_cancels_a_new_part_but_not_a_confirmed_one() {
 #[tokio::test]
 async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
     let app = spawn_app().await;
-    let created: OrderCreated = post(&app, "key-confirm-001", &request())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let secret = secret_of(&created);
+    let (created, secret) = submit(&app, "key-confirm-001").await;
     let (part_id,): (i64,) = sqlx::query_as("SELECT id FROM ikm_order ORDER BY id LIMIT 1")
         .fetch_one(&app.state.db)
         .await

@@ -2,6 +2,7 @@
 //! footer, bottom navigation.
 
 use crate::i18n::{set_locale, t};
+use crate::order_list::OrderList;
 use etalase_core::search::SearchQuery;
 use etalase_core::Locale;
 use leptos::prelude::*;
@@ -146,6 +147,7 @@ pub fn SiteFooter() -> impl IntoView {
 pub fn BottomNav() -> impl IntoView {
     let texts = t();
     let location = use_location();
+    let list = expect_context::<OrderList>();
     let current = move |prefix: &'static str| {
         let path = location.pathname.get();
         let active = if prefix == "/" {
@@ -164,6 +166,14 @@ pub fn BottomNav() -> impl IntoView {
             <a href="/cari" aria-current=move || current("/cari")>
                 <span class="icon icon-search" aria-hidden="true"></span>
                 {texts.nav_search}
+            </a>
+            <a href="/daftar-pesanan" aria-current=move || current("/daftar-pesanan")>
+                <span class="icon icon-list" aria-hidden="true">
+                    <Show when=move || { list.count() > 0 }>
+                        <span class="nav-badge">{move || list.count()}</span>
+                    </Show>
+                </span>
+                {texts.nav_orders}
             </a>
         </nav>
     }

@@ -1,5 +1,6 @@
 //! Reusable pieces of the storefront, one per file.
 
+pub mod add_to_list;
 pub mod catalog_view;
 pub mod layout;
 pub mod product_card;

@@ -78,6 +78,23 @@ pub const TEXTS: Texts = Texts {
     back_home: "Back to home",
     from_price: "from",
     footer: "A programme of Disperindag Lampung Province. The IKM registration numbers on this site are samples.",
+    order_list: "Order list",
+    nav_orders: "Orders",
+    add_to_list: "Add to order list",
+    update_in_list: "Update quantity in order list",
+    added_to_list: "Saved in your order list.",
+    see_list: "See order list",
+    quantity: "Quantity",
+    decrease: "Decrease quantity",
+    increase: "Increase quantity",
+    remove: "Remove",
+    subtotal: "Subtotal",
+    total: "Total",
+    you_save: "You save",
+    list_empty: "Your order list is empty",
+    list_empty_hint: "Open a product, choose a quantity, then tap “Add to order list”. The list is kept on this device.",
+    list_kept: "Kept on this device, no account needed.",
+    from_ikm: "From",
 };
 
 pub fn certificate_about(c: Certificate) -> &'static str {

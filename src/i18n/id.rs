@@ -78,6 +78,23 @@ pub const TEXTS: Texts = Texts {
     back_home: "Kembali ke beranda",
     from_price: "mulai",
     footer: "Program Disperindag Provinsi Lampung. Data legalitas IKM di situs ini adalah contoh.",
+    order_list: "Daftar Pesanan",
+    nav_orders: "Pesanan",
+    add_to_list: "Tambah ke Daftar Pesanan",
+    update_in_list: "Perbarui jumlah di Daftar Pesanan",
+    added_to_list: "Tersimpan di Daftar Pesanan.",
+    see_list: "Lihat Daftar Pesanan",
+    quantity: "Jumlah",
+    decrease: "Kurangi jumlah",
+    increase: "Tambah jumlah",
+    remove: "Hapus",
+    subtotal: "Subtotal",
+    total: "Total",
+    you_save: "Hemat",
+    list_empty: "Daftar Pesanan masih kosong",
+    list_empty_hint: "Buka produk, pilih jumlah, lalu ketuk “Tambah ke Daftar Pesanan”. Daftar ini tersimpan di perangkat Anda.",
+    list_kept: "Tersimpan di perangkat ini, tanpa akun.",
+    from_ikm: "Dari",
 };
 
 pub fn certificate_about(c: Certificate) -> &'static str {

@@ -83,6 +83,23 @@ pub struct Texts {
     pub back_home: &'static str,
     pub from_price: &'static str,
     pub footer: &'static str,
+    pub order_list: &'static str,
+    pub nav_orders: &'static str,
+    pub add_to_list: &'static str,
+    pub update_in_list: &'static str,
+    pub added_to_list: &'static str,
+    pub see_list: &'static str,
+    pub quantity: &'static str,
+    pub decrease: &'static str,
+    pub increase: &'static str,
+    pub remove: &'static str,
+    pub subtotal: &'static str,
+    pub total: &'static str,
+    pub you_save: &'static str,
+    pub list_empty: &'static str,
+    pub list_empty_hint: &'static str,
+    pub list_kept: &'static str,
+    pub from_ikm: &'static str,
 }
 
 impl Texts {

@@ -4,5 +4,6 @@ pub mod category;
 pub mod home;
 pub mod ikm;
 pub mod not_found;
+pub mod order_list;
 pub mod product;
 pub mod search;

@@ -2,6 +2,7 @@
 //! maker, related products.
 
 use crate::api::Storefront;
+use crate::components::add_to_list::AddToList;
 use crate::components::catalog_view::WithCatalog;
 use crate::components::product_card::product_grid;
 use crate::components::product_image::{primary_image, ProductImage};
@@ -147,6 +148,7 @@ fn product_view(store: &Storefront, slug: &str) -> AnyView {
                     <li>{texts.order_rule(product)}</li>
                     <li>{format!("{}: {}", texts.listed_on, texts.date(&product.listed_on))}</li>
                 </ul>
+                <AddToList product=product.clone() />
                 {tiers}
                 <section class="description" aria-labelledby="judul-deskripsi">
                     <h2 id="judul-deskripsi">{texts.description}</h2>

@@ -1,0 +1,141 @@
+//! The order list page: lines grouped by IKM, tier prices applied with the saving shown,
+//! subtotals per IKM and a grand total.
+
+use crate::api::Storefront;
+use crate::components::add_to_list::{quantity_problem, QuantityStepper};
+use crate::components::catalog_view::WithCatalog;
+use crate::i18n::t;
+use crate::order_list::OrderList;
+use etalase_core::request::{group_by_ikm, price_line};
+use etalase_core::{Product, Rupiah};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn OrderListPage() -> impl IntoView {
+    let texts = t();
+    view! {
+        <Title text=texts.order_list />
+        <section class="section order-list-page">
+            <h1>{texts.order_list}</h1>
+            <p class="result-count">{texts.list_kept}</p>
+            <WithCatalog render=|store| view! { <OrderListView store /> } />
+        </section>
+    }
+}
+
+#[component]
+fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
+    let texts = t();
+    let list = expect_context::<OrderList>();
+    move || {
+        let lines = list.0.get();
+        // Lines whose product left the catalog are dropped from the view, not from storage.
+        let priced: Vec<(&Product, _)> = lines
+            .iter()
+            .filter_map(|l| {
+                store
+                    .product(l.product.as_str())
+                    .map(|p| (p, price_line(p, l.quantity, &l.note)))
+            })
+            .collect();
+        if priced.is_empty() {
+            return view! {
+                <div class="empty-state">
+                    <p><strong>{texts.list_empty}</strong></p>
+                    <p>{texts.list_empty_hint}</p>
+                    <a class="button" href="/cari">{texts.nav_search}</a>
+                </div>
+            }
+            .into_any();
+        }
+        let parts = group_by_ikm(&store.catalog, priced);
+        let total: Rupiah = parts.iter().map(|p| p.subtotal).sum();
+        let saving: Rupiah = parts.iter().map(|p| p.saving).sum();
+        view! {
+            {parts
+                .into_iter()
+                .map(|part| {
+                    view! {
+                        <section class="ikm-part">
+                            <h2>
+                                {texts.from_ikm} " "
+                                <a href=format!("/ikm/{}", part.ikm)>{part.ikm_name.clone()}</a>
+                            </h2>
+                            <ul class="order-lines">
+                                {part
+                                    .lines
+                                    .into_iter()
+                                    .filter_map(|line| {
+                                        let product = store.product(line.product.as_str())?.clone();
+                                        Some(view! { <OrderLineRow product line /> })
+                                    })
+                                    .collect_view()}
+                            </ul>
+                            <p class="part-subtotal">
+                                {format!("{} {}", texts.subtotal, texts.rupiah(part.subtotal))}
+                            </p>
+                        </section>
+                    }
+                })
+                .collect_view()}
+            <div class="order-total">
+                <p>
+                    <span>{texts.total}</span>
+                    <strong class="price">{texts.rupiah(total)}</strong>
+                </p>
+                {(saving.amount() > 0)
+                    .then(|| view! { <p class="saving">{format!("{} {}", texts.you_save, texts.rupiah(saving))}</p> })}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn OrderLineRow(product: Product, line: etalase_core::request::PricedLine) -> impl IntoView {
+    let texts = t();
+    let list = expect_context::<OrderList>();
+    let quantity = RwSignal::new(line.quantity);
+    let typed = RwSignal::new(line.quantity.to_string());
+    let slug = product.slug.clone();
+    let p = StoredValue::new(product.clone());
+    // Valid quantities go straight into the list (and so into storage).
+    Effect::new(move |prev: Option<u32>| {
+        let q = quantity.get();
+        if prev.is_some() && prev != Some(q) {
+            p.with_value(|p| {
+                if etalase_core::request::check_quantity(p, q).is_ok() {
+                    list.put(p.slug.clone(), q, p.unit_price(q));
+                }
+            });
+        }
+        q
+    });
+    let problem = move || p.with_value(|p| quantity_problem(p, &typed.get()));
+    let input_id = format!("jumlah-{}", product.slug);
+    let remove_slug = slug.clone();
+    view! {
+        <li class="order-line">
+            <a class="order-line-name" href=format!("/produk/{slug}")>{line.name.clone()}</a>
+            <label class="visually-hidden" for=input_id.clone()>
+                {format!("{} {}", texts.quantity, line.name)}
+            </label>
+            <QuantityStepper product quantity typed input_id />
+            <p class="field-error" role="alert">{move || problem().map(|e| e.message(texts.locale))}</p>
+            <p class="line-price">
+                {format!(
+                    "{} × {} = {}",
+                    line.quantity,
+                    texts.rupiah(line.unit_price),
+                    texts.rupiah(line.subtotal),
+                )}
+                {(line.saving.amount() > 0)
+                    .then(|| format!(" · {} {}", texts.you_save, texts.rupiah(line.saving)))}
+            </p>
+            <button type="button" class="link-button" on:click=move |_| list.remove(&remove_slug)>
+                {texts.remove}
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,63 @@
+// The order list: quantities the product allows, tier prices, grouping by IKM, kept across
+// reloads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, phone, screenshot, seriousA11yViolations } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const rupiah = (text) => Number(text.replace(/[^\d]/g, ''));
+
+test('add products from two IKM with valid quantities; the list keeps them after a reload', async () => {
+  const { context, page, errors } = await phone(browser);
+  // Keripik: minimum 20, steps of 10, cheaper from 100.
+  await page.goto(`${BASE_URL}/produk/keripik-pisang-coklat-250-g`);
+  const qty = page.getByLabel(/^Jumlah/);
+  assert.equal(await qty.inputValue(), '20');
+  await page.getByRole('button', { name: 'Tambah jumlah' }).click();
+  assert.equal(await qty.inputValue(), '30');
+  await page.getByRole('button', { name: 'Kurangi jumlah' }).click();
+  await page.getByRole('button', { name: 'Kurangi jumlah' }).click();
+  assert.equal(await qty.inputValue(), '20', 'never below the minimum');
+
+  // A typed quantity off the steps is refused with the rule.
+  await qty.fill('25');
+  await page.getByText('Jumlah harus 20, 30, 40').waitFor();
+  await page.getByRole('button', { name: 'Tambah ke Daftar Pesanan' }).click();
+  assert.equal(await page.locator('.nav-badge').count(), 0, 'nothing added');
+
+  await qty.fill('100');
+  await page.getByText(/Hemat/).first().waitFor();
+  await page.getByRole('button', { name: 'Tambah ke Daftar Pesanan' }).click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+  await screenshot(page, '20-added-to-list');
+
+  await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
+  await page.getByRole('button', { name: 'Tambah ke Daftar Pesanan' }).click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+  assert.equal((await page.locator('.nav-badge').textContent()).trim(), '2');
+
+  await page.getByRole('link', { name: /Pesanan/ }).last().click();
+  await page.waitForURL(/daftar-pesanan/);
+  await page.reload();
+  await page.locator('.ikm-part').first().waitFor();
+  assert.equal(await page.locator('.ikm-part').count(), 2, 'one group per IKM');
+  const lines = await page.locator('.order-line .line-price').allTextContents();
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^100 × Rp [\d.]+ = Rp [\d.]+ · Hemat Rp [\d.]+$/);
+  const subtotals = (await page.locator('.part-subtotal').allTextContents()).map(rupiah);
+  const total = rupiah(await page.locator('.order-total .price').textContent());
+  assert.equal(total, subtotals.reduce((a, b) => a + b, 0));
+  await screenshot(page, '21-order-list');
+  assert.deepEqual(await seriousA11yViolations(page), []);
+
+  // Removing a line updates the total and survives a reload.
+  await page.getByRole('button', { name: 'Hapus' }).first().click();
+  await page.reload();
+  await page.locator('.ikm-part').first().waitFor();
+  assert.equal(await page.locator('.ikm-part').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
