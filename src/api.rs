@@ -74,6 +74,35 @@ impl Deref for Storefront {
     }
 }
 
+/// POSTs JSON with extra headers; decodes our error body on failure like [`get_json`].
+pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &B,
+) -> Result<T, FetchError> {
+    let mut request = Request::post(path).header("Accept", "application/json");
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request
+        .json(body)
+        .map_err(|e| FetchError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    if !response.ok() {
+        let status = response.status();
+        return Err(match response.json::<ApiError>().await {
+            Ok(error) => FetchError::Api { status, error },
+            Err(_) => FetchError::Status(status),
+        });
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| FetchError::Decode(e.to_string()))
+}
+
 pub async fn fetch_catalog() -> Result<Arc<Storefront>, FetchError> {
     let catalog = get_json::<Catalog>(CATALOG_PATH).await?;
     Ok(Arc::new(Storefront::new(catalog)))

@@ -4,9 +4,10 @@ use crate::api::{fetch_catalog, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
+use crate::pages::tracking::TrackingPage;
 use crate::pages::{
-    category::CategoryPage, home::HomePage, ikm::IkmPage, not_found::NotFound,
-    order_list::OrderListPage, product::ProductPage, search::SearchPage,
+    category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
+    not_found::NotFound, order_list::OrderListPage, product::ProductPage, search::SearchPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -54,6 +55,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ikm/:slug") view=IkmPage />
                         <Route path=path!("/kategori/:slug") view=CategoryPage />
                         <Route path=path!("/daftar-pesanan") view=OrderListPage />
+                        <Route path=path!("/ajukan") view=CheckoutPage />
+                        <Route path=path!("/pesanan/:code") view=TrackingPage />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -86,6 +86,36 @@ impl Locale {
     }
 }
 
+impl Locale {
+    /// `28 November 2026 22.01 WIB` / `28 November 2026 22:01 WIB` from a UTC timestamp
+    /// `2026-11-28T15:01:47Z`, in Lampung's time zone (UTC+7). Other text comes back as it is.
+    pub fn timestamp_wib(self, utc: &str) -> String {
+        let parsed = (|| {
+            let (date, time) = utc.strip_suffix('Z')?.split_once('T')?;
+            let date = crate::Date::parse(date)?;
+            let mut hms = time.split(':').map(|x| x.parse::<i64>().ok());
+            let (h, m) = (hms.next()??, hms.next()??);
+            let minutes = date.to_days() * 1440 + h * 60 + m + 7 * 60;
+            Some((
+                crate::Date::from_days(minutes.div_euclid(1440)),
+                minutes.rem_euclid(1440),
+            ))
+        })();
+        match parsed {
+            Some((day, min)) => {
+                let sep = if self == Locale::Id { '.' } else { ':' };
+                format!(
+                    "{} {:02}{sep}{:02} WIB",
+                    self.date(&day.to_string()),
+                    min / 60,
+                    min % 60
+                )
+            }
+            None => utc.to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +133,19 @@ mod tests {
         assert_eq!(Locale::En.date("2026-12-25"), "25 December 2026");
         assert_eq!(Locale::Id.date("2026-13-01"), "2026-13-01");
         assert_eq!(Locale::Id.date("kemarin"), "kemarin");
+    }
+
+    #[test]
+    fn timestamps_in_lampung_time() {
+        assert_eq!(
+            Locale::Id.timestamp_wib("2026-11-28T15:01:47Z"),
+            "28 November 2026 22.01 WIB"
+        );
+        assert_eq!(
+            Locale::En.timestamp_wib("2026-12-31T20:30:00Z"),
+            "1 January 2027 03:30 WIB"
+        );
+        assert_eq!(Locale::Id.timestamp_wib("kemarin"), "kemarin");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ikm/{slug}", get(app_page))
         .route("/kategori/{slug}", get(app_page))
         .route("/daftar-pesanan", get(app_page))
+        .route("/ajukan", get(app_page))
         .route("/pesanan/{code}", get(tracking_page))
 }
 

@@ -100,6 +100,47 @@ pub struct Texts {
     pub list_empty_hint: &'static str,
     pub list_kept: &'static str,
     pub from_ikm: &'static str,
+    pub submit_request: &'static str,
+    pub request_form: &'static str,
+    pub f_company: &'static str,
+    pub f_buyer_type: &'static str,
+    pub f_npwp: &'static str,
+    pub f_contact: &'static str,
+    pub f_phone: &'static str,
+    pub f_email: &'static str,
+    pub f_address: &'static str,
+    pub f_kabupaten: &'static str,
+    pub f_needed_by: &'static str,
+    pub f_purpose: &'static str,
+    pub f_notes: &'static str,
+    pub f_line_note: &'static str,
+    pub choose: &'static str,
+    pub sending: &'static str,
+    pub fix_fields: &'static str,
+    pub offline_retry: &'static str,
+    pub server_problem: &'static str,
+    pub prices_changed: &'static str,
+    pub confirm_new_prices: &'static str,
+    pub sent_title: &'static str,
+    pub request_code: &'static str,
+    pub keep_link: &'static str,
+    pub copy_link: &'static str,
+    pub copied: &'static str,
+    pub share_link: &'static str,
+    pub open_tracking: &'static str,
+    pub notify_ikm: &'static str,
+    pub new_request: &'static str,
+    pub tracking_title: &'static str,
+    pub status_label: &'static str,
+    pub timeline: &'static str,
+    pub cancel_part: &'static str,
+    pub cancel_confirm: &'static str,
+    pub courier: &'static str,
+    pub receipt: &'static str,
+    pub declined_because: &'static str,
+    pub confirmed_lead_time: &'static str,
+    pub tracking_not_found: &'static str,
+    pub was_price: &'static str,
 }
 
 impl Texts {
@@ -175,6 +216,28 @@ impl Texts {
             )
         } else {
             format!("{} {} {}", self.min_order, product.min_order, product.unit)
+        }
+    }
+
+    pub fn status(&self, status: etalase_core::order::OrderStatus) -> &'static str {
+        use etalase_core::order::OrderStatus::*;
+        match (self.locale, status) {
+            (Locale::Id, Baru) => "Baru",
+            (Locale::Id, Dikonfirmasi) => "Dikonfirmasi",
+            (Locale::Id, Ditolak) => "Ditolak",
+            (Locale::Id, Diproses) => "Diproses",
+            (Locale::Id, Dikirim) => "Dikirim",
+            (Locale::Id, Selesai) => "Selesai",
+            (Locale::Id, Dibatalkan) => "Dibatalkan",
+            (Locale::Id, Kedaluwarsa) => "Kedaluwarsa",
+            (Locale::En, Baru) => "New",
+            (Locale::En, Dikonfirmasi) => "Confirmed",
+            (Locale::En, Ditolak) => "Declined",
+            (Locale::En, Diproses) => "In production",
+            (Locale::En, Dikirim) => "Shipped",
+            (Locale::En, Selesai) => "Completed",
+            (Locale::En, Dibatalkan) => "Cancelled",
+            (Locale::En, Kedaluwarsa) => "Expired",
         }
     }
 

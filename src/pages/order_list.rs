@@ -86,6 +86,7 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
                 </p>
                 {(saving.amount() > 0)
                     .then(|| view! { <p class="saving">{format!("{} {}", texts.you_save, texts.rupiah(saving))}</p> })}
+                <a class="button submit-link" href="/ajukan">{texts.submit_request}</a>
             </div>
         }
         .into_any()

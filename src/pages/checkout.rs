@@ -1,0 +1,427 @@
+//! "Ajukan Pesanan": the partner's details, checked with core's rules as they type, sent once
+//! whatever the retries (one Idempotency-Key per draft), and never lost: the draft lives in
+//! localStorage until the server has stored the request.
+
+use crate::api::{post_json, FetchError, Storefront};
+use crate::components::catalog_view::WithCatalog;
+use crate::i18n::t;
+use crate::order_list::OrderList;
+use etalase_core::api::{OrderCreated, ORDERS_PATH};
+use etalase_core::request::{
+    messages, validate_request, BuyerType, LineInput, PriceChange, RequestInput,
+};
+use etalase_core::{Date, Kabupaten};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+const DRAFT_KEY: &str = "etalase.formulir-pesanan";
+const CREATED_KEY: &str = "etalase.pesanan-terkirim";
+
+/// What is typed, and the key that makes its submission happen once.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Draft {
+    form: RequestInput,
+    #[serde(default)]
+    idempotency_key: Option<String>,
+}
+
+fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let storage = web_sys::window()?.local_storage().ok().flatten()?;
+        serde_json::from_str(&storage.get_item(key).ok().flatten()?).ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+fn save<T: Serialize>(key: &str, value: Option<&T>) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = match value.and_then(|v| serde_json::to_string(v).ok()) {
+            Some(json) => storage.set_item(key, &json),
+            None => storage.remove_item(key),
+        };
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, value.is_some());
+}
+
+/// Today in Lampung (WIB, UTC+7), as the server counts it.
+fn today_wib() -> Date {
+    #[cfg(target_arch = "wasm32")]
+    let ms = js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(0.0);
+    Date::from_days(((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0).floor() as i64)
+}
+
+/// A fresh key for one submission: random enough that two drafts never share one.
+fn new_key() -> String {
+    #[cfg(target_arch = "wasm32")]
+    let parts = [
+        js_sys::Math::random(),
+        js_sys::Math::random(),
+        js_sys::Date::now(),
+    ];
+    #[cfg(not(target_arch = "wasm32"))]
+    let parts = [0.5, 0.25, 1.0];
+    let [a, b, c] = parts.map(|x| (x * 4_294_967_296.0) as u64);
+    format!("etl-{a:08x}{b:08x}-{c:x}")
+}
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let texts = t();
+    view! {
+        <Title text=texts.submit_request />
+        <section class="section checkout-page">
+            <h1>{texts.submit_request}</h1>
+            <WithCatalog render=|store| view! { <Checkout store /> } />
+        </section>
+    }
+}
+
+#[component]
+fn Checkout(store: Arc<Storefront>) -> impl IntoView {
+    let texts = t();
+    let list = expect_context::<OrderList>();
+    let draft = RwSignal::new(load::<Draft>(DRAFT_KEY).unwrap_or_default());
+    Effect::new(move |_| save(DRAFT_KEY, Some(&draft.get())));
+    let created = RwSignal::new(load::<OrderCreated>(CREATED_KEY));
+    let attempted = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let server_fields = RwSignal::new(BTreeMap::<String, String>::new());
+    let notice = RwSignal::new(None::<&'static str>);
+    let price_changes = RwSignal::new(Vec::<PriceChange>::new());
+
+    let request = move || {
+        let mut form = draft.get().form;
+        form.lines = list
+            .0
+            .get()
+            .into_iter()
+            .map(|l| LineInput {
+                product: l.product.to_string(),
+                quantity: l.quantity,
+                note: l.note,
+                seen_unit_price: Some(l.seen_unit_price),
+            })
+            .collect();
+        form
+    };
+    let local_errors = {
+        let store = store.clone();
+        Memo::new(move |_| {
+            validate_request(&request(), &store.catalog, today_wib())
+                .err()
+                .map(|e| messages(&e, texts.locale))
+                .unwrap_or_default()
+        })
+    };
+    let error_for = move |field: &'static str| {
+        move || {
+            let typed = !field_value(&draft.get().form, field).trim().is_empty();
+            let local = local_errors.with(|e| e.get(field).cloned());
+            let shown = if attempted.get() || typed {
+                local
+            } else {
+                None
+            };
+            shown.or_else(|| server_fields.with(|f| f.get(field).cloned()))
+        }
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        notice.set(None);
+        if !local_errors.with(|e| e.is_empty()) {
+            notice.set(Some(texts.fix_fields));
+            return;
+        }
+        let key = draft
+            .with_untracked(|d| d.idempotency_key.clone())
+            .unwrap_or_else(new_key);
+        draft.update(|d| d.idempotency_key = Some(key.clone()));
+        let body = request();
+        sending.set(true);
+        leptos::task::spawn_local(async move {
+            let headers = [
+                ("Idempotency-Key", key.as_str()),
+                ("Accept-Language", texts.locale.tag()),
+            ];
+            let result = post_json::<_, OrderCreated>(ORDERS_PATH, &headers, &body).await;
+            sending.set(false);
+            match result {
+                Ok(done) => {
+                    save(CREATED_KEY, Some(&done));
+                    created.set(Some(done));
+                    list.0.set(Vec::new());
+                    // Contact details stay for the next request; the key does not.
+                    draft.update(|d| {
+                        d.idempotency_key = None;
+                        d.form.needed_by.clear();
+                        d.form.purpose.clear();
+                        d.form.notes.clear();
+                    });
+                }
+                Err(FetchError::Api { error, .. }) if error.code == "price_changed" => {
+                    price_changes.set(error.price_changes);
+                    // The next body differs (new prices): it needs its own key.
+                    draft.update(|d| d.idempotency_key = None);
+                }
+                Err(FetchError::Api { status: 422, error }) => {
+                    server_fields.set(error.fields);
+                    draft.update(|d| d.idempotency_key = None);
+                    notice.set(Some(texts.fix_fields));
+                }
+                Err(FetchError::Network(_)) => notice.set(Some(texts.offline_retry)),
+                Err(_) => notice.set(Some(texts.server_problem)),
+            }
+        });
+    };
+    let accept_prices = move |_| {
+        for change in price_changes.get_untracked() {
+            list.0.update(|lines| {
+                if let Some(l) = lines.iter_mut().find(|l| l.product == change.product) {
+                    l.seen_unit_price = change.now;
+                }
+            });
+        }
+        price_changes.set(Vec::new());
+    };
+
+    let text_input = move |field: &'static str,
+                           label: &'static str,
+                           kind: &'static str,
+                           autocomplete: &'static str| {
+        let id = format!("f-{field}");
+        let error = error_for(field);
+        let has_error = move || error().is_some();
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <input
+                    id=id.clone()
+                    name=field
+                    type=kind
+                    autocomplete=autocomplete
+                    aria-invalid=move || has_error().to_string()
+                    aria-describedby=format!("{id}-error")
+                    prop:value=move || field_value(&draft.get().form, field)
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        draft.update(|d| set_field(&mut d.form, field, v));
+                        server_fields.update(|f| { f.remove(field); });
+                    }
+                />
+                <p class="field-error" id=format!("{id}-error")>{error}</p>
+            </div>
+        }
+    };
+
+    let form_view = move || {
+        let total: etalase_core::Rupiah = list
+            .0
+            .get()
+            .iter()
+            .filter_map(|l| {
+                store
+                    .product(l.product.as_str())
+                    .map(|p| p.unit_price(l.quantity) * l.quantity)
+            })
+            .sum();
+        let count = list.count();
+        view! {
+            <p class="checkout-summary">
+                {format!("{count} {} · {} {}", texts.product_count, texts.total, texts.rupiah(total))}
+                " · " <a href="/daftar-pesanan">{texts.order_list}</a>
+            </p>
+            <Show when=move || !price_changes.read().is_empty()>
+                <div class="price-changes" role="alert">
+                    <p><strong>{texts.prices_changed}</strong></p>
+                    <ul>
+                        {move || price_changes.get().into_iter().map(|c| view! {
+                            <li>{format!("{}: {} → {}", c.name, texts.rupiah(c.seen), texts.rupiah(c.now))}</li>
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="button" on:click=accept_prices>{texts.confirm_new_prices}</button>
+                </div>
+            </Show>
+            <form class="checkout-form" on:submit=submit novalidate>
+                <h2>{texts.request_form}</h2>
+                {text_input("company", texts.f_company, "text", "organization")}
+                <div class="field">
+                    <label for="f-buyer_type">{texts.f_buyer_type}</label>
+                    <select
+                        id="f-buyer_type"
+                        name="buyer_type"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            draft.update(|d| set_field(&mut d.form, "buyer_type", v));
+                        }
+                    >
+                        <option value="" selected=move || draft.read().form.buyer_type.is_none()>{texts.choose}</option>
+                        {BuyerType::ALL.into_iter().map(|b| {
+                            let slug = buyer_slug(b);
+                            view! {
+                                <option value=slug selected=move || draft.read().form.buyer_type == Some(b)>
+                                    {b.label(texts.locale)}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error">{error_for("buyer_type")}</p>
+                </div>
+                {text_input("npwp", texts.f_npwp, "text", "off")}
+                {text_input("contact_person", texts.f_contact, "text", "name")}
+                {text_input("phone", texts.f_phone, "tel", "tel")}
+                {text_input("email", texts.f_email, "email", "email")}
+                {text_input("address", texts.f_address, "text", "street-address")}
+                <div class="field">
+                    <label for="f-kabupaten">{texts.f_kabupaten}</label>
+                    <select
+                        id="f-kabupaten"
+                        name="kabupaten"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            draft.update(|d| set_field(&mut d.form, "kabupaten", v));
+                        }
+                    >
+                        <option value="" selected=move || draft.read().form.kabupaten.is_none()>{texts.choose}</option>
+                        {Kabupaten::ALL.into_iter().map(|k| view! {
+                            <option value=k.slug() selected=move || draft.read().form.kabupaten == Some(k)>
+                                {texts.kabupaten(k)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error">{error_for("kabupaten")}</p>
+                </div>
+                {text_input("needed_by", texts.f_needed_by, "date", "off")}
+                {text_input("purpose", texts.f_purpose, "text", "off")}
+                {text_input("notes", texts.f_notes, "text", "off")}
+                <p class="field-error" role="alert">
+                    {move || local_errors.with(|e| {
+                        e.iter()
+                            .find(|(k, _)| k.starts_with("lines"))
+                            .map(|(_, m)| m.clone())
+                    }).filter(|_| attempted.get())}
+                </p>
+                <p class="notice" role="status">{move || notice.get()}</p>
+                <button type="submit" class="button add-button" disabled=move || sending.get()>
+                    {move || if sending.get() { texts.sending } else { texts.submit_request }}
+                </button>
+            </form>
+        }
+    };
+
+    move || {
+        match created.get() {
+        Some(done) => view! { <Confirmation done on_new=move || { save::<OrderCreated>(CREATED_KEY, None); created.set(None); } /> }.into_any(),
+        None => form_view().into_any(),
+    }
+    }
+}
+
+fn buyer_slug(b: BuyerType) -> &'static str {
+    match b {
+        BuyerType::Bumn => "bumn",
+        BuyerType::Swasta => "swasta",
+        BuyerType::Instansi => "instansi",
+        BuyerType::Perorangan => "perorangan",
+    }
+}
+
+fn field_value(form: &RequestInput, field: &str) -> String {
+    match field {
+        "company" => form.company.clone(),
+        "npwp" => form.npwp.clone(),
+        "contact_person" => form.contact_person.clone(),
+        "phone" => form.phone.clone(),
+        "email" => form.email.clone(),
+        "address" => form.address.clone(),
+        "needed_by" => form.needed_by.clone(),
+        "purpose" => form.purpose.clone(),
+        "notes" => form.notes.clone(),
+        "buyer_type" => form.buyer_type.map(buyer_slug).unwrap_or("").to_owned(),
+        "kabupaten" => form.kabupaten.map(|k| k.slug()).unwrap_or("").to_owned(),
+        _ => String::new(),
+    }
+}
+
+fn set_field(form: &mut RequestInput, field: &str, value: String) {
+    match field {
+        "company" => form.company = value,
+        "npwp" => form.npwp = value,
+        "contact_person" => form.contact_person = value,
+        "phone" => form.phone = value,
+        "email" => form.email = value,
+        "address" => form.address = value,
+        "needed_by" => form.needed_by = value,
+        "purpose" => form.purpose = value,
+        "notes" => form.notes = value,
+        "buyer_type" => {
+            form.buyer_type = BuyerType::ALL.into_iter().find(|b| buyer_slug(*b) == value)
+        }
+        "kabupaten" => form.kabupaten = Kabupaten::from_slug(&value),
+        _ => {}
+    }
+}
+
+#[component]
+fn Confirmation(done: OrderCreated, on_new: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let texts = t();
+    #[cfg(target_arch = "wasm32")]
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    #[cfg(not(target_arch = "wasm32"))]
+    let origin = String::new();
+    let link = format!("{origin}{}", done.tracking_path);
+    let copied = RwSignal::new(false);
+    let copy_text = link.clone();
+    let copy = move |_| {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&copy_text);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = &copy_text;
+        copied.set(true);
+    };
+    view! {
+        <div class="confirmation" role="status">
+            <h2>{texts.sent_title}</h2>
+            <p>{texts.request_code} ": " <strong class="request-code">{done.code.clone()}</strong></p>
+            <p class="keep-link">{texts.keep_link}</p>
+            <p class="tracking-link"><a href=done.tracking_path.clone()>{link.clone()}</a></p>
+            <div class="confirmation-actions">
+                <button type="button" class="button button-secondary" on:click=copy>
+                    {move || if copied.get() { texts.copied } else { texts.copy_link }}
+                </button>
+                <a class="button" href=done.tracking_path.clone()>{texts.open_tracking}</a>
+            </div>
+            <h3>{texts.notify_ikm}</h3>
+            <ul class="notify-list">
+                {done.parts.iter().map(|p| view! {
+                    <li>
+                        <a class="button button-wa" href=p.whatsapp_link.clone() target="_blank" rel="noopener">
+                            {format!("{} · {}", p.ikm_name, texts.rupiah(p.subtotal))}
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <button type="button" class="link-button" on:click=move |_| on_new()>{texts.new_request}</button>
+        </div>
+    }
+}

@@ -1,0 +1,124 @@
+// Partner ordering: an order from three IKM, a validation message met and fixed, one
+// submission; and a submission while the server is unreachable that survives a reload and
+// succeeds once on retry.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, phone, screenshot } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function addToList(page, slug, quantity) {
+  await page.goto(`${BASE_URL}/produk/${slug}`);
+  const qty = page.getByLabel(/^Jumlah/);
+  await qty.waitFor();
+  if (quantity) await qty.fill(String(quantity));
+  await page.getByRole('button', { name: /Daftar Pesanan/ }).first().click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+}
+
+function inDays(n) {
+  const d = new Date(Date.now() + 7 * 3600 * 1000 + n * 86400 * 1000);
+  return d.toISOString().slice(0, 10);
+}
+
+async function fillForm(page, neededBy) {
+  await page.getByLabel('Nama perusahaan/instansi').fill('PT Perkebunan Nusantara VII');
+  await page.getByLabel('Jenis pemesan').selectOption('bumn');
+  await page.getByLabel('Nama kontak').fill('Rina Marlina');
+  await page.getByLabel('Nomor HP (WhatsApp)').fill('0812 7000 1234');
+  await page.getByLabel('Email').fill('rina@contoh.co.id');
+  await page.getByLabel('Alamat pengiriman').fill('Jl. Teuku Umar No. 300, Kedaton');
+  await page.getByLabel('Kabupaten/kota tujuan').selectOption('bandar-lampung');
+  await page.getByLabel('Dibutuhkan tanggal').fill(neededBy);
+}
+
+test('order from three IKM: a validation message, fixed, then one request with its tracking link', async () => {
+  const { context, page, errors } = await phone(browser);
+  await addToList(page, 'keripik-pisang-coklat-250-g', 100);
+  await addToList(page, 'kopi-robusta-bubuk-250-g');
+  await addToList(page, 'kain-tapis-motif-pucuk-rebung');
+
+  await page.goto(`${BASE_URL}/daftar-pesanan`);
+  await page.locator('.ikm-part').nth(2).waitFor();
+  assert.equal(await page.locator('.ikm-part').count(), 3);
+  await page.getByRole('link', { name: 'Ajukan Pesanan' }).click();
+  await page.waitForURL(/\/ajukan/);
+
+  // Too soon for the tapis (90 days): the message names it and the earliest date.
+  await fillForm(page, inDays(10));
+  await page.getByLabel('Nomor HP (WhatsApp)').fill('0721 555');
+  await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+  await page.getByText(/Terlalu cepat untuk Kain Tapis Motif Pucuk Rebung: paling cepat/).waitFor();
+  await page.getByText('Nomor HP Indonesia tidak valid').waitFor();
+  await screenshot(page, '30-validation');
+
+  await page.getByLabel('Nomor HP (WhatsApp)').fill('0812 7000 1234');
+  await page.getByLabel('Dibutuhkan tanggal').fill(inDays(120));
+  await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+  await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+  const code = (await page.locator('.request-code').textContent()).trim();
+  assert.match(code, /^ETL-\d{4}-\d{6}$/);
+  const link = await page.locator('.tracking-link a').getAttribute('href');
+  assert.match(link, new RegExp(`^/pesanan/${code}\\?t=[0-9a-f]{32}$`));
+  const wa = await page.locator('.notify-list a').evaluateAll((as) => as.map((a) => a.href));
+  assert.equal(wa.length, 3);
+  for (const href of wa) assert.match(href, /^https:\/\/wa\.me\/628\d+\?text=.*ETL-/);
+  await screenshot(page, '31-confirmation');
+
+  // The tracking API answers for this link and lists three parts.
+  const secret = link.split('?t=')[1];
+  const tracking = await (await page.request.get(`${BASE_URL}/api/v1/orders/${code}?t=${secret}`)).json();
+  assert.equal(tracking.parts.length, 3);
+  // The list is empty now.
+  assert.equal(await page.locator('.nav-badge').count(), 0);
+
+  // The tracking link shows each IKM's part; the partner cancels one while it is new.
+  await page.getByRole('link', { name: 'Buka halaman lacak' }).click();
+  await page.waitForURL(/\/pesanan\//);
+  await page.locator('.tracked-part').first().waitFor();
+  assert.equal(await page.locator('.tracked-part').count(), 3);
+  assert.equal(await page.locator('.status-baru').count(), 3);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Batalkan pesanan ke IKM ini' }).first().click();
+  await page.locator('.status-dibatalkan').waitFor();
+  assert.equal(await page.locator('.status-baru').count(), 2);
+  await page.reload();
+  await page.locator('.status-dibatalkan').waitFor();
+  await screenshot(page, '33-tracking-cancelled');
+
+  // A wrong secret shows the same not-found page as an unknown code.
+  await page.goto(`${BASE_URL}/pesanan/${code}?t=${'0'.repeat(32)}`);
+  await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).waitFor();
+  assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
+  await context.close();
+});
+
+test('server unreachable at submit: the draft survives a reload and the retry succeeds once', async () => {
+  const { context, page } = await phone(browser);
+  await addToList(page, 'madu-hutan-botol-kecil-250-g');
+  await page.goto(`${BASE_URL}/ajukan`);
+  await fillForm(page, inDays(30));
+
+  const keys = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/v1/orders')) keys.push(r.headers()['idempotency-key']);
+  });
+  await page.route('**/api/v1/orders', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+  await page.getByText(/Tidak terhubung ke server/).waitFor();
+  await screenshot(page, '32-offline');
+
+  await page.reload();
+  await page.getByLabel('Nama perusahaan/instansi').waitFor();
+  assert.equal(await page.getByLabel('Nama perusahaan/instansi').inputValue(), 'PT Perkebunan Nusantara VII');
+  assert.equal(await page.getByLabel('Email').inputValue(), 'rina@contoh.co.id');
+
+  await page.unroute('**/api/v1/orders');
+  await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+  await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'the retry reuses the key, so the server stores it once');
+  await context.close();
+});
