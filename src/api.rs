@@ -41,6 +41,30 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, FetchError> 
         .send()
         .await
         .map_err(|e| FetchError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// POSTs JSON with extra headers; decodes the answer like [`get_json`].
+pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &B,
+) -> Result<T, FetchError> {
+    let mut request = Request::post(path).header("Accept", "application/json");
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request
+        .json(body)
+        .map_err(|e| FetchError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// The body as `T` on success; our error body (or the bare status) otherwise.
+async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, FetchError> {
     if !response.ok() {
         let status = response.status();
         return Err(match response.json::<ApiError>().await {
@@ -72,35 +96,6 @@ impl Deref for Storefront {
     fn deref(&self) -> &Catalog {
         &self.catalog
     }
-}
-
-/// POSTs JSON with extra headers; decodes our error body on failure like [`get_json`].
-pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &B,
-) -> Result<T, FetchError> {
-    let mut request = Request::post(path).header("Accept", "application/json");
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    let response = request
-        .json(body)
-        .map_err(|e| FetchError::Decode(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<ApiError>().await {
-            Ok(error) => FetchError::Api { status, error },
-            Err(_) => FetchError::Status(status),
-        });
-    }
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| FetchError::Decode(e.to_string()))
 }
 
 pub async fn fetch_catalog() -> Result<Arc<Storefront>, FetchError> {
