@@ -61,6 +61,15 @@ impl OrderList {
         );
     }
 
+    /// The partner's note for one line (a colour, a label, a size).
+    pub fn set_note(self, product: &Slug, note: String) {
+        self.0.update(|lines| {
+            if let Some(line) = lines.iter_mut().find(|l| &l.product == product) {
+                line.note = note;
+            }
+        });
+    }
+
     pub fn remove(self, product: &Slug) {
         self.0
             .update(|lines| lines.retain(|l| &l.product != product));

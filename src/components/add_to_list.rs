@@ -14,12 +14,21 @@ pub fn QuantityStepper(
     /// The text in the box, which may be mid-edit and invalid.
     typed: RwSignal<String>,
     #[prop(into)] input_id: String,
+    /// Called when a quantity is settled: a button pressed, or the box left or entered.
+    #[prop(optional)]
+    on_commit: Option<Callback<u32>>,
 ) -> impl IntoView {
     let texts = t();
     let (down, up) = (product.clone(), product.clone());
+    let commit = move |q: u32| {
+        if let Some(cb) = on_commit {
+            cb.run(q);
+        }
+    };
     let set = move |q: u32| {
         quantity.set(q);
         typed.set(q.to_string());
+        commit(q);
     };
     view! {
         <div class="stepper">
@@ -45,6 +54,7 @@ pub fn QuantityStepper(
                     }
                     typed.set(text);
                 }
+                on:change=move |_| commit(quantity.get_untracked())
             />
             <button
                 type="button"

@@ -101,28 +101,26 @@ fn OrderLineRow(product: Product, line: etalase_core::request::PricedLine) -> im
     let typed = RwSignal::new(line.quantity.to_string());
     let slug = product.slug.clone();
     let p = StoredValue::new(product.clone());
-    // Valid quantities go straight into the list (and so into storage).
-    Effect::new(move |prev: Option<u32>| {
-        let q = quantity.get();
-        if prev.is_some() && prev != Some(q) {
-            p.with_value(|p| {
-                if etalase_core::request::check_quantity(p, q).is_ok() {
-                    list.put(p.slug.clone(), q, p.unit_price(q));
-                }
-            });
-        }
-        q
+    // A settled, valid quantity goes into the list (and so into storage). Not on every
+    // keystroke: the list re-renders, and a half-typed "100" of "1000" must not be taken.
+    let on_commit = Callback::new(move |q: u32| {
+        p.with_value(|p| {
+            if etalase_core::request::check_quantity(p, q).is_ok() {
+                list.put(p.slug.clone(), q, p.unit_price(q));
+            }
+        })
     });
     let problem = move || p.with_value(|p| quantity_problem(p, &typed.get()));
     let input_id = format!("jumlah-{}", product.slug);
     let remove_slug = slug.clone();
+    let note_slug = slug.clone();
     view! {
         <li class="order-line">
             <a class="order-line-name" href=format!("/produk/{slug}")>{line.name.clone()}</a>
             <label class="visually-hidden" for=input_id.clone()>
                 {format!("{} {}", texts.quantity, line.name)}
             </label>
-            <QuantityStepper product quantity typed input_id />
+            <QuantityStepper product quantity typed input_id on_commit />
             <p class="field-error" role="alert">{move || problem().map(|e| e.message(texts.locale))}</p>
             <p class="line-price">
                 {format!(
@@ -134,6 +132,15 @@ fn OrderLineRow(product: Product, line: etalase_core::request::PricedLine) -> im
                 {(line.saving.amount() > 0)
                     .then(|| format!(" · {} {}", texts.you_save, texts.rupiah(line.saving)))}
             </p>
+            <label class="line-note">
+                <span>{texts.f_line_note}</span>
+                <input
+                    type="text"
+                    maxlength="200"
+                    prop:value=line.note.clone()
+                    on:change=move |ev| list.set_note(&note_slug, event_target_value(&ev))
+                />
+            </label>
             <button type="button" class="link-button" on:click=move |_| list.remove(&remove_slug)>
                 {texts.remove}
             </button>

@@ -53,6 +53,17 @@ test('add products from two IKM with valid quantities; the list keeps them after
   await screenshot(page, '21-order-list');
   assert.deepEqual(await seriousA11yViolations(page), []);
 
+  // The stepper on the list changes the line and its price at once.
+  await page.getByRole('button', { name: 'Tambah jumlah' }).first().click();
+  await page.getByText(/^110 × Rp/).waitFor();
+
+  // A note per line is kept with the list.
+  await page.getByLabel('Catatan untuk baris ini').first().fill('Label logo perusahaan');
+  await page.getByLabel('Catatan untuk baris ini').first().press('Tab');
+  await page.reload();
+  await page.locator('.ikm-part').first().waitFor();
+  assert.equal(await page.getByLabel('Catatan untuk baris ini').first().inputValue(), 'Label logo perusahaan');
+
   // Removing a line updates the total and survives a reload.
   await page.getByRole('button', { name: 'Hapus' }).first().click();
   await page.reload();
