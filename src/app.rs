@@ -4,6 +4,7 @@ use crate::api::{fetch_catalog, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
+use crate::pages::invoice::InvoicePage;
 use crate::pages::tracking::TrackingPage;
 use crate::pages::{
     category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/daftar-pesanan") view=OrderListPage />
                         <Route path=path!("/ajukan") view=CheckoutPage />
                         <Route path=path!("/pesanan/:code") view=TrackingPage />
+                        <Route path=path!("/pesanan/:code/invoice/:ikm") view=InvoicePage />
                     </Routes>
                 </main>
                 <SiteFooter />

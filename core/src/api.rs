@@ -1,9 +1,10 @@
 //! The JSON shapes the API and the SPA agree on, besides the catalog types.
 
 use crate::date::Date;
+use crate::kabupaten::Kabupaten;
 use crate::money::Rupiah;
 use crate::order::{Actor, OrderStatus};
-use crate::request::PriceChange;
+use crate::request::{BuyerType, PriceChange};
 use crate::slug::Slug;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,6 +30,11 @@ pub fn tracking_api_path(code: &str, secret: &str) -> String {
 /// The page a partner keeps to follow the request: `/pesanan/<code>?t=<secret>`.
 pub fn tracking_page_path(code: &str, secret: &str) -> String {
     format!("/pesanan/{code}?t={secret}")
+}
+
+/// The printable invoice of one IKM's part, behind the same secret as the tracking page.
+pub fn invoice_page_path(code: &str, ikm: &str, secret: &str) -> String {
+    format!("/pesanan/{code}/invoice/{ikm}?t={secret}")
 }
 
 /// The body of every API error: a stable machine code, a message for people,
@@ -93,7 +99,15 @@ pub struct CreatedPart {
 pub struct Tracking {
     pub code: String,
     pub company: String,
+    pub buyer_type: BuyerType,
+    /// The buyer's NPWP as digits, or empty.
+    pub npwp: String,
     pub contact_person: String,
+    /// E.164, `+62…`.
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub kabupaten: Kabupaten,
     pub needed_by: Date,
     pub created_at: String,
     pub total: Rupiah,
@@ -104,6 +118,8 @@ pub struct Tracking {
 pub struct TrackedPart {
     pub ikm: Slug,
     pub ikm_name: String,
+    /// Whether the IKM is registered for VAT (PKP): only then does its invoice carry PPN.
+    pub ikm_pkp: bool,
     pub status: OrderStatus,
     pub subtotal: Rupiah,
     pub lead_time_days: Option<u32>,
@@ -127,6 +143,25 @@ pub struct TrackedLine {
     pub note: String,
 }
 
+impl TrackedLine {
+    /// The unit price that holds: the IKM's confirmed price once it confirmed, else the price
+    /// the partner ordered at.
+    pub fn agreed_unit_price(&self) -> Rupiah {
+        self.confirmed_unit_price.unwrap_or(self.unit_price)
+    }
+
+    pub fn agreed_total(&self) -> Rupiah {
+        self.agreed_unit_price() * self.quantity
+    }
+}
+
+impl TrackedPart {
+    /// The sum of the lines at their agreed prices.
+    pub fn agreed_subtotal(&self) -> Rupiah {
+        self.lines.iter().map(TrackedLine::agreed_total).sum()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackedEvent {
     pub at: String,
@@ -140,4 +175,29 @@ pub struct TrackedEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelPart {
     pub secret: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(quantity: u32, unit_price: i64, confirmed: Option<i64>) -> TrackedLine {
+        TrackedLine {
+            product: Slug::parse("kopi-robusta").unwrap(),
+            name: "Kopi".into(),
+            unit: "kg".into(),
+            quantity,
+            unit_price: Rupiah(unit_price),
+            confirmed_unit_price: confirmed.map(Rupiah),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_confirmed_price_replaces_the_ordered_price() {
+        assert_eq!(line(10, 90_000, None).agreed_total(), Rupiah(900_000));
+        let confirmed = line(10, 90_000, Some(85_000));
+        assert_eq!(confirmed.agreed_unit_price(), Rupiah(85_000));
+        assert_eq!(confirmed.agreed_total(), Rupiah(850_000));
+    }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod catalog;
 pub mod category;
 pub mod date;
+pub mod invoice;
 pub mod kabupaten;
 pub mod locale;
 pub mod money;

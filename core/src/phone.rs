@@ -74,6 +74,11 @@ impl Phone {
     }
 }
 
+/// `https://wa.me/?text=…`: WhatsApp lets the person pick the chat to send `text` to.
+pub fn wa_share_link(text: &str) -> String {
+    format!("https://wa.me/?text={}", percent_encode(text))
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);

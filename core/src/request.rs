@@ -40,6 +40,20 @@ impl BuyerType {
         BuyerType::Perorangan,
     ];
 
+    /// The name used in the API and in storage.
+    pub fn slug(self) -> &'static str {
+        match self {
+            BuyerType::Bumn => "bumn",
+            BuyerType::Swasta => "swasta",
+            BuyerType::Instansi => "instansi",
+            BuyerType::Perorangan => "perorangan",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<BuyerType> {
+        BuyerType::ALL.into_iter().find(|b| b.slug() == slug)
+    }
+
     pub fn label(self, locale: Locale) -> &'static str {
         match (locale, self) {
             (Locale::Id, BuyerType::Bumn) => "BUMN",
@@ -400,6 +414,25 @@ pub fn parse_npwp(input: &str) -> Result<String, FieldError> {
     }
 }
 
+/// An NPWP as printed on documents: the 15-digit form as `01.234.567.8-912.345`; the 16-digit
+/// form (the NIK-based NPWP since 2024) as plain digits. Anything else is returned as given.
+pub fn format_npwp(digits: &str) -> String {
+    if digits.len() == 15 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let d = digits;
+        format!(
+            "{}.{}.{}.{}-{}.{}",
+            &d[0..2],
+            &d[2..5],
+            &d[5..8],
+            &d[8..9],
+            &d[9..12],
+            &d[12..15]
+        )
+    } else {
+        digits.to_owned()
+    }
+}
+
 /// A plausible email address: one '@', a local part, a dotted domain, no spaces.
 pub fn parse_email(input: &str) -> Result<String, FieldError> {
     let s = input.trim();
@@ -611,6 +644,25 @@ pub fn request_code(year: i32, sequence: u64) -> String {
 mod tests {
     use super::*;
     use crate::catalog::CatalogData;
+
+    #[test]
+    fn npwp_is_printed_in_its_usual_groups() {
+        assert_eq!(format_npwp("012345678912345"), "01.234.567.8-912.345");
+        assert_eq!(format_npwp("1871012345678901"), "1871012345678901");
+        assert_eq!(format_npwp(""), "");
+        let digits = parse_npwp(&format_npwp("012345678912345")).unwrap();
+        assert_eq!(digits, "012345678912345");
+    }
+
+    #[test]
+    fn buyer_type_slugs_match_the_api_names() {
+        for buyer in BuyerType::ALL {
+            let json = serde_json::to_string(&buyer).unwrap();
+            assert_eq!(json, format!("\"{}\"", buyer.slug()));
+            assert_eq!(BuyerType::from_slug(buyer.slug()), Some(buyer));
+        }
+        assert_eq!(BuyerType::from_slug("koperasi"), None);
+    }
 
     fn catalog() -> Catalog {
         let data: CatalogData =

@@ -15,8 +15,8 @@ use etalase_core::api::{
     TrackedPart, Tracking,
 };
 use etalase_core::order::{transition, Actor, OrderEvent, OrderStatus, TransitionError};
-use etalase_core::request::{validate_request, RequestInput, ValidRequest};
-use etalase_core::{Date, Locale, Rupiah, Slug};
+use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
+use etalase_core::{Date, Kabupaten, Locale, Rupiah, Slug};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -260,11 +260,7 @@ async fn store_request(
     .bind(&code)
     .bind(sha256_hex(secret.as_bytes()))
     .bind(&v.company)
-    .bind(
-        serde_json::to_value(v.buyer_type)
-            .ok()
-            .and_then(|x| x.as_str().map(str::to_owned)),
-    )
+    .bind(v.buyer_type.slug())
     .bind(&v.npwp)
     .bind(&v.contact_person)
     .bind(v.phone.e164())
@@ -587,7 +583,13 @@ struct PartRow {
 struct RequestRow {
     code: String,
     company: String,
+    buyer_type: String,
+    npwp: String,
     contact_person: String,
+    phone: String,
+    email: String,
+    address: String,
+    kabupaten: String,
     needed_by: String,
     created_at: String,
     total: i64,
@@ -616,8 +618,8 @@ struct EventRow {
 /// Everything the tracking page shows about one request.
 pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking, AppError> {
     let request: RequestRow = sqlx::query_as(
-        "SELECT code, company, contact_person, needed_by, created_at, total \
-         FROM order_request WHERE id = ?",
+        "SELECT code, company, buyer_type, npwp, contact_person, phone, email, address, \
+         kabupaten, needed_by, created_at, total FROM order_request WHERE id = ?",
     )
     .bind(request_id)
     .fetch_one(db)
@@ -632,10 +634,12 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
     let bad = |what: &str| AppError::Internal(anyhow::anyhow!("stored {what} is invalid"));
     let mut parts = Vec::new();
     for row in part_rows {
-        let ikm_name: Option<(String,)> = sqlx::query_as("SELECT name FROM ikm WHERE slug = ?")
-            .bind(&row.ikm_slug)
-            .fetch_optional(db)
-            .await?;
+        let ikm: Option<(String, bool)> =
+            sqlx::query_as("SELECT name, pkp FROM ikm WHERE slug = ?")
+                .bind(&row.ikm_slug)
+                .fetch_optional(db)
+                .await?;
+        let (ikm_name, ikm_pkp) = ikm.unwrap_or_default();
         let lines: Vec<LineRow> = sqlx::query_as(
             "SELECT product_slug, name, unit, quantity, unit_price, confirmed_unit_price, note \
              FROM order_line WHERE ikm_order_id = ? ORDER BY position",
@@ -677,7 +681,8 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
             .collect();
         parts.push(TrackedPart {
             ikm: Slug::parse(&row.ikm_slug).map_err(|_| bad("ikm"))?,
-            ikm_name: ikm_name.map(|n| n.0).unwrap_or_default(),
+            ikm_name,
+            ikm_pkp,
             status,
             subtotal: Rupiah(row.subtotal),
             lead_time_days: row.lead_time_days.and_then(|d| u32::try_from(d).ok()),
@@ -691,9 +696,15 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
     }
     Ok(Tracking {
         needed_by: Date::parse(&request.needed_by).ok_or_else(|| bad("needed_by"))?,
+        buyer_type: BuyerType::from_slug(&request.buyer_type).ok_or_else(|| bad("buyer type"))?,
+        kabupaten: Kabupaten::from_slug(&request.kabupaten).ok_or_else(|| bad("kabupaten"))?,
         code: request.code,
         company: request.company,
+        npwp: request.npwp,
         contact_person: request.contact_person,
+        phone: request.phone,
+        email: request.email,
+        address: request.address,
         created_at: request.created_at,
         total: Rupiah(request.total),
         parts,

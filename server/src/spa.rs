@@ -21,9 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/daftar-pesanan", get(app_page))
         .route("/ajukan", get(app_page))
         .route("/pesanan/{code}", get(tracking_page))
+        .route("/pesanan/{code}/invoice/{ikm}", get(tracking_page))
 }
 
-/// The tracking page's URL holds its secret: no `Referer` may carry it to another site,
+/// The tracking and invoice pages' URLs hold the secret: no `Referer` may carry it to another site,
 /// and no shared cache may keep it.
 async fn tracking_page(State(state): State<AppState>) -> Response {
     let mut response = index(&state, StatusCode::OK);

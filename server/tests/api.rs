@@ -256,11 +256,14 @@ async fn a_second_start_reuses_the_database_without_reseeding() {
 #[tokio::test]
 async fn the_tracking_page_keeps_its_secret_out_of_referers_and_caches() {
     let app = spawn_app().await;
-    let res = app
-        .get("/pesanan/ETL-2026-000001?t=0123456789abcdef0123456789abcdef")
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
-    assert_eq!(res.headers()["cache-control"], "no-store");
-    assert_eq!(res.text().await.unwrap(), INDEX);
+    for page in [
+        "/pesanan/ETL-2026-000001?t=0123456789abcdef0123456789abcdef",
+        "/pesanan/ETL-2026-000001/invoice/kopi-gunung-betung?t=0123456789abcdef0123456789abcdef",
+    ] {
+        let res = app.get(page).await;
+        assert_eq!(res.status(), 200, "{page}");
+        assert_eq!(res.headers()["referrer-policy"], "no-referrer", "{page}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{page}");
+        assert_eq!(res.text().await.unwrap(), INDEX);
+    }
 }

@@ -6,7 +6,8 @@ mod common;
 use common::{spawn_app, TestApp};
 use etalase_core::api::{ApiError, OrderCreated, Tracking};
 use etalase_core::order::{Actor, OrderEvent, OrderStatus};
-use etalase_core::Date;
+use etalase_core::request::BuyerType;
+use etalase_core::{Date, Kabupaten};
 use serde_json::{json, Value};
 
 fn needed_by() -> String {
@@ -103,6 +104,16 @@ async fn a_request_is_split_per_ikm_and_tracked_by_its_secret_link() {
         .all(|p| p.status == OrderStatus::Baru && p.cancellable));
     assert_eq!(tracking.parts[0].events.len(), 1);
     assert_eq!(tracking.total, created.total);
+    // What the invoice needs: the buyer as entered, each seller's PKP status as in the catalog.
+    assert_eq!(tracking.buyer_type, BuyerType::Bumn);
+    assert_eq!(tracking.npwp, "012345678901000");
+    assert_eq!(tracking.phone, "+6281270001234");
+    assert_eq!(tracking.kabupaten, Kabupaten::BandarLampung);
+    let catalog = app.state.catalog();
+    for part in &tracking.parts {
+        let ikm = catalog.catalog.ikm(part.ikm.as_str()).unwrap();
+        assert_eq!(part.ikm_pkp, ikm.pkp, "{}", ikm.slug);
+    }
     // The secret itself is not stored, only its hash.
     let (stored,): (String,) = sqlx::query_as("SELECT secret_sha256 FROM order_request")
         .fetch_one(&app.state.db)

@@ -141,6 +141,31 @@ pub struct Texts {
     pub confirmed_lead_time: &'static str,
     pub tracking_not_found: &'static str,
     pub was_price: &'static str,
+    pub share_tracking_text: &'static str,
+    pub invoice: &'static str,
+    pub invoice_proforma: &'static str,
+    pub proforma_note: &'static str,
+    pub invoice_void: &'static str,
+    pub refresh_status: &'static str,
+    pub price_plus_ppn: &'static str,
+    pub view_invoice: &'static str,
+    pub invoice_number: &'static str,
+    pub invoice_date: &'static str,
+    pub seller: &'static str,
+    pub buyer: &'static str,
+    pub not_pkp: &'static str,
+    pub item: &'static str,
+    pub unit_price: &'static str,
+    pub amount: &'static str,
+    pub dpp: &'static str,
+    pub ppn: &'static str,
+    pub ppn_collected_by: &'static str,
+    pub due_to_seller: &'static str,
+    pub no_ppn: &'static str,
+    pub prices_before_ppn: &'static str,
+    pub print: &'static str,
+    pub back_to_tracking: &'static str,
+    pub phone_label: &'static str,
 }
 
 impl Texts {
@@ -239,6 +264,17 @@ impl Texts {
             (Locale::En, Dibatalkan) => "Cancelled",
             (Locale::En, Kedaluwarsa) => "Expired",
         }
+    }
+
+    /// "PPN dipungut oleh pemungut (BUMN)": who withholds the VAT on this invoice.
+    pub fn ppn_collected(&self, buyer: etalase_core::request::BuyerType) -> String {
+        use etalase_core::request::BuyerType;
+        let who = match (self.locale, buyer) {
+            (Locale::Id, BuyerType::Instansi) => "instansi pemerintah",
+            (Locale::En, BuyerType::Instansi) => "government office",
+            _ => "BUMN",
+        };
+        format!("{} ({who})", self.ppn_collected_by)
     }
 
     pub fn count(&self, n: usize) -> String {

@@ -6,6 +6,7 @@ use crate::api::{post_json, FetchError, Storefront};
 use crate::components::catalog_view::WithCatalog;
 use crate::i18n::t;
 use crate::order_list::OrderList;
+use crate::share::{absolute_url, copy_to_clipboard, share};
 use etalase_core::api::{OrderCreated, ORDERS_PATH};
 use etalase_core::request::{
     messages, validate_request, BuyerType, LineInput, PriceChange, RequestInput,
@@ -141,8 +142,8 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         }
     };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // Checks the form, then posts it under the draft's Idempotency-Key.
+    let send = move || {
         attempted.set(true);
         notice.set(None);
         if !local_errors.with(|e| e.is_empty()) {
@@ -190,6 +191,11 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
             }
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
+    // The partner agrees to today's prices: the list takes them and the request goes again.
     let accept_prices = move |_| {
         for change in price_changes.get_untracked() {
             list.0.update(|lines| {
@@ -199,6 +205,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
             });
         }
         price_changes.set(Vec::new());
+        send();
     };
 
     let text_input = move |field: &'static str,
@@ -381,24 +388,16 @@ fn set_field(form: &mut RequestInput, field: &str, value: String) {
 #[component]
 fn Confirmation(done: OrderCreated, on_new: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let texts = t();
-    #[cfg(target_arch = "wasm32")]
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    #[cfg(not(target_arch = "wasm32"))]
-    let origin = String::new();
-    let link = format!("{origin}{}", done.tracking_path);
+    let link = absolute_url(&done.tracking_path);
     let copied = RwSignal::new(false);
     let copy_text = link.clone();
     let copy = move |_| {
-        #[cfg(target_arch = "wasm32")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&copy_text);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        let _ = &copy_text;
+        copy_to_clipboard(&copy_text);
         copied.set(true);
     };
+    let share_text = format!("{} {}", texts.share_tracking_text, done.code);
+    let share_link = link.clone();
+    let share_it = move |_| share(texts.tracking_title, &share_text, &share_link);
     view! {
         <div class="confirmation" role="status">
             <h2>{texts.sent_title}</h2>
@@ -409,6 +408,7 @@ fn Confirmation(done: OrderCreated, on_new: impl Fn() + Send + Sync + 'static) -
                 <button type="button" class="button button-secondary" on:click=copy>
                     {move || if copied.get() { texts.copied } else { texts.copy_link }}
                 </button>
+                <button type="button" class="button button-secondary" on:click=share_it>{texts.share_link}</button>
                 <a class="button" href=done.tracking_path.clone()>{texts.open_tracking}</a>
             </div>
             <h3>{texts.notify_ikm}</h3>

@@ -94,6 +94,7 @@ fn product_view(store: &Storefront, slug: &str) -> AnyView {
                 .collect()
         })
         .unwrap_or_default();
+    let before_ppn = ikm.as_ref().is_some_and(|i| i.pkp);
     let maker = ikm.map(|ikm| {
         let badges = legal_badges(&ikm, false);
         view! {
@@ -137,6 +138,7 @@ fn product_view(store: &Storefront, slug: &str) -> AnyView {
                     <span class="price">{texts.rupiah(product.price)}</span>
                     <span class="unit">{format!(" {} {}", texts.per, product.unit)}</span>
                 </p>
+                {before_ppn.then(|| view! { <p class="tax-note">{texts.price_plus_ppn}</p> })}
                 <p class=availability_class>{texts.lead_time_text(product)}</p>
                 <ul class="badges cert-badges">
                     {certificates

@@ -5,7 +5,9 @@ use crate::api::{get_json, post_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
-use etalase_core::api::{tracking_api_path, CancelPart, TrackedPart, Tracking, ORDERS_PATH};
+use etalase_core::api::{
+    invoice_page_path, tracking_api_path, CancelPart, TrackedPart, Tracking, ORDERS_PATH,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -44,6 +46,11 @@ pub fn TrackingPage() -> impl IntoView {
                                 {format!("{} · {} {} · {} {}", data.company, texts.f_needed_by, texts.date(&data.needed_by.to_string()), texts.total, texts.rupiah(data.total))}
                             </p>
                             <p class="keep-link">{texts.keep_link}</p>
+                            <button type="button" class="link-button" on:click=move |_| {
+                                updated.set(None);
+                                failure.set(None);
+                                tracking.refetch();
+                            }>{texts.refresh_status}</button>
                             <p class="notice" role="alert">{move || failure.get()}</p>
                             {data.parts.into_iter().map(|part| {
                                 let code = code.clone();
@@ -67,6 +74,7 @@ fn PartCard(
 ) -> impl IntoView {
     let texts = t();
     let ikm = part.ikm.to_string();
+    let invoice = invoice_page_path(&code, &ikm, &secret);
     let cancel = move |_| {
         #[cfg(target_arch = "wasm32")]
         {
@@ -132,9 +140,12 @@ fn PartCard(
                     </li>
                 }).collect_view()}
             </ol>
-            {part.cancellable.then(|| view! {
-                <button type="button" class="button button-secondary" on:click=cancel>{texts.cancel_part}</button>
-            })}
+            <div class="part-actions">
+                <a class="button button-secondary" href=invoice>{texts.view_invoice}</a>
+                {part.cancellable.then(|| view! {
+                    <button type="button" class="button button-secondary" on:click=cancel>{texts.cancel_part}</button>
+                })}
+            </div>
         </article>
     }
 }

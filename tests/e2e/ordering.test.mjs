@@ -87,6 +87,39 @@ test('order from three IKM: a validation message, fixed, then one request with i
   await page.reload();
   await page.locator('.status-dibatalkan').waitFor();
   await screenshot(page, '33-tracking-cancelled');
+  const trackingUrl = page.url();
+
+  // Invoices: the coffee roaster is PKP and the buyer a BUMN, so PPN is stated and withheld
+  // by the buyer; the tapis maker is not PKP, so no PPN at all; the cancelled part is void.
+  const invoiceLinks = page.getByRole('link', { name: 'Lihat invoice' });
+  assert.equal(await invoiceLinks.count(), 3);
+  await invoiceLinks.nth(1).click();
+  await page.waitForURL(/\/pesanan\/.+\/invoice\/kopi-gunung-betung\?t=/);
+  await page.locator('.invoice').waitFor();
+  assert.equal((await page.locator('.invoice-number').textContent()).trim(), `${code}-02`);
+  await page.getByText('PPN dipungut oleh pemungut (BUMN)').waitFor();
+  const subtotal = await page.locator('.invoice-totals div').first().locator('dd').textContent();
+  const due = await page.locator('.invoice-totals .due dd').textContent();
+  assert.equal(due, subtotal, 'a BUMN pays the seller the price without PPN');
+  assert.equal(await page.locator('.invoice-totals .ppn').count(), 1);
+  await page.getByText('PT Perkebunan Nusantara VII').waitFor();
+  await screenshot(page, '34-invoice-pkp-bumn');
+  // Printed, the app's frame is gone and the invoice remains.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-header').isVisible(), false);
+  assert.equal(await page.locator('.bottom-nav').isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Cetak / simpan PDF' }).isVisible(), false);
+  assert.equal(await page.locator('.invoice').isVisible(), true);
+  await page.emulateMedia({ media: 'screen' });
+
+  await page.goto(trackingUrl.replace(`/pesanan/${code}`, `/pesanan/${code}/invoice/tapis-pekon-balak`));
+  await page.locator('.invoice').waitFor();
+  await page.getByText('Penjual bukan Pengusaha Kena Pajak: tidak dikenakan PPN.').waitFor();
+  assert.equal(await page.locator('.invoice-totals .ppn').count(), 0);
+  assert.equal(await page.getByText(/PPN dipungut/).count(), 0);
+
+  await page.goto(trackingUrl.replace(`/pesanan/${code}`, `/pesanan/${code}/invoice/keripik-pisang-kenanga`));
+  await page.getByText(/Bagian pesanan ini tidak berlaku lagi: Dibatalkan/).waitFor();
 
   // A wrong secret shows the same not-found page as an unknown code.
   await page.goto(`${BASE_URL}/pesanan/${code}?t=${'0'.repeat(32)}`);
@@ -120,5 +153,36 @@ test('server unreachable at submit: the draft survives a reload and the retry su
   await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
   assert.equal(keys.length, 2);
   assert.equal(keys[0], keys[1], 'the retry reuses the key, so the server stores it once');
+  await context.close();
+});
+
+test('a price changed since it was added: the partner sees old and new price, agrees, and it is sent once', async () => {
+  const { context, page } = await phone(browser);
+  await addToList(page, 'madu-hutan-botol-kecil-250-g');
+  // The list remembers the price seen when adding; make it older than today's catalog price.
+  const current = await page.evaluate(() => {
+    const lines = JSON.parse(localStorage.getItem('etalase.daftar-pesanan'));
+    const seen = lines[0].seen_unit_price;
+    lines[0].seen_unit_price = seen - 3000;
+    localStorage.setItem('etalase.daftar-pesanan', JSON.stringify(lines));
+    return seen;
+  });
+  let posts = 0;
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/v1/orders')) posts += 1;
+  });
+  await page.goto(`${BASE_URL}/ajukan`);
+  await fillForm(page, inDays(30));
+  await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+  const changes = page.locator('.price-changes');
+  await changes.getByText('Harga berubah sejak produk ditambahkan:').waitFor();
+  const fmt = (n) => 'Rp ' + n.toLocaleString('de-DE');
+  await changes.getByText(`${fmt(current - 3000)} → ${fmt(current)}`).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Pesanan terkirim' }).count(), 0);
+  await screenshot(page, '35-price-changed');
+
+  await changes.getByRole('button', { name: 'Setujui harga baru dan ajukan' }).click();
+  await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+  assert.equal(posts, 2, 'one refused for the price, one accepted');
   await context.close();
 });

@@ -1,0 +1,190 @@
+//! A printable invoice for one IKM's part of a request
+//! (`/pesanan/<code>/invoice/<ikm>?t=<secret>`): seller and buyer, the lines at their agreed
+//! prices, and PPN only when the IKM is PKP — by core's rule.
+
+use crate::api::{get_json, FetchError};
+use crate::app::CatalogResource;
+use crate::components::catalog_view::{LoadError, Loading};
+use crate::i18n::{t, Texts};
+use crate::pages::not_found::NotFound;
+use etalase_core::api::{tracking_api_path, tracking_page_path, TrackedPart, Tracking};
+use etalase_core::invoice::{invoice_number, invoice_totals, PpnCollection};
+use etalase_core::order::OrderStatus;
+use etalase_core::request::format_npwp;
+use etalase_core::Ikm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let texts = t();
+    let params = use_params_map();
+    let query = use_query_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let ikm = move || params.read().get("ikm").unwrap_or_default();
+    let secret = move || query.read().get("t").unwrap_or_default();
+    let tracking = LocalResource::new(move || {
+        let (code, secret) = (code(), secret());
+        async move { get_json::<Tracking>(&tracking_api_path(&code, &secret)).await }
+    });
+    let catalog = use_context::<CatalogResource>();
+    view! {
+        <Title text=texts.invoice />
+        <section class="section invoice-page">
+            {move || match tracking.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(FetchError::Api { status: 404, .. })) => view! {
+                    <NotFound />
+                    <p class="keep-link">{texts.tracking_not_found}</p>
+                }.into_any(),
+                Some(Err(error)) => view! { <LoadError error on_retry=move || tracking.refetch() /> }.into_any(),
+                Some(Ok(data)) => {
+                    let slug = ikm();
+                    let Some(index) = data.parts.iter().position(|p| p.ikm.as_str() == slug) else {
+                        return view! { <NotFound /> }.into_any();
+                    };
+                    // Seller details beyond the name come from the catalog, when it loaded.
+                    let seller = catalog
+                        .and_then(|c| c.get())
+                        .and_then(Result::ok)
+                        .and_then(|store| store.ikm(&slug).cloned());
+                    view! { <Invoice data index seller secret=secret() texts /> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Invoice(
+    data: Tracking,
+    index: usize,
+    seller: Option<Ikm>,
+    secret: String,
+    texts: &'static Texts,
+) -> impl IntoView {
+    let part: &TrackedPart = &data.parts[index];
+    let totals = invoice_totals(part.agreed_subtotal(), part.ikm_pkp, data.buyer_type);
+    let collected = totals
+        .ppn
+        .is_some_and(|ppn| ppn.collection == PpnCollection::CollectedByBuyer);
+    let proforma = part.status == OrderStatus::Baru;
+    let void = matches!(
+        part.status,
+        OrderStatus::Ditolak | OrderStatus::Dibatalkan | OrderStatus::Kedaluwarsa
+    );
+    let title = if proforma {
+        texts.invoice_proforma
+    } else {
+        texts.invoice
+    };
+    let back = tracking_page_path(&data.code, &secret);
+    let print = move |_| {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let seller_lines = seller.map(|ikm| {
+        let mut lines = vec![texts.kabupaten(ikm.kabupaten)];
+        if let Some(nib) = &ikm.legal.nib {
+            let sample = if ikm.legal.sample {
+                format!(" ({})", texts.sample_ids)
+            } else {
+                String::new()
+            };
+            lines.push(format!("NIB {nib}{sample}"));
+        }
+        lines.push(format!("WhatsApp {}", ikm.whatsapp.e164()));
+        lines
+    });
+    let buyer_lines = {
+        let mut lines = vec![data.buyer_type.label(texts.locale).to_owned()];
+        if !data.npwp.is_empty() {
+            lines.push(format!("NPWP {}", format_npwp(&data.npwp)));
+        }
+        lines.push(data.contact_person.clone());
+        lines.push(format!(
+            "{} {} · {}",
+            texts.phone_label, data.phone, data.email
+        ));
+        lines.push(format!(
+            "{}, {}",
+            data.address,
+            texts.kabupaten(data.kabupaten)
+        ));
+        lines
+    };
+    view! {
+        <div class="invoice-actions no-print">
+            <a class="link-button" href=back>{texts.back_to_tracking}</a>
+            <button type="button" class="button" on:click=print>{texts.print}</button>
+        </div>
+        <article class="invoice">
+            <header class="invoice-head">
+                <h1>{title}</h1>
+                <dl class="invoice-meta">
+                    <div><dt>{texts.invoice_number}</dt><dd class="invoice-number">{invoice_number(&data.code, index)}</dd></div>
+                    <div><dt>{texts.invoice_date}</dt><dd>{texts.locale.timestamp_wib(&data.created_at)}</dd></div>
+                    <div><dt>{texts.request_code}</dt><dd>{data.code.clone()}</dd></div>
+                    <div><dt>{texts.status_label}</dt><dd>{texts.status(part.status)}</dd></div>
+                    <div><dt>{texts.f_needed_by}</dt><dd>{texts.date(&data.needed_by.to_string())}</dd></div>
+                </dl>
+            </header>
+            {proforma.then(|| view! { <p class="notice">{texts.proforma_note}</p> })}
+            {void.then(|| view! { <p class="notice invoice-void" role="alert">{format!("{}: {}", texts.invoice_void, texts.status(part.status))}</p> })}
+            <div class="invoice-parties">
+                <section>
+                    <h2>{texts.seller}</h2>
+                    <p class="party-name">{part.ikm_name.clone()}</p>
+                    <p>{if part.ikm_pkp { texts.pkp_about } else { texts.not_pkp }}</p>
+                    {seller_lines.map(|lines| lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view())}
+                </section>
+                <section>
+                    <h2>{texts.buyer}</h2>
+                    <p class="party-name">{data.company.clone()}</p>
+                    {buyer_lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                </section>
+            </div>
+            <table class="invoice-lines">
+                <thead>
+                    <tr>
+                        <th scope="col">{texts.item}</th>
+                        <th scope="col" class="num">{texts.quantity}</th>
+                        <th scope="col" class="num">{texts.unit_price}</th>
+                        <th scope="col" class="num">{texts.amount}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {part.lines.iter().map(|l| view! {
+                        <tr>
+                            <td>
+                                {l.name.clone()}
+                                {(!l.note.is_empty()).then(|| view! { <span class="invoice-line-note">{l.note.clone()}</span> })}
+                            </td>
+                            <td class="num">{format!("{} {}", l.quantity, l.unit)}</td>
+                            <td class="num">{texts.rupiah(l.agreed_unit_price())}</td>
+                            <td class="num">{texts.rupiah(l.agreed_total())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <dl class="invoice-totals">
+                {totals.ppn.map(|ppn| view! {
+                    <div><dt>{texts.subtotal}</dt><dd>{texts.rupiah(totals.subtotal)}</dd></div>
+                    <div><dt>{texts.dpp}</dt><dd>{texts.rupiah(ppn.dpp)}</dd></div>
+                    <div class="ppn"><dt>{texts.ppn}</dt><dd>{texts.rupiah(ppn.amount)}</dd></div>
+                })}
+                <div class="grand-total"><dt>{texts.total}</dt><dd>{texts.rupiah(totals.total)}</dd></div>
+                {collected.then(|| view! {
+                    <div class="due"><dt>{texts.due_to_seller}</dt><dd>{texts.rupiah(totals.due_to_seller)}</dd></div>
+                })}
+            </dl>
+            {collected.then(|| view! { <p class="ppn-collected">{texts.ppn_collected(data.buyer_type)}</p> })}
+            <p class="invoice-tax-note">
+                {if part.ikm_pkp { texts.prices_before_ppn } else { texts.no_ppn }}
+            </p>
+        </article>
+    }
+}

@@ -1,0 +1,94 @@
+//! Passing a link on: the phone's own share sheet where the browser has one (Web Share API),
+//! else WhatsApp, which is how links travel here; and copying to the clipboard.
+
+use etalase_core::phone::wa_share_link;
+
+/// A `wa.me` link that lets the person pick a chat and sends `text` followed by `url`.
+pub fn whatsapp_share_url(text: &str, url: &str) -> String {
+    wa_share_link(&format!("{text}\n{url}"))
+}
+
+/// The page's own address with `path` (which starts with `/`) appended.
+pub fn absolute_url(path: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    #[cfg(not(target_arch = "wasm32"))]
+    let origin = String::new();
+    format!("{origin}{path}")
+}
+
+/// Opens the share sheet with `title`, `text` and `url`; where the browser has none, opens
+/// WhatsApp's chat picker in a new tab. A person closing the sheet is not an error.
+pub fn share(title: &str, text: &str, url: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if !web_share(title, text, url) {
+            if let Some(w) = web_sys::window() {
+                let _ = w.open_with_url_and_target(&whatsapp_share_url(text, url), "_blank");
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (title, text, url);
+}
+
+/// `navigator.share(…)` when it exists; `false` when the browser has no share sheet.
+#[cfg(target_arch = "wasm32")]
+fn web_share(title: &str, text: &str, url: &str) -> bool {
+    use js_sys::{Function, Object, Promise, Reflect};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return false;
+    };
+    let Some(share) = Reflect::get(&navigator, &JsValue::from_str("share"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return false;
+    };
+    let data = Object::new();
+    for (key, value) in [("title", title), ("text", text), ("url", url)] {
+        let _ = Reflect::set(&data, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    match share.call1(&navigator, &data) {
+        Ok(result) => {
+            // Closing the sheet rejects the promise: swallow it rather than log an error.
+            if let Ok(promise) = result.dyn_into::<Promise>() {
+                let ignore = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+                let _ = promise.catch(&ignore);
+                ignore.forget();
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Copies `text` to the clipboard; the caller shows "copied".
+pub fn copy_to_clipboard(text: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = text;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whatsapp_share_links_carry_the_text_and_the_link() {
+        let url = whatsapp_share_url(
+            "Pesanan ETL-2026-000001",
+            "https://etalase.example/pesanan/ETL-2026-000001?t=ab",
+        );
+        assert!(url.starts_with("https://wa.me/?text=Pesanan%20ETL-2026-000001%0A"));
+        assert!(url.contains("https%3A%2F%2Fetalase.example%2Fpesanan%2FETL-2026-000001%3Ft%3Dab"));
+    }
+}
