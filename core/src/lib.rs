@@ -1,5 +1,6 @@
 //! Domain types and rules of Etalase IKM Lampung, written once for the SPA (wasm) and the server.
 
+pub mod account;
 pub mod api;
 pub mod catalog;
 pub mod category;

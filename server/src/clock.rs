@@ -6,7 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 const WIB_OFFSET_SECS: i64 = 7 * 3600;
 
-fn unix_secs() -> i64 {
+/// Seconds since 1970, for session and throttle arithmetic.
+pub fn unix_secs() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

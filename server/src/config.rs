@@ -26,6 +26,19 @@ pub struct Config {
     #[arg(long, env = "ETALASE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Seed one demo account per IKM and one admin on a database without accounts.
+    #[arg(long, env = "ETALASE_DEMO_ACCOUNTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_accounts: bool,
+
+    /// Where the demo accounts' user names and passwords are written (readable by the owner
+    /// only).
+    #[arg(
+        long,
+        env = "ETALASE_DEMO_CREDENTIALS",
+        default_value = "var/demo-akun.txt"
+    )]
+    pub demo_credentials: PathBuf,
+
     /// Seed catalog loaded into an empty database on first start.
     #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
     pub seed: PathBuf,

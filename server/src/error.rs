@@ -1,15 +1,26 @@
 //! One error type for handlers: a stable JSON body for clients, details only in the log.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use etalase_core::api::ApiError;
 use etalase_core::request::{messages, FieldErrors, PriceChange};
 use etalase_core::Locale;
+use std::collections::BTreeMap;
 
 #[derive(Debug)]
 pub enum AppError {
     NotFound(&'static str),
+    /// No session, or an expired one: log in.
+    Unauthorized,
+    /// Logged in, but this is not for this role, or the request came from another site.
+    Forbidden(&'static str),
+    /// Wrong user name or password — the same answer whichever it was.
+    LoginFailed(Locale),
+    /// Too many failed logins: try again after this many seconds.
+    TooManyAttempts(i64, Locale),
+    /// Per-field messages already in the caller's language.
+    Fields(BTreeMap<String, String>, Locale),
     /// Malformed input that is not about a field: bad JSON, a missing header.
     BadRequest(&'static str, String),
     /// Input that breaks rules, per field, in the caller's language.
@@ -28,6 +39,52 @@ impl IntoResponse for AppError {
         let (status, body) = match self {
             AppError::NotFound(message) => {
                 (StatusCode::NOT_FOUND, ApiError::new("not_found", message))
+            }
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                ApiError::new("login_required", "Silakan masuk terlebih dahulu."),
+            ),
+            AppError::Forbidden(message) => {
+                (StatusCode::FORBIDDEN, ApiError::new("forbidden", message))
+            }
+            AppError::LoginFailed(locale) => (
+                StatusCode::UNAUTHORIZED,
+                ApiError::new(
+                    "login_failed",
+                    match locale {
+                        Locale::Id => "Nama pengguna atau kata sandi salah.",
+                        Locale::En => "Wrong user name or password.",
+                    },
+                ),
+            ),
+            AppError::TooManyAttempts(wait, locale) => {
+                let minutes = (wait + 59) / 60;
+                let message = match locale {
+                    Locale::Id => {
+                        format!("Terlalu banyak percobaan masuk. Coba lagi dalam {minutes} menit.")
+                    }
+                    Locale::En => {
+                        format!("Too many login attempts. Try again in {minutes} minutes.")
+                    }
+                };
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Json(ApiError::new("too_many_attempts", message)),
+                )
+                    .into_response();
+                if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return response;
+            }
+            AppError::Fields(fields, locale) => {
+                let message = match locale {
+                    Locale::Id => "Ada isian yang perlu diperbaiki.",
+                    Locale::En => "Some fields need fixing.",
+                };
+                let mut body = ApiError::new("invalid", message);
+                body.fields = fields;
+                (StatusCode::UNPROCESSABLE_ENTITY, body)
             }
             AppError::BadRequest(code, message) => {
                 (StatusCode::BAD_REQUEST, ApiError::new(code, message))
@@ -79,6 +136,13 @@ impl IntoResponse for AppError {
             }
         };
         (status, Json(body)).into_response()
+    }
+}
+
+impl AppError {
+    /// One field's message, as a 422.
+    pub fn field(name: &str, message: impl Into<String>, locale: Locale) -> AppError {
+        AppError::Fields(BTreeMap::from([(name.to_owned(), message.into())]), locale)
     }
 }
 

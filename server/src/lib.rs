@@ -1,10 +1,12 @@
 //! Etalase server: the catalog API, storage, and the built storefront, in one process.
 
 pub mod api;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod http;
 pub mod orders;
 pub mod snapshot;
 pub mod spa;
@@ -31,6 +33,13 @@ pub struct AppState {
 
 impl AppState {
     /// The catalog as it is now; a reader keeps its snapshot even if an edit swaps it.
+    /// Served over HTTPS (by `ETALASE_PUBLIC_URL`): cookies get `Secure` and `__Host-`.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
     pub fn catalog(&self) -> Arc<CatalogSnapshot> {
         match self.catalog.read() {
             Ok(guard) => guard.clone(),
@@ -44,6 +53,16 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
     if db::seed_if_empty(&db, &config.seed).await? {
         tracing::info!(seed = %config.seed.display(), "seeded an empty database");
+    }
+    if config.demo_accounts {
+        let made = auth::seed_demo_accounts(&db, &config.demo_credentials).await?;
+        if made > 0 {
+            tracing::info!(
+                accounts = made,
+                file = %config.demo_credentials.display(),
+                "seeded DEMO accounts; their passwords are in the file"
+            );
+        }
     }
     let data = db::load_catalog(&db).await?;
     let snapshot = CatalogSnapshot::new(data)?;
@@ -78,6 +97,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(orders::routes())
+        .merge(auth::routes())
         .merge(api::routes())
         .merge(spa::routes())
         .fallback(spa::static_files)
@@ -95,7 +115,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!("Etalase is running at http://{addr}");
     tokio::spawn(expire_periodically(state.db.clone()));
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -3,6 +3,9 @@
 
 use crate::clock::{now_utc, today_wib};
 use crate::error::AppError;
+use crate::http::{
+    constant_time_eq, locale_of, random_hex as new_secret, require_json, sha256_hex,
+};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -18,7 +21,6 @@ use etalase_core::order::{transition, Actor, OrderEvent, OrderStatus, Transition
 use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
 use etalase_core::{Date, Kabupaten, Locale, Rupiah, Slug};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// Larger bodies are refused with 413 before they are read.
@@ -30,55 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders/{code}", get(track))
         .route("/api/v1/orders/{code}/parts/{ikm}/cancel", post(cancel))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-}
-
-/// The caller's language from `Accept-Language`; Bahasa Indonesia when unsure.
-pub fn locale_of(headers: &HeaderMap) -> Locale {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|tag| Locale::from_tag(tag.split(';').next().unwrap_or("")))
-        .unwrap_or_default()
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Compares two equal-length strings without stopping at the first difference.
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-/// 128 random bits, URL-safe.
-fn new_secret() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if json {
-        Ok(())
-    } else {
-        Err(AppError::UnsupportedMediaType)
-    }
 }
 
 fn body_bytes(
@@ -709,37 +662,4 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
         total: Rupiah(request.total),
         parts,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn constant_time_comparison() {
-        assert!(constant_time_eq("abcd", "abcd"));
-        assert!(!constant_time_eq("abcd", "abce"));
-        assert!(!constant_time_eq("abcd", "abc"));
-    }
-
-    #[test]
-    fn secrets_are_128_bits_and_differ() {
-        let a = new_secret().unwrap();
-        let b = new_secret().unwrap();
-        assert_eq!(a.len(), 32);
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn language_from_accept_language() {
-        let mut h = HeaderMap::new();
-        assert_eq!(locale_of(&h), Locale::Id);
-        h.insert(
-            header::ACCEPT_LANGUAGE,
-            HeaderValue::from_static("en-US,en;q=0.9,id;q=0.8"),
-        );
-        assert_eq!(locale_of(&h), Locale::En);
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("id-ID"));
-        assert_eq!(locale_of(&h), Locale::Id);
-    }
 }

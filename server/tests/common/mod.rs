@@ -2,6 +2,7 @@
 //! stand-in `dist/`.
 #![allow(dead_code)]
 
+use etalase_core::account::Role;
 use etalase_server::config::Config;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,8 @@ pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
         dist: dir.join("dist"),
         seed,
         public_url: None,
+        demo_accounts: false,
+        demo_credentials: dir.join("demo-akun.txt"),
     }
 }
 
@@ -38,12 +41,18 @@ pub async fn spawn_app() -> TestApp {
     )
     .unwrap();
     let config = config_in(dir.path(), seed_path());
+    spawn_with(dir, config).await
+}
+
+/// A server on the given settings; `dir` lives as long as the app.
+pub async fn spawn_with(dir: tempfile::TempDir, config: Config) -> TestApp {
     let state = etalase_server::build_state(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = etalase_server::app(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service).await.unwrap();
     });
     TestApp {
         base: format!("http://{addr}"),
@@ -53,7 +62,80 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+/// A logged-in browser: its session cookie.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+}
+
 impl TestApp {
+    /// Creates an account directly in storage (tests need known passwords).
+    pub async fn account(&self, username: &str, role: Role, ikm: Option<&str>) -> String {
+        let password = format!("{username}-Sandi-Uji-2026");
+        etalase_server::auth::create_account(&self.state.db, username, role, ikm, &password)
+            .await
+            .unwrap();
+        password
+    }
+
+    /// A login as a browser on our own pages sends it.
+    pub async fn login_response(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .header("Origin", &self.base)
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Session {
+        let res = self.login_response(username, password).await;
+        assert_eq!(res.status(), 200, "login as {username}");
+        Session {
+            cookie: session_cookie(&res).expect("a session cookie"),
+        }
+    }
+
+    /// GET with the session's cookie.
+    pub async fn get_as(&self, session: &Session, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("Cookie", &session.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A state-changing JSON call as our own pages make it: session cookie, our Origin.
+    pub async fn send_as(
+        &self,
+        session: Option<&Session>,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Origin", &self.base)
+            .json(body);
+        if let Some(s) = session {
+            req = req.header("Cookie", &s.cookie);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post_as(
+        &self,
+        session: &Session,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.send_as(Some(session), reqwest::Method::POST, path, body)
+            .await
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
@@ -61,4 +143,15 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// `name=value` of the response's session cookie, as the browser would send it back.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("etalase_sesi="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
 }

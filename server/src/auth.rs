@@ -1,0 +1,589 @@
+//! Accounts and sessions: argon2id passwords, server-side sessions in an HttpOnly cookie,
+//! login throttling per account and per client address, and the guard that keeps other
+//! sites from changing anything (JSON bodies and a matching `Origin`).
+
+use crate::clock::{now_utc, unix_secs};
+use crate::error::AppError;
+use crate::http::{locale_of, random_hex, require_json, sha256_hex};
+use crate::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use etalase_core::account::{check_password, LoginInput, Me, PasswordChange, Role};
+use etalase_core::Slug;
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A session lasts a week from login; logging in again starts a new one.
+pub const SESSION_TTL_SECS: i64 = 7 * 24 * 3600;
+/// Failed logins counted per window.
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+/// Failures allowed per account, and per client address, in one window.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/me", get(me))
+        .route("/api/v1/auth/password", post(change_password))
+}
+
+/// A logged-in account, as read from the session cookie on every request.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub ikm: Option<Slug>,
+}
+
+impl Account {
+    /// The IKM this account works for; `None` for admins.
+    pub fn ikm_slug(&self) -> Option<&str> {
+        self.ikm.as_ref().map(Slug::as_str)
+    }
+}
+
+/// The cookie's name: `__Host-` prefixed (and `Secure`) when the site is served over HTTPS.
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.secure_cookies() {
+        "__Host-etalase_sesi"
+    } else {
+        "etalase_sesi"
+    }
+}
+
+fn session_cookie(state: &AppState, id: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        cookie_name(state)
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn session_id_from(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+// ---- passwords -------------------------------------------------------------------------
+
+/// An argon2id hash in PHC format (salt and parameters included).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing: {e}")))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random password for seeded and reset accounts: 16 letters and digits, read aloud easily.
+pub fn random_password() -> Result<String, AppError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let chars: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    Ok(format!(
+        "{}-{}-{}-{}",
+        &chars[0..4],
+        &chars[4..8],
+        &chars[8..12],
+        &chars[12..16]
+    ))
+}
+
+/// Creates an account; the password must pass core's rule.
+pub async fn create_account(
+    db: &SqlitePool,
+    username: &str,
+    role: Role,
+    ikm: Option<&str>,
+    password: &str,
+) -> Result<i64, AppError> {
+    check_password(password, username)
+        .map_err(|e| AppError::BadRequest("weak_password", e.message(Default::default())))?;
+    let hash = hash_password(password)?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO account (username, role, ikm_slug, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(username)
+    .bind(role.slug())
+    .bind(ikm)
+    .bind(hash)
+    .bind(now_utc())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// On a database without accounts: one demo account per IKM (its slug as user name) and one
+/// admin (`disperindag`), each with a random password written to `credentials` (mode 0600).
+/// Returns how many were made.
+pub async fn seed_demo_accounts(db: &SqlitePool, credentials: &Path) -> anyhow::Result<usize> {
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM account")
+        .fetch_one(db)
+        .await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let ikm: Vec<(String, String)> = sqlx::query_as("SELECT slug, name FROM ikm ORDER BY position")
+        .fetch_all(db)
+        .await?;
+    let mut lines = vec![
+        "# Akun DEMO Etalase IKM Lampung — hanya untuk mencoba, jangan dipakai di produksi."
+            .to_owned(),
+        "# DEMO accounts — for trying the app only; never use them in production.".to_owned(),
+        "# peran / role\tnama pengguna / user name\tkata sandi / password\tIKM".to_owned(),
+    ];
+    let admin_password = random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    create_account(db, "disperindag", Role::Admin, None, &admin_password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    lines.push(format!("admin\tdisperindag\t{admin_password}\t-"));
+    for (slug, name) in &ikm {
+        let password = random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        create_account(db, slug, Role::Ikm, Some(slug), &password)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        lines.push(format!("ikm\t{slug}\t{password}\t{name}"));
+    }
+    if let Some(dir) = credentials.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_private(credentials, &(lines.join("\n") + "\n"))?;
+    Ok(ikm.len() + 1)
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+// ---- the guard against other sites ---------------------------------------------------------
+
+/// State changes come only from our own pages: the browser's `Origin` must be ours. Combined
+/// with JSON bodies (which a form on another site cannot send) this stops cross-site requests.
+pub fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+    let forbidden = || AppError::Forbidden("Permintaan dari situs lain ditolak.");
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(forbidden)?;
+    let ours = match &state.public_url {
+        Some(url) => origin == url.trim_end_matches('/'),
+        None => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+            let origin_host = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"));
+            host.is_some() && origin_host == host
+        }
+    };
+    if ours {
+        Ok(())
+    } else {
+        Err(forbidden())
+    }
+}
+
+/// For every state-changing call made with a session: our origin, and a JSON body.
+pub fn check_state_change(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+    check_origin(state, headers)?;
+    require_json(headers)
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+
+impl FromRequestParts<AppState> for Account {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let id =
+            session_id_from(&parts.headers, cookie_name(state)).ok_or(AppError::Unauthorized)?;
+        let row: Option<(i64, String, String, Option<String>, i64, bool)> = sqlx::query_as(
+            "SELECT a.id, a.username, a.role, a.ikm_slug, s.expires_at, a.disabled \
+             FROM session s JOIN account a ON a.id = s.account_id WHERE s.id_sha256 = ?",
+        )
+        .bind(sha256_hex(id.as_bytes()))
+        .fetch_optional(&state.db)
+        .await?;
+        let (account_id, username, role, ikm, expires_at, disabled) =
+            row.ok_or(AppError::Unauthorized)?;
+        if expires_at <= unix_secs() || disabled {
+            sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
+                .bind(sha256_hex(id.as_bytes()))
+                .execute(&state.db)
+                .await?;
+            return Err(AppError::Unauthorized);
+        }
+        Ok(Account {
+            id: account_id,
+            username,
+            role: Role::from_slug(&role)
+                .ok_or_else(|| anyhow::anyhow!("stored role {role:?} is unknown"))?,
+            ikm: ikm.and_then(|s| Slug::parse(&s).ok()),
+        })
+    }
+}
+
+/// An IKM user: the only role that may work the desk.
+pub struct IkmUser(pub Account, pub String);
+
+impl FromRequestParts<AppState> for IkmUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let account = Account::from_request_parts(parts, state).await?;
+        match (account.role, account.ikm_slug().map(str::to_owned)) {
+            (Role::Ikm, Some(ikm)) => Ok(IkmUser(account, ikm)),
+            _ => Err(AppError::Forbidden("Halaman ini khusus akun IKM.")),
+        }
+    }
+}
+
+/// A Disperindag admin.
+pub struct Admin(pub Account);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let account = Account::from_request_parts(parts, state).await?;
+        if account.role == Role::Admin {
+            Ok(Admin(account))
+        } else {
+            Err(AppError::Forbidden("Halaman ini khusus admin Disperindag."))
+        }
+    }
+}
+
+/// The client's address as the connection reports it (no proxy headers are trusted).
+fn client_address(parts_extensions: &axum::http::Extensions) -> String {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+async fn me(State(state): State<AppState>, account: Account) -> Result<Json<Me>, AppError> {
+    Ok(Json(me_of(&state.db, &account).await?))
+}
+
+async fn me_of(db: &SqlitePool, account: &Account) -> Result<Me, AppError> {
+    let ikm_name = match account.ikm_slug() {
+        Some(slug) => sqlx::query_as::<_, (String,)>("SELECT name FROM ikm WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(db)
+            .await?
+            .map(|r| r.0),
+        None => None,
+    };
+    Ok(Me {
+        username: account.username.clone(),
+        role: account.role,
+        ikm: account.ikm.clone(),
+        ikm_name,
+    })
+}
+
+/// How long until a throttled key may try again; `None` when it may try now.
+async fn throttled(
+    db: &SqlitePool,
+    key: &str,
+    max: i64,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = ?")
+            .bind(key)
+            .fetch_optional(db)
+            .await?;
+    Ok(match row {
+        Some((failures, start)) if now < start + THROTTLE_WINDOW_SECS && failures >= max => {
+            Some(start + THROTTLE_WINDOW_SECS - now)
+        }
+        _ => None,
+    })
+}
+
+async fn record_failure(db: &SqlitePool, key: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN window_start + ? <= excluded.window_start THEN 1 ELSE failures + 1 END, \
+           window_start = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.window_start ELSE window_start END",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(THROTTLE_WINDOW_SECS)
+    .bind(THROTTLE_WINDOW_SECS)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A hash to verify against when the account does not exist, so that the answer takes as
+/// long as for a real account.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("etalase-dummy-password").unwrap_or_default())
+}
+
+async fn login(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> Result<Response, AppError> {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    check_state_change(&state, headers)?;
+    let locale = locale_of(headers);
+    let bytes = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge)?;
+    let input: LoginInput = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let username = input.username.trim().to_lowercase();
+    let now = unix_secs();
+    let account_key = format!("account:{username}");
+    let client_key = format!("client:{}", client_address(&parts.extensions));
+    for (key, max) in [
+        (&account_key, MAX_FAILURES_PER_ACCOUNT),
+        (&client_key, MAX_FAILURES_PER_CLIENT),
+    ] {
+        if let Some(wait) = throttled(&state.db, key, max, now).await? {
+            return Err(AppError::TooManyAttempts(wait.max(1), locale));
+        }
+    }
+    let row: Option<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, password_hash, disabled FROM account WHERE username = ?")
+            .bind(&username)
+            .fetch_optional(&state.db)
+            .await?;
+    let password = input.password.clone();
+    let hash = row
+        .as_ref()
+        .map(|r| r.1.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
+    // Hashing is slow on purpose: off the async workers.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|e| anyhow::anyhow!("verify task: {e}"))?;
+    let account_id = match row {
+        Some((id, _, false)) if matches => id,
+        _ => {
+            record_failure(&state.db, &account_key, now).await?;
+            record_failure(&state.db, &client_key, now).await?;
+            tracing::info!(client = %client_key, "failed login");
+            return Err(AppError::LoginFailed(locale));
+        }
+    };
+    sqlx::query("DELETE FROM login_throttle WHERE key = ?")
+        .bind(&account_key)
+        .execute(&state.db)
+        .await?;
+    // A new id on every login; the session the browser came with (if any) ends.
+    if let Some(old) = session_id_from(headers, cookie_name(&state)) {
+        sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
+            .bind(sha256_hex(old.as_bytes()))
+            .execute(&state.db)
+            .await?;
+    }
+    let id = random_hex()?;
+    sqlx::query(
+        "INSERT INTO session (id_sha256, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(sha256_hex(id.as_bytes()))
+    .bind(account_id)
+    .bind(now)
+    .bind(now + SESSION_TTL_SECS)
+    .execute(&state.db)
+    .await?;
+    sqlx::query("DELETE FROM session WHERE expires_at <= ?")
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+    let account = account_by_id(&state.db, account_id).await?;
+    let me = me_of(&state.db, &account).await?;
+    let mut response = Json(me).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&state, &id, SESSION_TTL_SECS),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+pub async fn account_by_id(db: &SqlitePool, id: i64) -> Result<Account, AppError> {
+    let (username, role, ikm): (String, String, Option<String>) =
+        sqlx::query_as("SELECT username, role, ikm_slug FROM account WHERE id = ?")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    Ok(Account {
+        id,
+        username,
+        role: Role::from_slug(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?}"))?,
+        ikm: ikm.and_then(|s| Slug::parse(&s).ok()),
+    })
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    check_origin(&state, &headers)?;
+    if let Some(id) = session_id_from(&headers, cookie_name(&state)) {
+        sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
+            .bind(sha256_hex(id.as_bytes()))
+            .execute(&state.db)
+            .await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(response)
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    account: Account,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, AppError> {
+    check_state_change(&state, &headers)?;
+    let locale = locale_of(&headers);
+    let input: PasswordChange = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM account WHERE id = ?")
+        .bind(account.id)
+        .fetch_one(&state.db)
+        .await?;
+    let current = input.current.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &current))
+        .await
+        .map_err(|e| anyhow::anyhow!("verify task: {e}"))?;
+    if !ok {
+        return Err(AppError::field("current", wrong_password(locale), locale));
+    }
+    if let Err(e) = check_password(&input.new, &account.username) {
+        return Err(AppError::field("new", e.message(locale), locale));
+    }
+    set_password(&state.db, account.id, &input.new).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn wrong_password(locale: etalase_core::Locale) -> String {
+    match locale {
+        etalase_core::Locale::Id => "Kata sandi sekarang salah.".into(),
+        etalase_core::Locale::En => "The current password is wrong.".into(),
+    }
+}
+
+/// Sets a new password (hashed off the async workers).
+pub async fn set_password(
+    db: &SqlitePool,
+    account_id: i64,
+    password: &str,
+) -> Result<(), AppError> {
+    let owned = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&owned))
+        .await
+        .map_err(|e| anyhow::anyhow!("hash task: {e}"))??;
+    sqlx::query("UPDATE account SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(account_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (password reset, disabling).
+pub async fn end_sessions(db: &SqlitePool, account_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM session WHERE account_id = ?")
+        .bind(account_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let hash = hash_password("siger-emas-pagar-alam").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password(&hash, "siger-emas-pagar-alam"));
+        assert!(!verify_password(&hash, "siger-emas-pagar-alaM"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn random_passwords_pass_the_rule() {
+        let p = random_password().unwrap();
+        assert_eq!(p.len(), 19);
+        assert_eq!(check_password(&p, "disperindag"), Ok(()));
+        assert_ne!(p, random_password().unwrap());
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        let id = "0123456789abcdef0123456789abcdef";
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=b; etalase_sesi={id}; c=d")).unwrap(),
+        );
+        assert_eq!(session_id_from(&h, "etalase_sesi").as_deref(), Some(id));
+        assert_eq!(session_id_from(&h, "__Host-etalase_sesi"), None);
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("etalase_sesi=../../etc"),
+        );
+        assert_eq!(session_id_from(&h, "etalase_sesi"), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! Small pieces every handler shares: the caller's language, hashes and random ids, and the
+//! JSON-body check.
+
+use crate::error::AppError;
+use axum::http::{header, HeaderMap};
+use etalase_core::Locale;
+use sha2::{Digest, Sha256};
+
+/// The caller's language from `Accept-Language`; Bahasa Indonesia when unsure.
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|tag| Locale::from_tag(tag.split(';').next().unwrap_or("")))
+        .unwrap_or_default()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compares two equal-length strings without stopping at the first difference.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// 128 random bits as 32 hex digits: tracking secrets and session ids.
+pub fn random_hex() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// State-changing bodies are JSON: a form on another site cannot send that without asking.
+pub fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if json {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq("abcd", "abcd"));
+        assert!(!constant_time_eq("abcd", "abce"));
+        assert!(!constant_time_eq("abcd", "abc"));
+    }
+
+    #[test]
+    fn random_ids_are_128_bits_and_differ() {
+        let a = random_hex().unwrap();
+        let b = random_hex().unwrap();
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn language_from_accept_language() {
+        let mut h = HeaderMap::new();
+        assert_eq!(locale_of(&h), Locale::Id);
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-US,en;q=0.9,id;q=0.8"),
+        );
+        assert_eq!(locale_of(&h), Locale::En);
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("id-ID"));
+        assert_eq!(locale_of(&h), Locale::Id);
+    }
+}
