@@ -30,6 +30,7 @@ fn keripik() -> (Product, Ikm) {
         whatsapp: Phone::parse("081200000001").unwrap(),
         legal: LegalIds::default(),
         pkp: false,
+        verified: false,
     };
     let product = Product {
         slug: Slug::parse("keripik-pisang-coklat-250-g").unwrap(),

@@ -109,6 +109,11 @@ pub struct Tracking {
     pub address: String,
     pub kabupaten: Kabupaten,
     pub needed_by: Date,
+    /// What the goods are for, and notes for every IKM, as the partner wrote them.
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub notes: String,
     pub created_at: String,
     pub total: Rupiah,
     pub parts: Vec<TrackedPart>,
@@ -169,6 +174,63 @@ pub struct TrackedEvent {
     pub from: Option<OrderStatus>,
     pub to: OrderStatus,
     pub note: String,
+}
+
+/// How many of an IKM's orders are in one status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: OrderStatus,
+    pub count: usize,
+}
+
+/// One line of the IKM desk's inbox, or of the admin's order list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub code: String,
+    pub ikm: Slug,
+    pub ikm_name: String,
+    pub company: String,
+    pub buyer_type: BuyerType,
+    pub kabupaten: Kabupaten,
+    pub status: OrderStatus,
+    pub subtotal: Rupiah,
+    pub needed_by: Date,
+    pub created_at: String,
+    pub lines: usize,
+}
+
+/// The IKM desk's inbox: counts per status (all of the IKM's orders) and the orders that
+/// match the filter, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub counts: Vec<StatusCount>,
+    pub orders: Vec<OrderSummary>,
+}
+
+/// One order as the IKM works it: the request with only this IKM's part, the actions the
+/// state machine allows now, and the day an unanswered order expires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskOrder {
+    pub request: Tracking,
+    pub allowed: Vec<String>,
+    pub answer_by: Option<Date>,
+}
+
+impl DeskOrder {
+    /// This IKM's part (the request holds exactly one).
+    pub fn part(&self) -> Option<&TrackedPart> {
+        self.request.parts.first()
+    }
+}
+
+pub const DESK_ORDERS_PATH: &str = "/api/v1/desk/orders";
+
+pub fn desk_order_path(code: &str) -> String {
+    format!("{DESK_ORDERS_PATH}/{code}")
+}
+
+pub fn desk_events_path(code: &str) -> String {
+    format!("{DESK_ORDERS_PATH}/{code}/events")
 }
 
 /// The body of a partner's cancellation: the tracking secret proves who asks.

@@ -45,6 +45,9 @@ pub struct Ikm {
     /// Registered for VAT (Pengusaha Kena Pajak): only a PKP charges PPN.
     #[serde(default)]
     pub pkp: bool,
+    /// Checked by Disperindag: the storefront shows "Terverifikasi Disperindag".
+    #[serde(default)]
+    pub verified: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -388,6 +391,7 @@ mod tests {
             whatsapp: Phone::parse("081270001234").unwrap(),
             legal: LegalIds::default(),
             pkp: false,
+            verified: false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Domain types and rules of Etalase IKM Lampung, written once for the SPA (wasm) and the server.
 
 pub mod account;
+pub mod admin;
 pub mod api;
 pub mod catalog;
 pub mod category;

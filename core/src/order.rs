@@ -145,6 +145,9 @@ pub enum TransitionError {
     Missing(&'static str),
     /// The expiry came before the IKM's time to answer ran out.
     TooEarly { until: Date },
+    /// A confirmation's adjustment is out of bounds: a line that does not exist, a price of
+    /// zero, a lead time over a year.
+    Invalid(&'static str),
 }
 
 impl fmt::Display for TransitionError {
@@ -160,6 +163,7 @@ impl fmt::Display for TransitionError {
             TransitionError::TooEarly { until } => {
                 write!(f, "the IKM may answer until {until}")
             }
+            TransitionError::Invalid(field) => write!(f, "{field} is out of bounds"),
         }
     }
 }
@@ -219,6 +223,35 @@ pub fn transition(
     Ok(next)
 }
 
+/// The longest lead time an IKM may confirm.
+pub const MAX_LEAD_TIME_DAYS: u32 = 365;
+
+/// Whether a confirmation's adjustments fit a part of `lines` lines: each price for an
+/// existing line, once, above zero; a lead time of at most a year.
+pub fn check_confirmation(event: &OrderEvent, lines: usize) -> Result<(), TransitionError> {
+    let OrderEvent::Confirm {
+        prices,
+        lead_time_days,
+    } = event
+    else {
+        return Ok(());
+    };
+    let mut seen = Vec::new();
+    for adj in prices {
+        if adj.line >= lines || seen.contains(&adj.line) {
+            return Err(TransitionError::Invalid("prices"));
+        }
+        if adj.unit_price.amount() <= 0 {
+            return Err(TransitionError::Invalid("prices"));
+        }
+        seen.push(adj.line);
+    }
+    if lead_time_days.is_some_and(|d| d > MAX_LEAD_TIME_DAYS) {
+        return Err(TransitionError::Invalid("lead_time_days"));
+    }
+    Ok(())
+}
+
 /// The day a part still `baru` expires: 3 working days after it arrived.
 pub fn expires_on(received_on: Date) -> Date {
     received_on.add_working_days(ANSWER_WITHIN_WORKING_DAYS)
@@ -238,6 +271,43 @@ pub fn allowed_events(status: OrderStatus) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confirmations_adjust_only_existing_lines_to_real_prices() {
+        let confirm = |prices: Vec<(usize, i64)>, lead: Option<u32>| OrderEvent::Confirm {
+            prices: prices
+                .into_iter()
+                .map(|(line, p)| PriceAdjustment {
+                    line,
+                    unit_price: Rupiah(p),
+                })
+                .collect(),
+            lead_time_days: lead,
+        };
+        assert_eq!(
+            check_confirmation(&confirm(vec![(0, 40_000), (1, 9_000)], Some(14)), 2),
+            Ok(())
+        );
+        assert_eq!(check_confirmation(&confirm(vec![], None), 1), Ok(()));
+        let invalid = |e| Err(TransitionError::Invalid(e));
+        assert_eq!(
+            check_confirmation(&confirm(vec![(2, 40_000)], None), 2),
+            invalid("prices")
+        );
+        assert_eq!(
+            check_confirmation(&confirm(vec![(0, 0)], None), 2),
+            invalid("prices")
+        );
+        assert_eq!(
+            check_confirmation(&confirm(vec![(0, 5), (0, 6)], None), 2),
+            invalid("prices")
+        );
+        assert_eq!(
+            check_confirmation(&confirm(vec![], Some(366)), 2),
+            invalid("lead_time_days")
+        );
+        assert_eq!(check_confirmation(&OrderEvent::Complete, 0), Ok(()));
+    }
 
     fn day(s: &str) -> Date {
         Date::parse(s).unwrap()

@@ -41,3 +41,6 @@ CREATE INDEX audit_log_at ON audit_log (at);
 
 -- Disperindag's check of an IKM, shown on the storefront.
 ALTER TABLE ikm ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+
+-- An IKM retires a product it no longer makes: gone from the storefront, kept for old orders.
+ALTER TABLE product ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;

@@ -151,6 +151,7 @@ struct IkmRow {
     sni: Option<String>,
     legal_sample: bool,
     pkp: bool,
+    verified: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -206,6 +207,7 @@ impl IkmRow {
                 sample: self.legal_sample,
             },
             pkp: self.pkp,
+            verified: self.verified,
         })
     }
 }
@@ -246,14 +248,14 @@ impl ProductRow {
 pub async fn load_catalog(pool: &SqlitePool) -> anyhow::Result<CatalogData> {
     let ikm_rows: Vec<IkmRow> = sqlx::query_as(
         "SELECT slug, name, kabupaten, story, whatsapp, nib, pirt, bpom_md, halal, sni, \
-         legal_sample, pkp FROM ikm ORDER BY position, slug",
+         legal_sample, pkp, verified FROM ikm ORDER BY position, slug",
     )
     .fetch_all(pool)
     .await?;
     let product_rows: Vec<ProductRow> = sqlx::query_as(
         "SELECT slug, ikm_slug, name, category, description, unit, price, min_order, \
          order_increment, tiers, lead_time_days, availability, images, listed_on, featured \
-         FROM product ORDER BY position, slug",
+         FROM product WHERE retired = 0 ORDER BY position, slug",
     )
     .fetch_all(pool)
     .await?;

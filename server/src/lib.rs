@@ -1,10 +1,12 @@
 //! Etalase server: the catalog API, storage, and the built storefront, in one process.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod desk;
 pub mod error;
 pub mod http;
 pub mod orders;
@@ -38,6 +40,17 @@ impl AppState {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// Reads the catalog from storage again and swaps it in whole: the next request sees the
+    /// edit, with a new ETag.
+    pub async fn reload_catalog(&self) -> anyhow::Result<()> {
+        let snapshot = Arc::new(CatalogSnapshot::new(db::load_catalog(&self.db).await?)?);
+        match self.catalog.write() {
+            Ok(mut guard) => *guard = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+        Ok(())
     }
 
     pub fn catalog(&self) -> Arc<CatalogSnapshot> {
@@ -98,6 +111,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(orders::routes())
         .merge(auth::routes())
+        .merge(desk::routes())
+        .merge(admin::routes())
         .merge(api::routes())
         .merge(spa::routes())
         .fallback(spa::static_files)

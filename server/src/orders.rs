@@ -1,6 +1,7 @@
 //! Order requests: submitted once whatever the retries, stored all or nothing, split per IKM,
 //! tracked through an unguessable link, and moved only by the core state machine.
 
+use crate::auth::Account;
 use crate::clock::{now_utc, today_wib};
 use crate::error::AppError;
 use crate::http::{
@@ -17,7 +18,9 @@ use etalase_core::api::{
     tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent, TrackedLine,
     TrackedPart, Tracking,
 };
-use etalase_core::order::{transition, Actor, OrderEvent, OrderStatus, TransitionError};
+use etalase_core::order::{
+    check_confirmation, transition, Actor, OrderEvent, OrderStatus, TransitionError,
+};
 use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
 use etalase_core::{Date, Kabupaten, Locale, Rupiah, Slug};
 use serde::Deserialize;
@@ -329,6 +332,31 @@ async fn record_event(
     Ok(())
 }
 
+/// One line of the audit log: who did what to which object, from what to what.
+pub async fn audit(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: &Account,
+    action: &str,
+    object: &str,
+    from: &str,
+    to: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, account_id, username, action, object, from_value, to_value) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now_utc())
+    .bind(account.id)
+    .bind(&account.username)
+    .bind(action)
+    .bind(object)
+    .bind(from)
+    .bind(to)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 fn actor_slug(actor: Actor) -> &'static str {
     match actor {
         Actor::Partner => "partner",
@@ -354,13 +382,30 @@ pub async fn apply_event(
     actor: Actor,
     today: Date,
 ) -> Result<OrderStatus, AppError> {
+    apply_event_by(db, part_id, event, actor, today, None).await
+}
+
+/// [`apply_event`] made by a logged-in account: the change also goes to the audit log, in the
+/// same transaction.
+pub async fn apply_event_by(
+    db: &SqlitePool,
+    part_id: i64,
+    event: &OrderEvent,
+    actor: Actor,
+    today: Date,
+    by: Option<&Account>,
+) -> Result<OrderStatus, AppError> {
     let mut tx = db.begin().await?;
-    let (status, received_on): (String, String) =
-        sqlx::query_as("SELECT status, received_on FROM ikm_order WHERE id = ?")
-            .bind(part_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    let (status, received_on, code, ikm, lines): (String, String, String, String, i64) =
+        sqlx::query_as(
+            "SELECT o.status, o.received_on, r.code, o.ikm_slug, \
+             (SELECT COUNT(*) FROM order_line l WHERE l.ikm_order_id = o.id) \
+             FROM ikm_order o JOIN order_request r ON r.id = o.request_id WHERE o.id = ?",
+        )
+        .bind(part_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
     let from = OrderStatus::from_slug(&status)
         .ok_or_else(|| anyhow::anyhow!("stored status {status:?} is unknown"))?;
     let received = Date::parse(&received_on)
@@ -369,6 +414,13 @@ pub async fn apply_event(
         TransitionError::Missing(field) => {
             AppError::BadRequest("missing", format!("{field} wajib diisi."))
         }
+        other => AppError::Conflict("illegal_transition", other.to_string()),
+    })?;
+    check_confirmation(event, usize::try_from(lines).unwrap_or(0)).map_err(|e| match e {
+        TransitionError::Invalid(field) => AppError::BadRequest(
+            "invalid_adjustment",
+            format!("{field}: di luar batas yang diizinkan."),
+        ),
         other => AppError::Conflict("illegal_transition", other.to_string()),
     })?;
     let mut note = String::new();
@@ -429,6 +481,17 @@ pub async fn apply_event(
         ));
     }
     record_event(&mut tx, part_id, actor, Some(from), to, &note).await?;
+    if let Some(account) = by {
+        audit(
+            &mut tx,
+            account,
+            event.name(),
+            &format!("pesanan {code} / {ikm}"),
+            from.slug(),
+            to.slug(),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(to)
 }
@@ -543,6 +606,8 @@ struct RequestRow {
     email: String,
     address: String,
     kabupaten: String,
+    purpose: String,
+    notes: String,
     needed_by: String,
     created_at: String,
     total: i64,
@@ -572,7 +637,7 @@ struct EventRow {
 pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking, AppError> {
     let request: RequestRow = sqlx::query_as(
         "SELECT code, company, buyer_type, npwp, contact_person, phone, email, address, \
-         kabupaten, needed_by, created_at, total FROM order_request WHERE id = ?",
+         kabupaten, purpose, notes, needed_by, created_at, total FROM order_request WHERE id = ?",
     )
     .bind(request_id)
     .fetch_one(db)
@@ -658,6 +723,8 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
         phone: request.phone,
         email: request.email,
         address: request.address,
+        purpose: request.purpose,
+        notes: request.notes,
         created_at: request.created_at,
         total: Rupiah(request.total),
         parts,

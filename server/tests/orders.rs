@@ -3,47 +3,12 @@
 
 mod common;
 
-use common::{spawn_app, TestApp};
+use common::{post, request, spawn_app, TestApp};
 use etalase_core::api::{ApiError, OrderCreated, Tracking};
 use etalase_core::order::{Actor, OrderEvent, OrderStatus};
 use etalase_core::request::BuyerType;
 use etalase_core::{Date, Kabupaten};
-use serde_json::{json, Value};
-
-fn needed_by() -> String {
-    // Far enough for every lead time in the catalog (tapis: 180 days).
-    etalase_server::clock::today_wib().add_days(200).to_string()
-}
-
-fn request() -> Value {
-    json!({
-        "company": "PT Bukit Asam (Persero) Tbk",
-        "buyer_type": "bumn",
-        "npwp": "01.234.567.8-901.000",
-        "contact_person": "Rina Marlina",
-        "phone": "0812 7000 1234",
-        "email": "rina@contoh.co.id",
-        "address": "Jl. Jend. Sudirman No. 1",
-        "kabupaten": "bandar-lampung",
-        "needed_by": needed_by(),
-        "purpose": "Suvenir rapat direksi",
-        "lines": [
-            { "product": "keripik-pisang-coklat-250-g", "quantity": 120, "note": "Label logo" },
-            { "product": "kopi-robusta-bubuk-250-g", "quantity": 50 },
-            { "product": "kain-tapis-motif-pucuk-rebung", "quantity": 2 }
-        ]
-    })
-}
-
-async fn post(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .post(format!("{}/api/v1/orders", app.base))
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
+use serde_json::json;
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));

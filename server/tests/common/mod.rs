@@ -4,6 +4,7 @@
 
 use etalase_core::account::Role;
 use etalase_server::config::Config;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 pub const INDEX: &str = "<!doctype html><html><body><p>etalase-shell</p></body></html>";
@@ -60,6 +61,41 @@ pub async fn spawn_with(dir: tempfile::TempDir, config: Config) -> TestApp {
         state,
         dir,
     }
+}
+
+/// A needed-by date far enough for every lead time in the catalog (tapis: 180 days).
+pub fn needed_by() -> String {
+    etalase_server::clock::today_wib().add_days(200).to_string()
+}
+
+pub fn request() -> Value {
+    json!({
+        "company": "PT Bukit Asam (Persero) Tbk",
+        "buyer_type": "bumn",
+        "npwp": "01.234.567.8-901.000",
+        "contact_person": "Rina Marlina",
+        "phone": "0812 7000 1234",
+        "email": "rina@contoh.co.id",
+        "address": "Jl. Jend. Sudirman No. 1",
+        "kabupaten": "bandar-lampung",
+        "needed_by": needed_by(),
+        "purpose": "Suvenir rapat direksi",
+        "lines": [
+            { "product": "keripik-pisang-coklat-250-g", "quantity": 120, "note": "Label logo" },
+            { "product": "kopi-robusta-bubuk-250-g", "quantity": 50 },
+            { "product": "kain-tapis-motif-pucuk-rebung", "quantity": 2 }
+        ]
+    })
+}
+
+pub async fn post(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/orders", app.base))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A logged-in browser: its session cookie.

@@ -1,0 +1,451 @@
+//! Disperindag's API: curating IKM and their accounts, every order with filters and CSV,
+//! the programme's numbers for charts, and the audit log.
+
+use crate::auth::{check_state_change, create_account, end_sessions, random_password, Admin};
+use crate::desk::{order_summaries, own_part, status_counts, OrderFilter};
+use crate::error::AppError;
+use crate::orders::{audit, load_tracking};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use etalase_core::account::Role;
+use etalase_core::admin::{
+    csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, IkmAccount, NewAccount,
+    PasswordReset, SetFlag, Stat, Stats,
+};
+use etalase_core::api::Tracking;
+use etalase_core::order::OrderStatus;
+use etalase_core::{Category, Kabupaten, Slug};
+use sqlx::SqlitePool;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/ikm", get(ikm_list))
+        .route("/api/v1/admin/ikm/{slug}/verified", post(set_verified))
+        .route("/api/v1/admin/accounts", post(new_account))
+        .route("/api/v1/admin/accounts/{id}/disabled", post(set_disabled))
+        .route("/api/v1/admin/accounts/{id}/password", post(reset_password))
+        .route("/api/v1/admin/orders", get(orders))
+        .route("/api/v1/admin/orders.csv", get(orders_csv))
+        .route("/api/v1/admin/orders/{code}/{ikm}", get(order))
+        .route("/api/v1/admin/stats", get(stats))
+        .route("/api/v1/admin/audit", get(audit_log))
+        .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| AppError::BadRequest("bad_json", e.to_string()))
+}
+
+async fn ikm_list(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<Vec<AdminIkm>>, AppError> {
+    Ok(Json(admin_ikm(&state.db, None).await?))
+}
+
+async fn admin_ikm(db: &SqlitePool, only: Option<&str>) -> Result<Vec<AdminIkm>, AppError> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        bool,
+        bool,
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<bool>,
+    )> = sqlx::query_as(
+        "SELECT i.slug, i.name, i.kabupaten, i.verified, i.pkp, \
+             (SELECT COUNT(*) FROM product p WHERE p.ikm_slug = i.slug AND p.retired = 0), \
+             a.id, a.username, a.disabled \
+             FROM ikm i LEFT JOIN account a ON a.ikm_slug = i.slug \
+             WHERE (?1 IS NULL OR i.slug = ?1) ORDER BY i.position, i.slug, a.id",
+    )
+    .bind(only)
+    .fetch_all(db)
+    .await?;
+    let mut out: Vec<AdminIkm> = Vec::new();
+    for (slug, name, kabupaten, verified, pkp, products, id, username, disabled) in rows {
+        let account = match (id, username) {
+            (Some(id), Some(username)) => Some(IkmAccount {
+                id,
+                username,
+                disabled: disabled.unwrap_or(false),
+            }),
+            _ => None,
+        };
+        if let Some(last) = out.last_mut().filter(|l| l.slug.as_str() == slug) {
+            last.accounts.extend(account);
+            continue;
+        }
+        out.push(AdminIkm {
+            slug: Slug::parse(&slug).map_err(|e| anyhow::anyhow!("stored slug: {e}"))?,
+            name,
+            kabupaten: Kabupaten::from_slug(&kabupaten)
+                .ok_or_else(|| anyhow::anyhow!("stored kabupaten {kabupaten:?}"))?,
+            verified,
+            pkp,
+            products: usize::try_from(products).unwrap_or(0),
+            accounts: account.into_iter().collect(),
+        });
+    }
+    Ok(out)
+}
+
+async fn set_verified(
+    State(state): State<AppState>,
+    Admin(account): Admin,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AdminIkm>, AppError> {
+    check_state_change(&state, &headers)?;
+    let SetFlag { value } = parse(&body)?;
+    let mut tx = state.db.begin().await?;
+    let (before,): (bool,) = sqlx::query_as("SELECT verified FROM ikm WHERE slug = ?")
+        .bind(&slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound("IKM tidak ditemukan."))?;
+    sqlx::query("UPDATE ikm SET verified = ? WHERE slug = ?")
+        .bind(value)
+        .bind(&slug)
+        .execute(&mut *tx)
+        .await?;
+    audit(
+        &mut tx,
+        &account,
+        "verify_ikm",
+        &format!("ikm {slug}"),
+        &before.to_string(),
+        &value.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.reload_catalog().await?;
+    one_ikm(&state.db, &slug).await
+}
+
+async fn one_ikm(db: &SqlitePool, slug: &str) -> Result<Json<AdminIkm>, AppError> {
+    admin_ikm(db, Some(slug))
+        .await?
+        .into_iter()
+        .next()
+        .map(Json)
+        .ok_or(AppError::NotFound("IKM tidak ditemukan."))
+}
+
+/// The IKM an account belongs to (admins are not managed here: 404).
+async fn ikm_of_account(db: &SqlitePool, id: i64) -> Result<String, AppError> {
+    sqlx::query_as::<_, (Option<String>,)>("SELECT ikm_slug FROM account WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .and_then(|r| r.0)
+        .ok_or(AppError::NotFound("Akun tidak ditemukan."))
+}
+
+async fn new_account(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AccountCreated>, AppError> {
+    check_state_change(&state, &headers)?;
+    let locale = crate::http::locale_of(&headers);
+    let NewAccount { username, ikm } = parse(&body)?;
+    let username = username.trim().to_lowercase();
+    if Slug::parse(&username).is_err() {
+        return Err(AppError::field(
+            "username",
+            match locale {
+                etalase_core::Locale::Id => "Gunakan huruf kecil, angka dan tanda minus.",
+                etalase_core::Locale::En => "Use lower-case letters, digits and hyphens.",
+            },
+            locale,
+        ));
+    }
+    let exists: Option<(String,)> = sqlx::query_as("SELECT slug FROM ikm WHERE slug = ?")
+        .bind(ikm.as_str())
+        .fetch_optional(&state.db)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::NotFound("IKM tidak ditemukan."));
+    }
+    let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM account WHERE username = ?")
+        .bind(&username)
+        .fetch_optional(&state.db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "username",
+            match locale {
+                etalase_core::Locale::Id => "Nama pengguna ini sudah dipakai.",
+                etalase_core::Locale::En => "This user name is taken.",
+            },
+            locale,
+        ));
+    }
+    let password = random_password()?;
+    let id = create_account(
+        &state.db,
+        &username,
+        Role::Ikm,
+        Some(ikm.as_str()),
+        &password,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    audit(
+        &mut tx,
+        &admin,
+        "create_account",
+        &format!("akun {username} ({ikm})"),
+        "",
+        "aktif",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(AccountCreated {
+        id,
+        username,
+        password,
+    }))
+}
+
+async fn set_disabled(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AdminIkm>, AppError> {
+    check_state_change(&state, &headers)?;
+    let SetFlag { value } = parse(&body)?;
+    let ikm = ikm_of_account(&state.db, id).await?;
+    let mut tx = state.db.begin().await?;
+    let (username, before): (String, bool) =
+        sqlx::query_as("SELECT username, disabled FROM account WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE account SET disabled = ? WHERE id = ?")
+        .bind(value)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let label = |d: bool| if d { "nonaktif" } else { "aktif" };
+    audit(
+        &mut tx,
+        &admin,
+        if value {
+            "disable_account"
+        } else {
+            "enable_account"
+        },
+        &format!("akun {username}"),
+        label(before),
+        label(value),
+    )
+    .await?;
+    tx.commit().await?;
+    if value {
+        end_sessions(&state.db, id).await?;
+    }
+    one_ikm(&state.db, &ikm).await
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Json<PasswordReset>, AppError> {
+    check_state_change(&state, &headers)?;
+    ikm_of_account(&state.db, id).await?;
+    let password = random_password()?;
+    crate::auth::set_password(&state.db, id, &password).await?;
+    end_sessions(&state.db, id).await?;
+    let (username,): (String,) = sqlx::query_as("SELECT username FROM account WHERE id = ?")
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    let mut tx = state.db.begin().await?;
+    audit(
+        &mut tx,
+        &admin,
+        "reset_password",
+        &format!("akun {username}"),
+        "",
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(PasswordReset { username, password }))
+}
+
+async fn orders(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(filter): Query<OrderFilter>,
+) -> Result<Json<AdminOrders>, AppError> {
+    Ok(Json(AdminOrders {
+        counts: status_counts(&state.db, None).await?,
+        orders: order_summaries(&state.db, None, &filter).await?,
+    }))
+}
+
+async fn order(
+    State(state): State<AppState>,
+    _: Admin,
+    Path((code, ikm)): Path<(String, String)>,
+) -> Result<Json<Tracking>, AppError> {
+    let (request_id, _) = own_part(&state.db, &code, &ikm).await?;
+    let mut tracking = load_tracking(&state.db, request_id).await?;
+    tracking.parts.retain(|p| p.ikm.as_str() == ikm);
+    Ok(Json(tracking))
+}
+
+/// Every order part that passes the filter, as CSV for a spreadsheet (UTF-8 with BOM, so
+/// Excel reads the accents right).
+async fn orders_csv(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(filter): Query<OrderFilter>,
+) -> Result<Response, AppError> {
+    let rows = order_summaries(&state.db, None, &filter).await?;
+    let mut csv = String::from(
+        "\u{feff}kode,ikm,nama_ikm,pemesan,jenis_pemesan,kabupaten_kota,status,subtotal_rp,dibutuhkan,diajukan,jumlah_baris\r\n",
+    );
+    for r in rows {
+        let fields = [
+            r.code.clone(),
+            r.ikm.to_string(),
+            r.ikm_name.clone(),
+            r.company.clone(),
+            r.buyer_type.slug().to_owned(),
+            r.kabupaten.slug().to_owned(),
+            r.status.slug().to_owned(),
+            r.subtotal.amount().to_string(),
+            r.needed_by.to_string(),
+            r.created_at.clone(),
+            r.lines.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
+    }
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"pesanan-etalase.csv\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The programme's numbers: requests and value by buyer's kabupaten/kota, by category, by
+/// status and by month. Declined, cancelled and expired parts count in "by status" only.
+async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, AppError> {
+    let live = "o.status NOT IN ('ditolak', 'dibatalkan', 'kedaluwarsa')";
+    let group = |key: &str, from: &str| {
+        format!(
+            "SELECT {key} AS k, COUNT(DISTINCT r.id), SUM(l.quantity * COALESCE(l.confirmed_unit_price, l.unit_price)) \
+             FROM order_line l JOIN ikm_order o ON o.id = l.ikm_order_id \
+             JOIN order_request r ON r.id = o.request_id {from} \
+             WHERE {live} GROUP BY k ORDER BY k"
+        )
+    };
+    let fetch = |sql: String| {
+        let db = state.db.clone();
+        async move {
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&db)
+                .await?;
+            Ok::<_, AppError>(
+                rows.into_iter()
+                    .map(|(key, requests, value)| Stat {
+                        key,
+                        requests: usize::try_from(requests).unwrap_or(0),
+                        value: etalase_core::Rupiah(value),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }
+    };
+    let by_kabupaten = fetch(group("r.kabupaten", "")).await?;
+    let by_category = fetch(group(
+        "p.category",
+        "JOIN product p ON p.slug = l.product_slug",
+    ))
+    .await?;
+    let by_month = fetch(group("substr(r.created_at, 1, 7)", "")).await?;
+    let status_rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT o.status, COUNT(*), SUM(o.subtotal) FROM ikm_order o GROUP BY o.status",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let by_status = OrderStatus::ALL
+        .into_iter()
+        .filter_map(|s| {
+            status_rows
+                .iter()
+                .find(|r| r.0 == s.slug())
+                .map(|(key, n, value)| Stat {
+                    key: key.clone(),
+                    requests: usize::try_from(*n).unwrap_or(0),
+                    value: etalase_core::Rupiah(*value),
+                })
+        })
+        .collect();
+    // Keys are slugs the SPA names in the reader's language; unknown ones are dropped.
+    let by_kabupaten = by_kabupaten
+        .into_iter()
+        .filter(|s| Kabupaten::from_slug(&s.key).is_some())
+        .collect();
+    let by_category = by_category
+        .into_iter()
+        .filter(|s| Category::from_slug(&s.key).is_some())
+        .collect();
+    Ok(Json(Stats {
+        by_kabupaten,
+        by_category,
+        by_status,
+        by_month,
+    }))
+}
+
+async fn audit_log(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
+    let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT at, username, action, object, from_value, to_value FROM audit_log \
+         ORDER BY id DESC LIMIT 500",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(at, username, action, object, from, to)| AuditEntry {
+                at,
+                username,
+                action,
+                object,
+                from,
+                to,
+            })
+            .collect(),
+    ))
+}
