@@ -4,7 +4,9 @@ use crate::api::{fetch_catalog, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
+use crate::pages::desk::{DeskInboxPage, DeskOrderPage, PackingSlipPage};
 use crate::pages::invoice::InvoicePage;
+use crate::pages::login::LoginPage;
 use crate::pages::tracking::TrackingPage;
 use crate::pages::{
     category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
@@ -59,6 +61,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ajukan") view=CheckoutPage />
                         <Route path=path!("/pesanan/:code") view=TrackingPage />
                         <Route path=path!("/pesanan/:code/invoice/:ikm") view=InvoicePage />
+                        <Route path=path!("/masuk") view=LoginPage />
+                        <Route path=path!("/desk") view=DeskInboxPage />
+                        <Route path=path!("/desk/pesanan/:code") view=DeskOrderPage />
+                        <Route path=path!("/desk/pesanan/:code/surat-jalan") view=PackingSlipPage />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -6,6 +6,7 @@ pub mod components;
 pub mod i18n;
 pub mod order_list;
 pub mod pages;
+pub mod session;
 pub mod share;
 
 /// Mounts the app on `<body>`. A panic is logged to the console with its message.

@@ -146,6 +146,9 @@ pub struct TrackedLine {
     pub unit_price: Rupiah,
     pub confirmed_unit_price: Option<Rupiah>,
     pub note: String,
+    /// The product's lead time when it was ordered.
+    #[serde(default)]
+    pub lead_time_days: u32,
 }
 
 impl TrackedLine {
@@ -161,6 +164,22 @@ impl TrackedLine {
 }
 
 impl TrackedPart {
+    /// The lead time that holds: the IKM's confirmed one, else the longest of the lines.
+    pub fn lead_time(&self) -> u32 {
+        self.lead_time_days.unwrap_or_else(|| {
+            self.lines
+                .iter()
+                .map(|l| l.lead_time_days)
+                .max()
+                .unwrap_or(0)
+        })
+    }
+
+    /// Whether work started `today` is ready by `needed_by`.
+    pub fn ready_in_time(&self, today: Date, needed_by: Date) -> bool {
+        today.add_days(i64::from(self.lead_time())) <= needed_by
+    }
+
     /// The sum of the lines at their agreed prices.
     pub fn agreed_subtotal(&self) -> Rupiah {
         self.lines.iter().map(TrackedLine::agreed_total).sum()
@@ -252,6 +271,7 @@ mod tests {
             unit_price: Rupiah(unit_price),
             confirmed_unit_price: confirmed.map(Rupiah),
             note: String::new(),
+            lead_time_days: 7,
         }
     }
 
@@ -261,5 +281,31 @@ mod tests {
         let confirmed = line(10, 90_000, Some(85_000));
         assert_eq!(confirmed.agreed_unit_price(), Rupiah(85_000));
         assert_eq!(confirmed.agreed_total(), Rupiah(850_000));
+    }
+
+    #[test]
+    fn the_confirmed_lead_time_replaces_the_longest_line() {
+        let mut long = line(1, 10, None);
+        long.lead_time_days = 30;
+        let mut part = TrackedPart {
+            ikm: Slug::parse("kopi").unwrap(),
+            ikm_name: "Kopi".into(),
+            ikm_pkp: false,
+            status: OrderStatus::Baru,
+            subtotal: Rupiah(0),
+            lead_time_days: None,
+            decline_reason: None,
+            courier: None,
+            receipt: None,
+            lines: vec![line(1, 10, None), long],
+            events: vec![],
+            cancellable: true,
+        };
+        let today = Date::parse("2026-12-01").unwrap();
+        assert_eq!(part.lead_time(), 30);
+        assert!(part.ready_in_time(today, Date::parse("2026-12-31").unwrap()));
+        assert!(!part.ready_in_time(today, Date::parse("2026-12-30").unwrap()));
+        part.lead_time_days = Some(5);
+        assert!(part.ready_in_time(today, Date::parse("2026-12-06").unwrap()));
     }
 }

@@ -622,6 +622,7 @@ struct LineRow {
     unit_price: i64,
     confirmed_unit_price: Option<i64>,
     note: String,
+    lead_time_days: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -659,7 +660,7 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
                 .await?;
         let (ikm_name, ikm_pkp) = ikm.unwrap_or_default();
         let lines: Vec<LineRow> = sqlx::query_as(
-            "SELECT product_slug, name, unit, quantity, unit_price, confirmed_unit_price, note \
+            "SELECT product_slug, name, unit, quantity, unit_price, confirmed_unit_price, note, lead_time_days \
              FROM order_line WHERE ikm_order_id = ? ORDER BY position",
         )
         .bind(row.id)
@@ -684,6 +685,7 @@ pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking,
                     unit_price: Rupiah(l.unit_price),
                     confirmed_unit_price: l.confirmed_unit_price.map(Rupiah),
                     note: l.note,
+                    lead_time_days: u32::try_from(l.lead_time_days).unwrap_or(0),
                 })
             })
             .collect::<Result<_, AppError>>()?;

@@ -20,6 +20,11 @@ pub fn routes() -> Router<AppState> {
         .route("/kategori/{slug}", get(app_page))
         .route("/daftar-pesanan", get(app_page))
         .route("/ajukan", get(app_page))
+        .route("/masuk", get(app_page))
+        .route("/desk", get(app_page))
+        .route("/desk/{*rest}", get(app_page))
+        .route("/admin", get(app_page))
+        .route("/admin/{*rest}", get(app_page))
         .route("/pesanan/{code}", get(tracking_page))
         .route("/pesanan/{code}/invoice/{ikm}", get(tracking_page))
 }

@@ -6,6 +6,7 @@ use etalase_core::search::{Certificate, Sort};
 use etalase_core::{Category, Kabupaten, Locale, Rupiah};
 use leptos::prelude::*;
 
+pub mod desk;
 mod en;
 mod id;
 

@@ -55,7 +55,7 @@ fn save<T: Serialize>(key: &str, value: Option<&T>) {
 }
 
 /// Today in Lampung (WIB, UTC+7), as the server counts it.
-fn today_wib() -> Date {
+pub fn today_wib() -> Date {
     #[cfg(target_arch = "wasm32")]
     let ms = js_sys::Date::now();
     #[cfg(not(target_arch = "wasm32"))]

@@ -2,9 +2,11 @@
 
 pub mod category;
 pub mod checkout;
+pub mod desk;
 pub mod home;
 pub mod ikm;
 pub mod invoice;
+pub mod login;
 pub mod not_found;
 pub mod order_list;
 pub mod product;

@@ -1,0 +1,88 @@
+//! Who is logged in, for the desk and the admin. The server decides every permission; the
+//! SPA only sends people to the login when the server says the session is gone.
+
+use crate::api::{get_json, post_json, FetchError};
+use crate::components::catalog_view::{LoadError, Loading};
+use crate::i18n::desk::dt;
+use crate::i18n::t;
+use etalase_core::account::{Me, Role};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub const ME_PATH: &str = "/api/v1/auth/me";
+
+/// The login page, asked to come back to `path` afterwards.
+pub fn login_path(path: &str) -> String {
+    format!(
+        "/masuk?lanjut={}",
+        etalase_core::phone::percent_encode(path)
+    )
+}
+
+/// A staff call's POST: JSON in the reader's language (the browser adds our `Origin`).
+pub async fn staff_post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, FetchError> {
+    let headers = [("Accept-Language", t().locale.tag())];
+    post_json(path, &headers, body).await
+}
+
+/// A readable message for a failed staff call.
+pub fn staff_error(error: &FetchError) -> String {
+    match error {
+        FetchError::Api { status: 401, .. } => dt().session_over.to_owned(),
+        FetchError::Api { error, .. } => {
+            let fields: Vec<&str> = error.fields.values().map(String::as_str).collect();
+            if fields.is_empty() {
+                error.message.clone()
+            } else {
+                format!("{} {}", error.message, fields.join(" "))
+            }
+        }
+        FetchError::Network(_) => t().load_failed_offline.to_owned(),
+        _ => t().load_failed_server.to_owned(),
+    }
+}
+
+/// Renders `children` with the logged-in account in context when it has `role`; sends
+/// anyone not logged in to the login page and back.
+#[component]
+pub fn StaffOnly(role: Role, children: ChildrenFn) -> impl IntoView {
+    let me = LocalResource::new(|| get_json::<Me>(ME_PATH));
+    let location = use_location();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Err(FetchError::Api { status: 401, .. })) = me.get() {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            navigate(&login_path(&here), Default::default());
+        }
+    });
+    move || match me.get() {
+        None | Some(Err(FetchError::Api { status: 401, .. })) => view! { <Loading /> }.into_any(),
+        Some(Err(error)) => view! { <LoadError error on_retry=move || me.refetch() /> }.into_any(),
+        Some(Ok(account)) if account.role == role => {
+            provide_context(account);
+            children().into_any()
+        }
+        Some(Ok(_)) => view! { <p class="notice">{dt().wrong_role}</p> }.into_any(),
+    }
+}
+
+/// Ends the session on the server, then goes home.
+pub fn log_out() {
+    leptos::task::spawn_local(async {
+        let _ =
+            staff_post::<_, serde_json::Value>("/api/v1/auth/logout", &serde_json::json!({})).await;
+        #[cfg(target_arch = "wasm32")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_href("/masuk");
+        }
+    });
+}
