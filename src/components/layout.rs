@@ -139,6 +139,7 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t().footer}</p>
+            <p><a href="/masuk">{crate::i18n::desk::dt().staff_link}</a></p>
         </footer>
     }
 }

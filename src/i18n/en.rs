@@ -143,6 +143,8 @@ pub const TEXTS: Texts = Texts {
     invoice_void: "This part of the order no longer stands",
     refresh_status: "Refresh status",
     price_plus_ppn: "Price before 11% VAT (the seller is VAT-registered).",
+    verified_badge: "Verified by Disperindag",
+    verified_about: "This IKM and its details were checked by the Lampung trade and industry office.",
     view_invoice: "View invoice",
     invoice_number: "Invoice no.",
     invoice_date: "Date",

@@ -143,6 +143,8 @@ pub const TEXTS: Texts = Texts {
     invoice_void: "Bagian pesanan ini tidak berlaku lagi",
     refresh_status: "Perbarui status",
     price_plus_ppn: "Harga belum termasuk PPN 11% (penjual PKP).",
+    verified_badge: "Terverifikasi Disperindag",
+    verified_about: "Data dan usaha IKM ini sudah diperiksa Dinas Perindustrian dan Perdagangan Provinsi Lampung.",
     view_invoice: "Lihat invoice",
     invoice_number: "No. invoice",
     invoice_date: "Tanggal",

@@ -149,6 +149,8 @@ pub struct Texts {
     pub invoice_void: &'static str,
     pub refresh_status: &'static str,
     pub price_plus_ppn: &'static str,
+    pub verified_badge: &'static str,
+    pub verified_about: &'static str,
     pub view_invoice: &'static str,
     pub invoice_number: &'static str,
     pub invoice_date: &'static str,

@@ -78,8 +78,12 @@ pub fn legal_badges(ikm: &Ikm, explain: bool) -> impl IntoView + use<> {
         }
         .into_any()
     };
+    let verified = ikm.verified.then(|| {
+        view! { <p class="badge verified-badge" title=texts.verified_about>{texts.verified_badge}</p> }
+    });
     view! {
         <div class="legal">
+            {verified}
             {list}
             {sample.map(|s| view! { <p class="sample-note">{s}</p> })}
         </div>

@@ -1,7 +1,7 @@
 // Shared set-up for end-to-end journeys: Debian's Chromium driven by playwright-core,
 // as a mid-range Android phone (390×844).
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
@@ -55,4 +55,44 @@ export async function seriousA11yViolations(page) {
 export async function resultCount(page) {
   const text = await page.locator('.result-count').textContent();
   return Number(text.trim().split(' ')[0]);
+}
+
+// The partner's side of ordering, shared by the journeys.
+
+/// Adds a product to the order list from its page, at `quantity` or its minimum.
+export async function addToList(page, slug, quantity) {
+  await page.goto(`${BASE_URL}/produk/${slug}`);
+  const qty = page.getByLabel(/^Jumlah/);
+  await qty.waitFor();
+  if (quantity) await qty.fill(String(quantity));
+  await page.getByRole('button', { name: /Daftar Pesanan/ }).first().click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+}
+
+export function inDays(n) {
+  const d = new Date(Date.now() + 7 * 3600 * 1000 + n * 86400 * 1000);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function fillForm(page, neededBy) {
+  await page.getByLabel('Nama perusahaan/instansi').fill('PT Perkebunan Nusantara VII');
+  await page.getByLabel('Jenis pemesan').selectOption('bumn');
+  await page.getByLabel('Nama kontak').fill('Rina Marlina');
+  await page.getByLabel('Nomor HP (WhatsApp)').fill('0812 7000 1234');
+  await page.getByLabel('Email').fill('rina@contoh.co.id');
+  await page.getByLabel('Alamat pengiriman').fill('Jl. Teuku Umar No. 300, Kedaton');
+  await page.getByLabel('Kabupaten/kota tujuan').selectOption('bandar-lampung');
+  await page.getByLabel('Dibutuhkan tanggal').fill(neededBy);
+}
+
+/// The demo accounts the server wrote on first start: { username: password }.
+export function demoAccounts() {
+  const file = process.env.DEMO_CREDENTIALS ?? 'var/demo-akun.txt';
+  const accounts = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [, user, password] = line.split('\t');
+    accounts[user] = password;
+  }
+  return accounts;
 }

@@ -3,36 +3,11 @@
 // succeeds once on retry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, screenshot } from './helpers.mjs';
+import { BASE_URL, addToList, fillForm, inDays, launch, phone, screenshot } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function addToList(page, slug, quantity) {
-  await page.goto(`${BASE_URL}/produk/${slug}`);
-  const qty = page.getByLabel(/^Jumlah/);
-  await qty.waitFor();
-  if (quantity) await qty.fill(String(quantity));
-  await page.getByRole('button', { name: /Daftar Pesanan/ }).first().click();
-  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
-}
-
-function inDays(n) {
-  const d = new Date(Date.now() + 7 * 3600 * 1000 + n * 86400 * 1000);
-  return d.toISOString().slice(0, 10);
-}
-
-async function fillForm(page, neededBy) {
-  await page.getByLabel('Nama perusahaan/instansi').fill('PT Perkebunan Nusantara VII');
-  await page.getByLabel('Jenis pemesan').selectOption('bumn');
-  await page.getByLabel('Nama kontak').fill('Rina Marlina');
-  await page.getByLabel('Nomor HP (WhatsApp)').fill('0812 7000 1234');
-  await page.getByLabel('Email').fill('rina@contoh.co.id');
-  await page.getByLabel('Alamat pengiriman').fill('Jl. Teuku Umar No. 300, Kedaton');
-  await page.getByLabel('Kabupaten/kota tujuan').selectOption('bandar-lampung');
-  await page.getByLabel('Dibutuhkan tanggal').fill(neededBy);
-}
 
 test('order from three IKM: a validation message, fixed, then one request with its tracking link', async () => {
   const { context, page, errors } = await phone(browser);

@@ -130,8 +130,11 @@ pub fn serve() -> Result {
     .map_err(|e| format!("cannot start the server: {e}"))?;
     match wait_healthy(&addr, Duration::from_secs(60)) {
         Ok(()) => println!(
-            "\n    Etalase IKM Lampung is running at http://{addr}\n    (Ctrl-C to stop; data in {})\n",
-            std::env::var("DATABASE_URL").unwrap_or_else(|_| "var/etalase.db".into())
+            "\n    Etalase IKM Lampung is running at http://{addr}\n    (Ctrl-C to stop; data in {})\n\n    \
+             DEMO accounts for the IKM desk (/desk) and the admin (/admin): user names and\n    \
+             passwords are in {} (made on first start; demo only, never for production)\n",
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| "var/etalase.db".into()),
+            std::env::var("ETALASE_DEMO_CREDENTIALS").unwrap_or_else(|_| "var/demo-akun.txt".into())
         ),
         Err(e) => {
             let _ = child.kill();

@@ -74,6 +74,7 @@ fn end_to_end() -> Result {
     run(cmd("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("BASE_URL", server.url())
+        .env("DEMO_CREDENTIALS", &server.credentials)
         .env("ARTIFACTS", &artifacts))?;
     println!("    screenshots: {}", artifacts.display());
     Ok(())

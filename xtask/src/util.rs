@@ -134,12 +134,16 @@ pub fn free_port() -> Result<u16> {
 pub struct LocalServer {
     child: std::process::Child,
     pub addr: String,
+    /// Where the server wrote its demo accounts' passwords.
+    pub credentials: std::path::PathBuf,
 }
 
 impl LocalServer {
     pub fn start(work: &Path, seed: &Path, timeout: Duration) -> Result<LocalServer> {
         run(cmd("cargo").args(["build", "-p", "etalase-server"]))?;
         let _ = std::fs::remove_file(work.join("etalase.db"));
+        let credentials = work.join("demo-akun.txt");
+        let _ = std::fs::remove_file(&credentials);
         std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
         let addr = format!("127.0.0.1:{}", free_port()?);
         let child = cmd(&root()
@@ -153,10 +157,15 @@ impl LocalServer {
         )
         .env("ETALASE_DIST", root().join("dist"))
         .env("ETALASE_SEED", seed)
+        .env("ETALASE_DEMO_CREDENTIALS", &credentials)
         .env("RUST_LOG", "etalase_server=warn")
         .spawn()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-        let server = LocalServer { child, addr };
+        let server = LocalServer {
+            child,
+            addr,
+            credentials,
+        };
         wait_healthy(&server.addr, timeout)?;
         Ok(server)
     }

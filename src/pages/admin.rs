@@ -1,0 +1,396 @@
+//! Disperindag's admin (`/admin`): curate IKM and their accounts, see every order (with
+//! CSV), the programme in charts the app draws itself, and the audit log.
+
+use crate::api::get_json;
+use crate::components::catalog_view::{LoadError, Loading};
+use crate::i18n::desk::dt;
+use crate::i18n::t;
+use crate::session::{log_out, staff_error, staff_post, StaffOnly};
+use etalase_core::account::Role;
+use etalase_core::admin::{
+    AccountCreated, AdminIkm, AdminOrders, AuditEntry, NewAccount, PasswordReset, SetFlag, Stat,
+    Stats,
+};
+use etalase_core::order::OrderStatus;
+use etalase_core::phone::percent_encode;
+use etalase_core::{Category, Kabupaten, Slug};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Ikm,
+    Orders,
+    Charts,
+    Audit,
+}
+
+impl Tab {
+    fn slug(self) -> &'static str {
+        match self {
+            Tab::Ikm => "ikm",
+            Tab::Orders => "pesanan",
+            Tab::Charts => "grafik",
+            Tab::Audit => "audit",
+        }
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let d = dt();
+    let query = use_query_map();
+    let tab = move || match query.read().get("tab").as_deref() {
+        Some("pesanan") => Tab::Orders,
+        Some("grafik") => Tab::Charts,
+        Some("audit") => Tab::Audit,
+        _ => Tab::Ikm,
+    };
+    view! {
+        <Title text=d.admin_title />
+        <section class="section admin-page">
+            <StaffOnly role=Role::Admin>
+                <nav class="desk-nav" aria-label=d.admin_title>
+                    <span class="desk-who">{d.admin_title}</span>
+                    {[(Tab::Ikm, d.tab_ikm), (Tab::Orders, d.tab_orders), (Tab::Charts, d.tab_charts), (Tab::Audit, d.tab_audit)]
+                        .into_iter()
+                        .map(|(which, label)| view! {
+                            <a href=format!("/admin?tab={}", which.slug())
+                                aria-current=move || (tab() == which).then_some("page")>{label}</a>
+                        })
+                        .collect_view()}
+                    <button type="button" class="link-button" on:click=move |_| log_out()>{d.log_out}</button>
+                </nav>
+                {move || match tab() {
+                    Tab::Ikm => view! { <IkmAdmin /> }.into_any(),
+                    Tab::Orders => view! { <OrdersAdmin /> }.into_any(),
+                    Tab::Charts => view! { <Charts /> }.into_any(),
+                    Tab::Audit => view! { <AuditLog /> }.into_any(),
+                }}
+            </StaffOnly>
+        </section>
+    }
+}
+
+#[component]
+fn IkmAdmin() -> impl IntoView {
+    let (texts, d) = (t(), dt());
+    let list = LocalResource::new(|| get_json::<Vec<AdminIkm>>("/api/v1/admin/ikm"));
+    let updated = RwSignal::new(None::<Vec<AdminIkm>>);
+    let message = RwSignal::new(None::<String>);
+    // Replaces one IKM in the list with the server's answer.
+    let apply = move |one: AdminIkm| {
+        let mut all = updated
+            .get_untracked()
+            .or_else(|| list.get_untracked().and_then(Result::ok))
+            .unwrap_or_default();
+        if let Some(slot) = all.iter_mut().find(|i| i.slug == one.slug) {
+            *slot = one;
+        }
+        updated.set(Some(all));
+    };
+    let call = move |path: String, body: SetFlag| {
+        leptos::task::spawn_local(async move {
+            match staff_post::<_, AdminIkm>(&path, &body).await {
+                Ok(one) => {
+                    message.set(None);
+                    apply(one);
+                }
+                Err(e) => message.set(Some(staff_error(&e))),
+            }
+        });
+    };
+    let reset = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/admin/accounts/{id}/password");
+            match staff_post::<_, PasswordReset>(&path, &serde_json::json!({})).await {
+                Ok(r) => message.set(Some(format!(
+                    "{} {} — {}",
+                    dt().new_password_is,
+                    r.username,
+                    r.password
+                ))),
+                Err(e) => message.set(Some(staff_error(&e))),
+            }
+        });
+    };
+    let add = move |ikm: Slug| {
+        leptos::task::spawn_local(async move {
+            let username = format!("{ikm}-2");
+            let body = NewAccount { username, ikm };
+            match staff_post::<_, AccountCreated>("/api/v1/admin/accounts", &body).await {
+                Ok(r) => {
+                    message.set(Some(format!(
+                        "{} {} — {}",
+                        dt().new_password_is,
+                        r.username,
+                        r.password
+                    )));
+                    list.refetch();
+                    updated.set(None);
+                }
+                Err(e) => message.set(Some(staff_error(&e))),
+            }
+        });
+    };
+    view! {
+        <h1>{d.tab_ikm}</h1>
+        <p class="notice admin-message" role="status">{move || message.get()}</p>
+        {move || {
+            let current = updated.get().map(Ok).or_else(|| list.get());
+            match current {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error on_retry=move || list.refetch() /> }.into_any(),
+                Some(Ok(all)) => view! {
+                    <ul class="admin-ikm">
+                        {all.into_iter().map(|ikm| {
+                            let slug = ikm.slug.to_string();
+                            let verify_path = format!("/api/v1/admin/ikm/{slug}/verified");
+                            let verified = ikm.verified;
+                            let add_for = ikm.slug.clone();
+                            view! {
+                                <li class="desk-card">
+                                    <p class="desk-order-top">
+                                        <a href=format!("/ikm/{slug}")><strong>{ikm.name.clone()}</strong></a>
+                                        {verified.then(|| view! { <span class="badge verified-badge">{d.verified}</span> })}
+                                    </p>
+                                    <p class="desk-order-meta">{format!("{} · {} {}", texts.kabupaten(ikm.kabupaten), ikm.products, d.products_on_store)}</p>
+                                    <div class="part-actions">
+                                        <button type="button" class="button button-secondary"
+                                            on:click=move |_| call(verify_path.clone(), SetFlag { value: !verified })>
+                                            {if verified { d.unverify } else { d.verify }}
+                                        </button>
+                                    </div>
+                                    {ikm.accounts.into_iter().map(|a| {
+                                        let disable_path = format!("/api/v1/admin/accounts/{}/disabled", a.id);
+                                        let disabled = a.disabled;
+                                        let id = a.id;
+                                        view! {
+                                            <div class="admin-account">
+                                                <span>{format!("{}: {}", d.account, a.username)}
+                                                    {disabled.then(|| format!(" ({})", d.disabled))}</span>
+                                                <button type="button" class="link-button"
+                                                    on:click=move |_| call(disable_path.clone(), SetFlag { value: !disabled })>
+                                                    {if disabled { d.enable } else { d.disable }}
+                                                </button>
+                                                <button type="button" class="link-button" on:click=move |_| reset(id)>{d.reset_password}</button>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                    <button type="button" class="link-button" on:click=move |_| add(add_for.clone())>{d.add_account}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }
+        }}
+    }
+}
+
+#[component]
+fn OrdersAdmin() -> impl IntoView {
+    let (texts, d) = (t(), dt());
+    let status = RwSignal::new(String::new());
+    let kabupaten = RwSignal::new(String::new());
+    let filter_query = move || {
+        format!(
+            "status={}&kabupaten={}",
+            percent_encode(&status.get()),
+            percent_encode(&kabupaten.get())
+        )
+    };
+    let orders = LocalResource::new(move || {
+        let path = format!("/api/v1/admin/orders?{}", filter_query());
+        async move { get_json::<AdminOrders>(&path).await }
+    });
+    view! {
+        <h1>{d.tab_orders}</h1>
+        <div class="admin-filters">
+            <label class="field">
+                <span>{texts.status_label}</span>
+                <select on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">{d.all_statuses}</option>
+                    {OrderStatus::ALL.into_iter().map(|s| view! { <option value=s.slug()>{texts.status(s)}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{texts.f_kabupaten}</span>
+                <select on:change=move |ev| kabupaten.set(event_target_value(&ev))>
+                    <option value="">{d.all_kabupaten}</option>
+                    {Kabupaten::ALL.into_iter().map(|k| view! { <option value=k.slug()>{texts.kabupaten(k)}</option> }).collect_view()}
+                </select>
+            </label>
+            <a class="button button-secondary" href=move || format!("/api/v1/admin/orders.csv?{}", filter_query()) download="pesanan-etalase.csv">{d.download_csv}</a>
+        </div>
+        {move || match orders.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(error)) => view! { <LoadError error on_retry=move || orders.refetch() /> }.into_any(),
+            Some(Ok(data)) if data.orders.is_empty() => view! { <p class="empty">{d.no_orders}</p> }.into_any(),
+            Some(Ok(data)) => view! {
+                <ul class="desk-orders">
+                    {data.orders.into_iter().map(|o| view! {
+                        <li class="desk-order">
+                            <span class="desk-order-top">
+                                <strong>{format!("{} → {}", o.company, o.ikm_name)}</strong>
+                                <span class=format!("status status-{}", o.status.slug())>{texts.status(o.status)}</span>
+                            </span>
+                            <span class="desk-order-meta">{format!("{} · {} · {}", o.code, texts.kabupaten(o.kabupaten), texts.rupiah(o.subtotal))}</span>
+                            <span class="desk-order-meta">{texts.locale.timestamp_wib(&o.created_at)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
+
+/// A horizontal bar chart in SVG: one labelled bar per row, readable at phone width.
+#[component]
+pub fn BarChart(title: &'static str, rows: Vec<(String, i64, String)>) -> impl IntoView {
+    let d = dt();
+    if rows.is_empty() {
+        return view! {
+            <figure class="chart"><figcaption>{title}</figcaption><p class="empty">{d.no_data}</p></figure>
+        }
+        .into_any();
+    }
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    const ROW: i64 = 44;
+    let height = ROW * rows.len() as i64;
+    view! {
+        <figure class="chart">
+            <figcaption>{title}</figcaption>
+            <svg viewBox=format!("0 0 100 {height}") preserveAspectRatio="none" class="chart-svg"
+                role="img" aria-label=title style=format!("height:{height}px")>
+                {rows.iter().enumerate().map(|(i, (_, value, _))| {
+                    let width = (*value as f64 / max as f64 * 100.0).max(0.5);
+                    let y = i as i64 * ROW + 22;
+                    view! { <rect x="0" y=y width=format!("{width:.2}") height="14" rx="1" class="bar" /> }
+                }).collect_view()}
+            </svg>
+            <ol class="chart-labels" style=format!("height:{height}px")>
+                {rows.into_iter().map(|(label, _, shown)| view! {
+                    <li><span>{label}</span><span class="chart-value">{shown}</span></li>
+                }).collect_view()}
+            </ol>
+        </figure>
+    }
+    .into_any()
+}
+
+#[component]
+fn Charts() -> impl IntoView {
+    let (texts, d) = (t(), dt());
+    let stats = LocalResource::new(|| get_json::<Stats>("/api/v1/admin/stats"));
+    let value_rows =
+        move |stats: &[Stat], name: &dyn Fn(&str) -> String| -> Vec<(String, i64, String)> {
+            let mut rows: Vec<(String, i64, String)> = stats
+                .iter()
+                .map(|s| {
+                    (
+                        name(&s.key),
+                        s.value.amount(),
+                        format!("{} · {} {}", texts.rupiah(s.value), s.requests, d.requests),
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            rows
+        };
+    move || match stats.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError error on_retry=move || stats.refetch() /> }.into_any()
+        }
+        Some(Ok(s)) => {
+            let kabupaten = value_rows(&s.by_kabupaten, &|k| {
+                Kabupaten::from_slug(k)
+                    .map(|k| texts.kabupaten(k))
+                    .unwrap_or_else(|| k.to_owned())
+            });
+            let category = value_rows(&s.by_category, &|c| {
+                Category::from_slug(c)
+                    .map(|c| texts.category(c).to_owned())
+                    .unwrap_or_else(|| c.to_owned())
+            });
+            let status: Vec<(String, i64, String)> = s
+                .by_status
+                .iter()
+                .map(|st| {
+                    let label = OrderStatus::from_slug(&st.key)
+                        .map(|x| texts.status(x))
+                        .unwrap_or("?");
+                    (
+                        label.to_owned(),
+                        st.requests as i64,
+                        format!("{} · {}", st.requests, texts.rupiah(st.value)),
+                    )
+                })
+                .collect();
+            // Months in time order, not by size.
+            let month: Vec<(String, i64, String)> = s
+                .by_month
+                .iter()
+                .map(|m| {
+                    (
+                        month_label(&m.key, texts.locale),
+                        m.value.amount(),
+                        format!("{} · {} {}", texts.rupiah(m.value), m.requests, d.requests),
+                    )
+                })
+                .collect();
+            view! {
+                <h1>{d.tab_charts}</h1>
+                <BarChart title=d.chart_kabupaten rows=kabupaten />
+                <BarChart title=d.chart_category rows=category />
+                <BarChart title=d.chart_status rows=status />
+                <BarChart title=d.chart_month rows=month />
+            }
+            .into_any()
+        }
+    }
+}
+
+/// `2026-11` → "Nov 2026".
+fn month_label(key: &str, locale: etalase_core::Locale) -> String {
+    let date = etalase_core::Date::parse(&format!("{key}-01"));
+    match date {
+        Some(_) => {
+            let long = locale.date(&format!("{key}-01"));
+            // "1 November 2026" → "November 2026"
+            long.split_once(' ')
+                .map(|(_, rest)| rest.to_owned())
+                .unwrap_or(long)
+        }
+        None => key.to_owned(),
+    }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let (texts, d) = (t(), dt());
+    let log = LocalResource::new(|| get_json::<Vec<AuditEntry>>("/api/v1/admin/audit"));
+    move || match log.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(error)) => view! { <LoadError error on_retry=move || log.refetch() /> }.into_any(),
+        Some(Ok(entries)) => view! {
+            <h1>{d.tab_audit}</h1>
+            {entries.is_empty().then(|| view! { <p class="empty">{d.no_data}</p> })}
+            <ol class="audit-log">
+                {entries.into_iter().map(|e| view! {
+                    <li>
+                        <time datetime=e.at.clone()>{texts.locale.timestamp_wib(&e.at)}</time>
+                        <span class="audit-who">{format!("{}: {}", d.audit_who, e.username)}</span>
+                        <span>{format!("{} · {}", e.action, e.object)}</span>
+                        {(!e.from.is_empty() || !e.to.is_empty()).then(|| view! {
+                            <span class="audit-change">{format!("{} → {}", e.from, e.to)}</span>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,112 @@
+// The IKM desk and the admin: a partner orders through the storefront; the coffee roaster
+// logs in, confirms with a changed price, starts production and ships; the partner's
+// tracking page shows each step; Disperindag sees the order in the charts and the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, addToList, demoAccounts, fillForm, inDays, launch, phone, screenshot,
+  seriousA11yViolations,
+} from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const IKM = 'kopi-gunung-betung';
+
+async function logIn(page, username, password) {
+  await page.goto(`${BASE_URL}/masuk`);
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+}
+
+test('an order worked at the desk shows on the partner\'s tracking page and in the admin', async () => {
+  const accounts = demoAccounts();
+  assert.ok(accounts[IKM], 'the server seeded a demo account per IKM');
+  assert.ok(accounts.disperindag, 'and one admin');
+
+  // The partner orders coffee.
+  const partner = await phone(browser);
+  await addToList(partner.page, 'kopi-robusta-bubuk-250-g', 40);
+  await partner.page.goto(`${BASE_URL}/ajukan`);
+  await fillForm(partner.page, inDays(40));
+  await partner.page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+  await partner.page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+  const code = (await partner.page.locator('.request-code').textContent()).trim();
+  const tracking = await partner.page.locator('.tracking-link a').getAttribute('href');
+
+  // The desk is behind a login; a wrong password gets one plain message.
+  const ikm = await phone(browser);
+  await ikm.page.goto(`${BASE_URL}/desk`);
+  await ikm.page.waitForURL(/\/masuk\?lanjut=/);
+  await logIn(ikm.page, IKM, 'bukan-kata-sandinya');
+  await ikm.page.getByText('Nama pengguna atau kata sandi salah.').waitFor();
+  await logIn(ikm.page, IKM, accounts[IKM]);
+  await ikm.page.waitForURL(/\/desk$/);
+  const row = ikm.page.locator('.desk-order', { hasText: code });
+  await row.waitFor();
+  await ikm.page.locator('.count-badge').waitFor();
+  await screenshot(ikm.page, '40-desk-inbox');
+  assert.deepEqual(await seriousA11yViolations(ikm.page), []);
+
+  await row.click();
+  await ikm.page.getByRole('heading', { name: new RegExp(code) }).waitFor();
+  assert.equal(await ikm.page.locator('a[href^="tel:+62"]').count(), 1);
+  await ikm.page.getByRole('button', { name: 'Konfirmasi pesanan' }).waitFor();
+  // Only what the state machine allows: no shipping before confirming.
+  assert.equal(await ikm.page.getByRole('button', { name: 'Kirim', exact: true }).count(), 0);
+  await ikm.page.getByLabel(/^Harga satuan/).first().fill('41000');
+  await ikm.page.getByLabel('Waktu pengerjaan (hari)').fill('5');
+  await screenshot(ikm.page, '41-desk-confirm');
+  await ikm.page.getByRole('button', { name: 'Konfirmasi pesanan' }).click();
+  await ikm.page.locator('.status-dikonfirmasi').first().waitFor();
+  await ikm.page.getByRole('button', { name: 'Mulai produksi' }).click();
+  await ikm.page.locator('.status-diproses').first().waitFor();
+  await ikm.page.getByLabel('Kurir').fill('JNE REG');
+  await ikm.page.getByLabel('Nomor resi').fill('JN0012345678');
+  await ikm.page.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await ikm.page.locator('.status-dikirim').first().waitFor();
+  await screenshot(ikm.page, '42-desk-shipped');
+
+  await ikm.page.getByRole('link', { name: 'Surat jalan' }).click();
+  await ikm.page.getByRole('heading', { name: 'Surat Jalan' }).waitFor();
+  await ikm.page.getByText('JN0012345678').waitFor();
+  await screenshot(ikm.page, '43-packing-slip');
+
+  // The partner's tracking link shows every step, the new price and the shipment.
+  await partner.page.goto(`${BASE_URL}${tracking}`);
+  await partner.page.locator('.status-dikirim').waitFor();
+  await partner.page.getByText(/Rp 41\.000 \(semula Rp/).waitFor();
+  await partner.page.getByText(/JNE REG · No\. resi: JN0012345678/).waitFor();
+  assert.equal(await partner.page.locator('.timeline li').count(), 4);
+  await screenshot(partner.page, '44-tracking-shipped');
+
+  // Disperindag sees it in the charts and the audit log.
+  const admin = await phone(browser);
+  await logIn(admin.page, 'disperindag', accounts.disperindag);
+  await admin.page.waitForURL(/\/admin$/);
+  await admin.page.getByRole('link', { name: 'Grafik' }).click();
+  await admin.page.getByText('Nilai pesanan per kabupaten/kota pemesan').waitFor();
+  await admin.page.locator('.chart-labels', { hasText: 'Bandar Lampung' }).first().waitFor();
+  assert.ok(await admin.page.locator('.chart-svg rect.bar').count() >= 4);
+  await screenshot(admin.page, '45-admin-charts');
+  await admin.page.getByRole('link', { name: 'Log audit' }).click();
+  const entry = admin.page.locator('.audit-log li', { hasText: 'confirm' }).first();
+  await entry.waitFor();
+  assert.match(await entry.textContent(), new RegExp(`${IKM}.*${code}`));
+  await admin.page.locator('.audit-log li', { hasText: 'ship' }).first().waitFor();
+  await screenshot(admin.page, '46-admin-audit');
+
+  // The desk's log-out ends the session: the desk asks for a login again.
+  await ikm.page.goto(`${BASE_URL}/desk`);
+  await ikm.page.getByRole('button', { name: 'Keluar' }).click();
+  await ikm.page.waitForURL(/\/masuk/);
+  await ikm.page.goto(`${BASE_URL}/desk`);
+  await ikm.page.waitForURL(/\/masuk\?lanjut=/);
+
+  for (const who of [partner, ikm, admin]) {
+    assert.deepEqual(who.errors.filter((e) => !/40[14]/.test(e)), []);
+    await who.context.close();
+  }
+});
