@@ -85,6 +85,27 @@ pub struct Image {
     pub alt: String,
     pub width: u32,
     pub height: u32,
+    /// The same picture in smaller widths for `srcset` (uploaded photos); empty for drawings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sizes: Vec<ImageSize>,
+}
+
+/// One width of an uploaded photo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageSize {
+    pub src: String,
+    pub width: u32,
+}
+
+impl Image {
+    /// `src 320w, src 640w, …` for the `srcset` attribute; empty when there is one size.
+    pub fn srcset(&self) -> String {
+        self.sizes
+            .iter()
+            .map(|s| format!("{} {}w", s.src, s.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -564,6 +585,7 @@ mod tests {
             alt: "x".into(),
             width: 0,
             height: 600,
+            sizes: vec![],
         });
         assert_rejected(&data, "kopi-bubuk", "images[0].width");
     }

@@ -26,6 +26,10 @@ pub struct Config {
     #[arg(long, env = "ETALASE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Folder of uploaded photos (served under `/media`).
+    #[arg(long, env = "ETALASE_MEDIA", default_value = "var/media")]
+    pub media: PathBuf,
+
     /// Seed one demo account per IKM and one admin on a database without accounts.
     #[arg(long, env = "ETALASE_DEMO_ACCOUNTS", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_accounts: bool,

@@ -244,6 +244,36 @@ impl ProductRow {
     }
 }
 
+/// One product by slug, retired or not, for its IKM's desk.
+pub async fn product_by_slug(
+    pool: &SqlitePool,
+    slug: &str,
+) -> anyhow::Result<Option<etalase_core::product_edit::DeskProduct>> {
+    let row: Option<(ProductRow, bool)> = sqlx::query_as::<_, ProductRowRetired>(
+        "SELECT slug, ikm_slug, name, category, description, unit, price, min_order, \
+         order_increment, tiers, lead_time_days, availability, images, listed_on, featured, retired \
+         FROM product WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| (r.product, r.retired));
+    row.map(|(p, retired)| {
+        Ok(etalase_core::product_edit::DeskProduct {
+            product: p.into_product()?,
+            retired,
+        })
+    })
+    .transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct ProductRowRetired {
+    #[sqlx(flatten)]
+    product: ProductRow,
+    retired: bool,
+}
+
 /// Reads the whole catalog and checks it as strictly as a seed file.
 pub async fn load_catalog(pool: &SqlitePool) -> anyhow::Result<CatalogData> {
     let ikm_rows: Vec<IkmRow> = sqlx::query_as(

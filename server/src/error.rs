@@ -30,6 +30,10 @@ pub enum AppError {
     /// Prices changed since the partner added the products: show them and ask again.
     PriceChanged(Vec<PriceChange>, Locale),
     PayloadTooLarge,
+    /// A photo over the upload limit.
+    PhotoTooLarge,
+    /// An upload that is not a photo we take, or a decompression bomb.
+    Photo(crate::photo::PhotoError),
     UnsupportedMediaType,
     Internal(anyhow::Error),
 }
@@ -117,6 +121,21 @@ impl IntoResponse for AppError {
                     "Permintaan terlalu besar (paling besar 64 KB).",
                 ),
             ),
+            AppError::PhotoTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::new("photo_too_large", "Foto terlalu besar (paling besar 8 MB)."),
+            ),
+            AppError::Photo(e) => {
+                let code = match e {
+                    crate::photo::PhotoError::NotAnImage => "not_an_image",
+                    crate::photo::PhotoError::TooManyPixels { .. } => "too_many_pixels",
+                    crate::photo::PhotoError::Corrupt => "corrupt_image",
+                };
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ApiError::new(code, e.message()),
+                )
+            }
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ApiError::new(

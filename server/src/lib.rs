@@ -10,6 +10,8 @@ pub mod desk;
 pub mod error;
 pub mod http;
 pub mod orders;
+pub mod photo;
+pub mod products;
 pub mod snapshot;
 pub mod spa;
 
@@ -29,6 +31,8 @@ pub struct AppState {
     catalog: Arc<RwLock<Arc<CatalogSnapshot>>>,
     pub index_html: Option<Arc<str>>,
     pub static_dir: ServeDir,
+    /// Uploaded photos, served under `/media`.
+    pub media_dir: std::path::PathBuf,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
     pub public_url: Option<String>,
 }
@@ -104,6 +108,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             .precompressed_br()
             .precompressed_gzip(),
         public_url: config.public_url.clone(),
+        media_dir: config.media.clone(),
     })
 }
 
@@ -113,12 +118,26 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(desk::routes())
         .merge(admin::routes())
+        .merge(products::routes())
+        .merge(media_files(&state))
         .merge(api::routes())
         .merge(spa::routes())
         .fallback(spa::static_files)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Uploaded photos: every upload gets new names, so a file never changes: cache a year.
+fn media_files(state: &AppState) -> Router<AppState> {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    Router::new()
+        .nest_service(products::MEDIA_URL, ServeDir::new(&state.media_dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
 }
 
 /// Serves until Ctrl-C or SIGTERM.

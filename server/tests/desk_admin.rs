@@ -8,6 +8,7 @@ use etalase_core::account::Role;
 use etalase_core::admin::{AdminIkm, AdminOrders, AuditEntry, PasswordReset, Stats};
 use etalase_core::api::{DeskOrder, Inbox, OrderCreated, Tracking};
 use etalase_core::order::OrderStatus;
+use etalase_core::product_edit::ProductInput;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -85,6 +86,9 @@ async fn every_desk_and_admin_endpoint_checks_role_and_ownership() {
     let get = Method::GET;
     let post = Method::POST;
     let none = json!(null);
+    let coffee = "kopi-robusta-bubuk-250-g";
+    let catalog: etalase_core::Catalog = app.get("/api/v1/catalog").await.json().await.unwrap();
+    let coffee_input = json!(ProductInput::from_product(catalog.product(coffee).unwrap()));
     // (method, path, body, [anonymous, another IKM, admin, owner]). The owner goes last so
     // that a state change it makes does not alter what the others are tested against.
     let matrix: Vec<(Method, String, Value, [u16; 4])> = vec![
@@ -105,6 +109,37 @@ async fn every_desk_and_admin_endpoint_checks_role_and_ownership() {
             format!("/api/v1/desk/orders/{code}/events"),
             json!({ "action": "confirm" }),
             [401, 404, 403, 200],
+        ),
+        (
+            get.clone(),
+            "/api/v1/desk/products".into(),
+            none.clone(),
+            [401, 200, 403, 200],
+        ),
+        (
+            post.clone(),
+            "/api/v1/desk/products".into(),
+            coffee_input.clone(),
+            [401, 200, 403, 200],
+        ),
+        (
+            post.clone(),
+            format!("/api/v1/desk/products/{coffee}"),
+            coffee_input.clone(),
+            [401, 404, 403, 200],
+        ),
+        (
+            post.clone(),
+            format!("/api/v1/desk/products/{coffee}/retired"),
+            json!({ "value": false }),
+            [401, 404, 403, 200],
+        ),
+        // JSON is not a photo: the owner passes the checks and is told so.
+        (
+            post.clone(),
+            format!("/api/v1/desk/products/{coffee}/photo"),
+            json!({}),
+            [401, 404, 403, 422],
         ),
         (
             get.clone(),

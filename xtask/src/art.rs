@@ -437,6 +437,7 @@ pub fn run() -> Result {
                 alt,
                 width: SIZE,
                 height: SIZE,
+                sizes: Vec::new(),
             });
         }
         drawn += 1;

@@ -28,6 +28,7 @@ pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
         seed,
         public_url: None,
         demo_accounts: false,
+        media: dir.join("media"),
         demo_credentials: dir.join("demo-akun.txt"),
     }
 }

@@ -1,0 +1,324 @@
+//! An IKM's own products at the desk: edit, add, retire, and upload a photo. Every change is
+//! checked by core's rules, written to the audit log, and reaches the storefront at once
+//! (the catalog is reloaded and its ETag changes). Another IKM's product answers 404.
+
+use crate::auth::{check_origin, check_state_change, IkmUser};
+use crate::clock::today_wib;
+use crate::db::product_by_slug;
+use crate::error::AppError;
+use crate::http::{locale_of, random_hex};
+use crate::orders::audit;
+use crate::photo::{self, PhotoError, MAX_UPLOAD};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use etalase_core::admin::SetFlag;
+use etalase_core::catalog::{Image, ImageSize};
+use etalase_core::product_edit::{
+    check_product, product_messages, slug_from_name, DeskProduct, ProductInput,
+};
+use sqlx::SqlitePool;
+
+pub const MEDIA_URL: &str = "/media";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/desk/products", get(list).post(create))
+        .route("/api/v1/desk/products/{slug}", post(update))
+        .route("/api/v1/desk/products/{slug}/retired", post(set_retired))
+        .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
+        .merge(
+            Router::new()
+                .route("/api/v1/desk/products/{slug}/photo", post(upload_photo))
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+}
+
+async fn own_products(db: &SqlitePool, ikm: &str) -> Result<Vec<DeskProduct>, AppError> {
+    let slugs: Vec<(String,)> = sqlx::query_as(
+        "SELECT slug FROM product WHERE ikm_slug = ? ORDER BY retired, position, slug",
+    )
+    .bind(ikm)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::new();
+    for (slug,) in slugs {
+        if let Some(p) = product_by_slug(db, &slug).await? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The product if it belongs to `ikm`; 404 otherwise, as if it did not exist.
+async fn own_product(db: &SqlitePool, ikm: &str, slug: &str) -> Result<DeskProduct, AppError> {
+    product_by_slug(db, slug)
+        .await?
+        .filter(|p| p.product.ikm.as_str() == ikm)
+        .ok_or(AppError::NotFound("Produk tidak ditemukan."))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    IkmUser(_, ikm): IkmUser,
+) -> Result<Json<Vec<DeskProduct>>, AppError> {
+    Ok(Json(own_products(&state.db, &ikm).await?))
+}
+
+fn parse_input(headers: &HeaderMap, body: &Bytes) -> Result<ProductInput, AppError> {
+    let locale = locale_of(headers);
+    let input: ProductInput = serde_json::from_slice(body)
+        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let errors = check_product(&input);
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(AppError::Fields(product_messages(&errors, locale), locale))
+    }
+}
+
+/// A short record of a product's editable fields for the audit log.
+fn summary(p: &ProductInput) -> String {
+    format!(
+        "{} · Rp {} / {} · min {} +{} · {} hari · {} tier",
+        p.name,
+        p.price.amount(),
+        p.unit,
+        p.min_order,
+        p.order_increment,
+        p.lead_time_days,
+        p.tiers.len()
+    )
+}
+
+async fn update(
+    State(state): State<AppState>,
+    IkmUser(account, ikm): IkmUser,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<DeskProduct>, AppError> {
+    check_state_change(&state, &headers)?;
+    let before = own_product(&state.db, &ikm, &slug).await?;
+    let input = parse_input(&headers, &body)?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE product SET name = ?, category = ?, description = ?, unit = ?, price = ?, \
+         min_order = ?, order_increment = ?, tiers = ?, lead_time_days = ?, availability = ? \
+         WHERE slug = ? AND ikm_slug = ?",
+    )
+    .bind(input.name.trim())
+    .bind(input.category.slug())
+    .bind(input.description.trim())
+    .bind(input.unit.trim())
+    .bind(input.price.amount())
+    .bind(i64::from(input.min_order))
+    .bind(i64::from(input.order_increment))
+    .bind(serde_json::to_string(&input.tiers).map_err(anyhow::Error::from)?)
+    .bind(i64::from(input.lead_time_days))
+    .bind(input.availability.slug())
+    .bind(&slug)
+    .bind(&ikm)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        &account,
+        "edit_product",
+        &format!("produk {slug}"),
+        &summary(&ProductInput::from_product(&before.product)),
+        &summary(&input),
+    )
+    .await?;
+    tx.commit().await?;
+    state.reload_catalog().await?;
+    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    IkmUser(account, ikm): IkmUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<DeskProduct>, AppError> {
+    check_state_change(&state, &headers)?;
+    let input = parse_input(&headers, &body)?;
+    let base = slug_from_name(&input.name);
+    let mut tx = state.db.begin().await?;
+    // The first free slug: `name`, `name-2`, `name-3`, …
+    let mut slug = base.clone();
+    let mut n = 1;
+    while sqlx::query_as::<_, (String,)>("SELECT slug FROM product WHERE slug = ?")
+        .bind(&slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some()
+    {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    let (position,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position), 0) + 1 FROM product")
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO product (slug, position, ikm_slug, name, category, description, unit, price, \
+         min_order, order_increment, tiers, lead_time_days, availability, images, listed_on, featured) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, 0)",
+    )
+    .bind(&slug)
+    .bind(position)
+    .bind(&ikm)
+    .bind(input.name.trim())
+    .bind(input.category.slug())
+    .bind(input.description.trim())
+    .bind(input.unit.trim())
+    .bind(input.price.amount())
+    .bind(i64::from(input.min_order))
+    .bind(i64::from(input.order_increment))
+    .bind(serde_json::to_string(&input.tiers).map_err(anyhow::Error::from)?)
+    .bind(i64::from(input.lead_time_days))
+    .bind(input.availability.slug())
+    .bind(today_wib().to_string())
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        &account,
+        "add_product",
+        &format!("produk {slug}"),
+        "",
+        &summary(&input),
+    )
+    .await?;
+    tx.commit().await?;
+    state.reload_catalog().await?;
+    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+}
+
+async fn set_retired(
+    State(state): State<AppState>,
+    IkmUser(account, ikm): IkmUser,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<DeskProduct>, AppError> {
+    check_state_change(&state, &headers)?;
+    let before = own_product(&state.db, &ikm, &slug).await?;
+    let SetFlag { value } = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE product SET retired = ? WHERE slug = ? AND ikm_slug = ?")
+        .bind(value)
+        .bind(&slug)
+        .bind(&ikm)
+        .execute(&mut *tx)
+        .await?;
+    let label = |retired: bool| if retired { "ditarik" } else { "tayang" };
+    audit(
+        &mut tx,
+        &account,
+        if value {
+            "retire_product"
+        } else {
+            "relist_product"
+        },
+        &format!("produk {slug}"),
+        label(before.retired),
+        label(value),
+    )
+    .await?;
+    tx.commit().await?;
+    state.reload_catalog().await?;
+    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+}
+
+/// The photo comes as the raw body (`Content-Type: image/jpeg`, `image/png` or
+/// `image/webp`): a cross-site form cannot send that, and the `Origin` is checked too.
+async fn upload_photo(
+    State(state): State<AppState>,
+    IkmUser(account, ikm): IkmUser,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<DeskProduct>, AppError> {
+    check_origin(&state, &headers)?;
+    let before = own_product(&state.db, &ikm, &slug).await?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !matches!(declared, "image/jpeg" | "image/png" | "image/webp") {
+        return Err(AppError::Photo(PhotoError::NotAnImage));
+    }
+    let body = body.map_err(|_| AppError::PhotoTooLarge)?;
+    if body.len() > MAX_UPLOAD {
+        return Err(AppError::PhotoTooLarge);
+    }
+    let sizes = tokio::task::spawn_blocking(move || photo::process(&body))
+        .await
+        .map_err(|e| anyhow::anyhow!("photo task: {e}"))?
+        .map_err(AppError::Photo)?;
+    let stem = format!("{slug}-{}", &random_hex()?[..8]);
+    let dir = state.media_dir.join("produk");
+    let names = {
+        let (dir, stem, sizes) = (dir.clone(), stem.clone(), sizes.clone());
+        tokio::task::spawn_blocking(move || photo::store(&dir, &stem, &sizes))
+            .await
+            .map_err(|e| anyhow::anyhow!("store task: {e}"))?
+            .map_err(anyhow::Error::from)?
+    };
+    let largest = sizes.last().ok_or(AppError::Photo(PhotoError::Corrupt))?;
+    let url = |name: &str| format!("{MEDIA_URL}/produk/{name}");
+    let image = Image {
+        src: url(names.last().map(String::as_str).unwrap_or_default()),
+        alt: before.product.name.clone(),
+        width: largest.width,
+        height: largest.height,
+        sizes: sizes
+            .iter()
+            .zip(&names)
+            .map(|(s, n)| ImageSize {
+                src: url(n),
+                width: s.width,
+            })
+            .collect(),
+    };
+    // The photo goes first; drawn pictures are dropped, earlier photos stay behind it.
+    let mut images = vec![image];
+    images.extend(
+        before
+            .product
+            .images
+            .iter()
+            .filter(|i| i.src.starts_with(MEDIA_URL))
+            .take(3)
+            .cloned(),
+    );
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE product SET images = ? WHERE slug = ? AND ikm_slug = ?")
+        .bind(serde_json::to_string(&images).map_err(anyhow::Error::from)?)
+        .bind(&slug)
+        .bind(&ikm)
+        .execute(&mut *tx)
+        .await?;
+    audit(
+        &mut tx,
+        &account,
+        "upload_photo",
+        &format!("produk {slug}"),
+        before
+            .product
+            .images
+            .first()
+            .map(|i| i.src.as_str())
+            .unwrap_or(""),
+        &images[0].src,
+    )
+    .await?;
+    tx.commit().await?;
+    state.reload_catalog().await?;
+    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+}
