@@ -6,6 +6,7 @@ use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
 use crate::pages::admin::AdminPage;
 use crate::pages::desk::{DeskInboxPage, DeskOrderPage, PackingSlipPage};
+use crate::pages::desk_products::{DeskProductPage, DeskProductsPage};
 use crate::pages::invoice::InvoicePage;
 use crate::pages::login::LoginPage;
 use crate::pages::tracking::TrackingPage;
@@ -66,6 +67,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=AdminPage />
                         <Route path=path!("/desk") view=DeskInboxPage />
                         <Route path=path!("/desk/pesanan/:code") view=DeskOrderPage />
+                        <Route path=path!("/desk/produk") view=DeskProductsPage />
+                        <Route path=path!("/desk/produk/:slug") view=DeskProductPage />
                         <Route path=path!("/desk/pesanan/:code/surat-jalan") view=PackingSlipPage />
                     </Routes>
                 </main>

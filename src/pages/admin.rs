@@ -296,7 +296,7 @@ fn Charts() -> impl IntoView {
                     )
                 })
                 .collect();
-            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
             rows
         };
     move || match stats.get() {

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod category;
 pub mod checkout;
 pub mod desk;
+pub mod desk_products;
 pub mod home;
 pub mod ikm;
 pub mod invoice;
