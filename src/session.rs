@@ -33,7 +33,9 @@ pub async fn staff_post<B: Serialize, T: DeserializeOwned>(
 /// A readable message for a failed staff call.
 pub fn staff_error(error: &FetchError) -> String {
     match error {
-        FetchError::Api { status: 401, .. } => dt().session_over.to_owned(),
+        FetchError::Api { status: 401, error } if error.code == "login_required" => {
+            dt().session_over.to_owned()
+        }
         FetchError::Api { error, .. } => {
             let fields: Vec<&str> = error.fields.values().map(String::as_str).collect();
             if fields.is_empty() {

@@ -237,6 +237,17 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         }
     };
 
+    // The changes show above the form while the partner is at its submit button: bring them
+    // into view.
+    let changes_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = changes_ref.get() {
+            if !price_changes.read().is_empty() {
+                el.scroll_into_view();
+                let _ = el.focus();
+            }
+        }
+    });
     let form_view = move || {
         let total: etalase_core::Rupiah = list
             .0
@@ -255,7 +266,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
                 " · " <a href="/daftar-pesanan">{texts.order_list}</a>
             </p>
             <Show when=move || !price_changes.read().is_empty()>
-                <div class="price-changes" role="alert">
+                <div class="price-changes" role="alert" node_ref=changes_ref tabindex="-1">
                     <p><strong>{texts.prices_changed}</strong></p>
                     <ul>
                         {move || price_changes.get().into_iter().map(|c| view! {

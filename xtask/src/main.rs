@@ -17,6 +17,7 @@ commands:
   build   the release SPA into dist/ and the release server binary
   test    everything CI runs: fmt, clippy (native + wasm32), native tests, browser tests,
           end-to-end tests against the real server in Chromium
+  e2e     only the end-to-end journeys (builds the SPA first)
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
   bench   benchmarks in headless Chromium (keystroke search on 10,000 products)
   art     draw pictures for products without photos (public/img/produk/) and list them
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(),
         Some("build") => build::build_all(),
         Some("test") => test::run_all(),
+        Some("e2e") => test::e2e_only(),
         Some("setup") => tools::ensure(tools::Need::All),
         Some("art") => art::run(),
         Some("bench") => bench::run_all(),

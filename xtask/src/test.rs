@@ -61,6 +61,13 @@ pub fn run_all() -> Result {
     end_to_end()
 }
 
+/// Only the end-to-end journeys (after building the SPA): the quick loop while working on them.
+pub fn e2e_only() -> Result {
+    ensure(Need::All)?;
+    build_spa()?;
+    end_to_end()
+}
+
 /// Starts the real server on a free port with a fresh database and drives it with Chromium.
 fn end_to_end() -> Result {
     step("End-to-end tests (real server, Chromium at 390×844)");
