@@ -12,6 +12,7 @@ pub mod locale;
 pub mod money;
 pub mod order;
 pub mod phone;
+pub mod preview;
 pub mod product_edit;
 pub mod request;
 pub mod search;

@@ -2,6 +2,7 @@
 //! JSON-body check.
 
 use crate::error::AppError;
+use crate::AppState;
 use axum::http::{header, HeaderMap};
 use etalase_core::Locale;
 use sha2::{Digest, Sha256};
@@ -37,6 +38,22 @@ pub fn random_hex() -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The origin for absolute links: the configured public URL, else what the client called.
+pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
 }
 
 /// State-changing bodies are JSON: a form on another site cannot send that without asking.

@@ -9,6 +9,7 @@ pub mod db;
 pub mod desk;
 pub mod error;
 pub mod http;
+pub mod og;
 pub mod orders;
 pub mod photo;
 pub mod products;
@@ -31,6 +32,10 @@ pub struct AppState {
     catalog: Arc<RwLock<Arc<CatalogSnapshot>>>,
     pub index_html: Option<Arc<str>>,
     pub static_dir: ServeDir,
+    /// The built storefront (`dist/`), also the source of drawn pictures for share images.
+    pub dist_dir: std::path::PathBuf,
+    /// Share images drawn so far.
+    pub og_cache: Arc<og::OgCache>,
     /// Uploaded photos, served under `/media`.
     pub media_dir: std::path::PathBuf,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
@@ -109,6 +114,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             .precompressed_gzip(),
         public_url: config.public_url.clone(),
         media_dir: config.media.clone(),
+        dist_dir: config.dist.clone(),
+        og_cache: Arc::new(og::OgCache::default()),
     })
 }
 
@@ -119,6 +126,7 @@ pub fn app(state: AppState) -> Router {
         .merge(desk::routes())
         .merge(admin::routes())
         .merge(products::routes())
+        .merge(og::routes())
         .merge(media_files(&state))
         .merge(api::routes())
         .merge(spa::routes())

@@ -5,7 +5,7 @@ use crate::auth::Account;
 use crate::clock::{now_utc, today_wib};
 use crate::error::AppError;
 use crate::http::{
-    constant_time_eq, locale_of, random_hex as new_secret, require_json, sha256_hex,
+    constant_time_eq, locale_of, origin, random_hex as new_secret, require_json, sha256_hex,
 };
 use crate::AppState;
 use axum::body::Bytes;
@@ -172,22 +172,6 @@ async fn create(
         HeaderValue::from_static("application/json"),
     );
     Ok(res)
-}
-
-/// The origin for absolute links: the configured public URL, else what the client called.
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
 }
 
 async fn store_request(

@@ -1,23 +1,27 @@
 //! Serving the built storefront: hashed assets cached for a year, `index.html` for every
 //! app route so deep links survive a reload, and a clear page when nothing was built.
 
+use crate::http::origin;
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use etalase_core::preview::{self, Resolved};
 use tower::ServiceExt;
 
 /// The app's own routes: each answers `index.html`, and the SPA renders the page.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(app_page))
+        .route("/", get(preview_page))
         .route("/cari", get(app_page))
-        .route("/produk/{slug}", get(app_page))
-        .route("/ikm/{slug}", get(app_page))
-        .route("/kategori/{slug}", get(app_page))
+        .route("/produk/{slug}", get(preview_page))
+        .route("/ikm/{slug}", get(preview_page))
+        .route("/kategori/{slug}", get(preview_page))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
         .route("/daftar-pesanan", get(app_page))
         .route("/ajukan", get(app_page))
         .route("/masuk", get(app_page))
@@ -66,6 +70,70 @@ async fn app_page(State(state): State<AppState>) -> Response {
     index(&state, StatusCode::OK)
 }
 
+/// A shareable page: the app's HTML with this page's title, description, Open Graph and
+/// Twitter tags, JSON-LD and a script-free rendering of its content — for every client,
+/// crawler or not. An unknown slug is a real 404.
+async fn preview_page(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let Some(shell) = state.index_html.clone() else {
+        return index(&state, StatusCode::OK);
+    };
+    let snapshot = state.catalog();
+    let catalog = &snapshot.catalog;
+    match preview::resolve(catalog, uri.path()) {
+        Resolved::Page(page) => {
+            let origin = origin(&state, &headers);
+            let head = preview::head_html(&preview::head(page, catalog, &origin), &origin);
+            let body = preview::body_html(page, catalog);
+            html_page(StatusCode::OK, preview::inject(&shell, &head, &body))
+        }
+        Resolved::Unknown => not_found(&state),
+        Resolved::Other => index(&state, StatusCode::OK),
+    }
+}
+
+fn html_page(status: StatusCode, html: String) -> Response {
+    let mut response = (status, Html(html)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The not-found page with a real 404 status.
+pub fn not_found(state: &AppState) -> Response {
+    match &state.index_html {
+        Some(shell) => html_page(
+            StatusCode::NOT_FOUND,
+            preview::inject(
+                shell,
+                &preview::not_found_head_html(),
+                &preview::not_found_body_html(),
+            ),
+        ),
+        None => index(state, StatusCode::NOT_FOUND),
+    }
+}
+
+async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let xml = preview::sitemap_xml(&state.catalog().catalog, &origin(&state, &headers));
+    (
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        xml,
+    )
+        .into_response()
+}
+
+async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        preview::robots_txt(&origin(&state, &headers)),
+    )
+        .into_response()
+}
+
 /// Files from `dist/`; anything else is the app's not-found page with a real 404.
 pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_owned();
@@ -74,7 +142,7 @@ pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> 
         Err(never) => match never {},
     };
     if served.status() == StatusCode::NOT_FOUND {
-        return index(&state, StatusCode::NOT_FOUND);
+        return not_found(&state);
     }
     let mut served = served;
     let cache = if is_hashed_asset(&path) {

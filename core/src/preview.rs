@@ -1,0 +1,604 @@
+//! What a link shows before any JavaScript runs: each shareable page's `<title>`, description,
+//! canonical URL, Open Graph and Twitter tags, JSON-LD, and a light, script-free rendering of
+//! its main content. The server puts these into the app's HTML on every request; the static
+//! export writes the same HTML to files. Every text is escaped here, once.
+
+use crate::catalog::{Availability, Catalog, Ikm, Product};
+use crate::category::Category;
+use crate::locale::Locale;
+
+pub const SITE_NAME: &str = "Etalase IKM Lampung";
+pub const OG_WIDTH: u32 = 1200;
+pub const OG_HEIGHT: u32 = 630;
+/// How many products a list page shows before the app takes over.
+const LIST_ITEMS: usize = 12;
+const HOME_DESCRIPTION: &str = "Tapis, batik Lampung, sulam usus, kriya, kopi robusta, lada, \
+keripik pisang dan madu langsung dari industri kecil dan menengah Lampung, untuk BUMN, \
+perusahaan dan instansi.";
+
+/// A page that can be shared, resolved from its path.
+#[derive(Clone, Copy, Debug)]
+pub enum Page<'a> {
+    Home,
+    Product(&'a Product, Option<&'a Ikm>),
+    Ikm(&'a Ikm),
+    Category(Category),
+}
+
+/// What a path is: a shareable page, a page of one of those kinds whose slug is unknown
+/// (a real 404), or some other app route (no preview).
+#[derive(Clone, Copy, Debug)]
+pub enum Resolved<'a> {
+    Page(Page<'a>),
+    Unknown,
+    Other,
+}
+
+pub fn resolve<'a>(catalog: &'a Catalog, path: &str) -> Resolved<'a> {
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        return Resolved::Page(Page::Home);
+    }
+    let found = |page: Option<Page<'a>>| page.map_or(Resolved::Unknown, Resolved::Page);
+    if let Some(slug) = path.strip_prefix("/produk/") {
+        found(
+            catalog
+                .product(slug)
+                .map(|p| Page::Product(p, catalog.ikm(p.ikm.as_str()))),
+        )
+    } else if let Some(slug) = path.strip_prefix("/ikm/") {
+        found(catalog.ikm(slug).map(Page::Ikm))
+    } else if let Some(slug) = path.strip_prefix("/kategori/") {
+        found(Category::from_slug(slug).map(Page::Category))
+    } else {
+        Resolved::Other
+    }
+}
+
+/// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// JSON for a `<script type="application/ld+json">`: no `<` can close the element.
+fn json_in_script(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Cuts `text` to at most `max` characters at a word, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// The head of a page: everything a crawler reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Head {
+    pub title: String,
+    pub description: String,
+    /// The page's path, `/produk/kopi-…`.
+    pub path: String,
+    pub og_type: &'static str,
+    /// The share image's path, `/og/produk/kopi-….jpg`.
+    pub image: String,
+    pub image_alt: String,
+    pub json_ld: Option<serde_json::Value>,
+}
+
+/// "Rp 45.000 per bungkus" with a "mulai" when volume prices go lower.
+pub fn price_line(product: &Product) -> String {
+    let locale = Locale::Id;
+    if product.tiers.is_empty() {
+        format!("{} per {}", locale.rupiah(product.price), product.unit)
+    } else {
+        format!(
+            "Mulai {} per {}",
+            locale.rupiah(product.lowest_price()),
+            product.unit
+        )
+    }
+}
+
+pub fn head(page: Page<'_>, catalog: &Catalog, origin: &str) -> Head {
+    match page {
+        Page::Home => Head {
+            title: format!("{SITE_NAME} — produk IKM Lampung untuk BUMN dan perusahaan"),
+            description: HOME_DESCRIPTION.to_owned(),
+            path: "/".into(),
+            og_type: "website",
+            image: "/og/etalase.jpg".into(),
+            image_alt: format!("{SITE_NAME}: produk unggulan IKM Lampung"),
+            json_ld: Some(serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": SITE_NAME,
+                "url": format!("{origin}/"),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": format!("{origin}/cari?q={{q}}"),
+                    "query-input": "required name=q"
+                }
+            })),
+        },
+        Page::Product(p, ikm) => {
+            let maker = ikm
+                .map(|i| format!(" dari {}, {}", i.name, i.kabupaten.name_in(Locale::Id)))
+                .unwrap_or_default();
+            let description = excerpt(&format!("{}{maker}. {}", price_line(p), p.description), 160);
+            let images: Vec<String> = p
+                .images
+                .iter()
+                .map(|i| format!("{origin}{}", i.src))
+                .collect();
+            let availability = match p.availability {
+                Availability::ReadyStock => "https://schema.org/InStock",
+                Availability::MadeToOrder => "https://schema.org/PreOrder",
+            };
+            let mut offer = serde_json::json!({
+                "@type": "Offer",
+                "price": p.lowest_price().amount().to_string(),
+                "priceCurrency": "IDR",
+                "availability": availability,
+                "url": format!("{origin}/produk/{}", p.slug),
+                "eligibleQuantity": {
+                    "@type": "QuantitativeValue",
+                    "minValue": p.min_order,
+                    "unitText": p.unit
+                }
+            });
+            if let Some(i) = ikm {
+                offer["seller"] = serde_json::json!({ "@type": "Organization", "name": i.name });
+            }
+            Head {
+                title: format!("{} · {SITE_NAME}", p.name),
+                description,
+                path: format!("/produk/{}", p.slug),
+                og_type: "product",
+                image: format!("/og/produk/{}.jpg", p.slug),
+                image_alt: format!("{} — {}", p.name, price_line(p)),
+                json_ld: Some(serde_json::json!({
+                    "@context": "https://schema.org",
+                    "@type": "Product",
+                    "name": p.name,
+                    "description": p.description,
+                    "sku": p.slug.as_str(),
+                    "image": images,
+                    "category": p.category.name_in(Locale::Id),
+                    "brand": ikm.map(|i| serde_json::json!({ "@type": "Brand", "name": i.name })),
+                    "offers": offer
+                })),
+            }
+        }
+        Page::Ikm(ikm) => {
+            let count = catalog.products_of(ikm.slug.as_str()).count();
+            Head {
+                title: format!("{} · {SITE_NAME}", ikm.name),
+                description: excerpt(
+                    &format!(
+                        "{} produk dari {}, {}. {}",
+                        count,
+                        ikm.name,
+                        ikm.kabupaten.name_in(Locale::Id),
+                        ikm.story
+                    ),
+                    160,
+                ),
+                path: format!("/ikm/{}", ikm.slug),
+                og_type: "profile",
+                image: format!("/og/ikm/{}.jpg", ikm.slug),
+                image_alt: format!("{} — {}", ikm.name, ikm.kabupaten.name_in(Locale::Id)),
+                json_ld: Some(serde_json::json!({
+                    "@context": "https://schema.org",
+                    "@type": "LocalBusiness",
+                    "name": ikm.name,
+                    "description": ikm.story,
+                    "url": format!("{origin}/ikm/{}", ikm.slug),
+                    "telephone": ikm.whatsapp.e164(),
+                    "image": format!("{origin}/og/ikm/{}.jpg", ikm.slug),
+                    "address": {
+                        "@type": "PostalAddress",
+                        "addressLocality": ikm.kabupaten.name_in(Locale::Id),
+                        "addressRegion": "Lampung",
+                        "addressCountry": "ID"
+                    }
+                })),
+            }
+        }
+        Page::Category(c) => {
+            let count = catalog.products_in(c).count();
+            let name = c.name_in(Locale::Id);
+            Head {
+                title: format!("{name} · {SITE_NAME}"),
+                description: format!(
+                    "{count} produk {name} dari IKM Lampung: harga grosir, minimal pesan dan waktu pengerjaan jelas, pesan langsung ke pembuatnya."
+                ),
+                path: format!("/kategori/{}", c.slug()),
+                og_type: "website",
+                image: format!("/og/kategori/{}.jpg", c.slug()),
+                image_alt: format!("{name} — {SITE_NAME}"),
+                json_ld: None,
+            }
+        }
+    }
+}
+
+/// The tags for `<head>`, every value escaped; `origin` makes URLs absolute.
+pub fn head_html(head: &Head, origin: &str) -> String {
+    let url = format!("{origin}{}", head.path);
+    let image = format!("{origin}{}", head.image);
+    let (title, description, alt) = (
+        escape(&head.title),
+        escape(&head.description),
+        escape(&head.image_alt),
+    );
+    let (url, image) = (escape(&url), escape(&image));
+    let mut html = format!(
+        "<title>{title}</title>\n\
+         <meta name=\"description\" content=\"{description}\" />\n\
+         <link rel=\"canonical\" href=\"{url}\" />\n\
+         <meta property=\"og:site_name\" content=\"{SITE_NAME}\" />\n\
+         <meta property=\"og:locale\" content=\"id_ID\" />\n\
+         <meta property=\"og:type\" content=\"{}\" />\n\
+         <meta property=\"og:title\" content=\"{title}\" />\n\
+         <meta property=\"og:description\" content=\"{description}\" />\n\
+         <meta property=\"og:url\" content=\"{url}\" />\n\
+         <meta property=\"og:image\" content=\"{image}\" />\n\
+         <meta property=\"og:image:type\" content=\"image/jpeg\" />\n\
+         <meta property=\"og:image:width\" content=\"{OG_WIDTH}\" />\n\
+         <meta property=\"og:image:height\" content=\"{OG_HEIGHT}\" />\n\
+         <meta property=\"og:image:alt\" content=\"{alt}\" />\n\
+         <meta name=\"twitter:card\" content=\"summary_large_image\" />\n\
+         <meta name=\"twitter:title\" content=\"{title}\" />\n\
+         <meta name=\"twitter:description\" content=\"{description}\" />\n\
+         <meta name=\"twitter:image\" content=\"{image}\" />\n\
+         <meta name=\"twitter:image:alt\" content=\"{alt}\" />\n",
+        head.og_type
+    );
+    if let Some(ld) = &head.json_ld {
+        html.push_str(&format!(
+            "<script type=\"application/ld+json\">{}</script>\n",
+            json_in_script(ld)
+        ));
+    }
+    html
+}
+
+/// The head of the not-found page: a title, and no indexing.
+pub fn not_found_head_html() -> String {
+    format!(
+        "<title>Halaman tidak ditemukan · {SITE_NAME}</title>\n\
+         <meta name=\"robots\" content=\"noindex\" />\n"
+    )
+}
+
+fn card(p: &Product, catalog: &Catalog, eager: bool) -> String {
+    let image = p
+        .images
+        .first()
+        .map(|i| (i.src.clone(), i.width, i.height))
+        .unwrap_or_else(|| (format!("/img/kategori/{}.svg", p.category.slug()), 600, 600));
+    let maker = catalog
+        .ikm(p.ikm.as_str())
+        .map(|i| format!("{} · {}", i.name, i.kabupaten.short_name()))
+        .unwrap_or_default();
+    format!(
+        "<article class=\"product-card\"><a href=\"/produk/{slug}\">\
+         <img class=\"product-image\" loading=\"{loading}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\" src=\"{src}\" />\
+         <h3 class=\"product-card-name\">{name}</h3></a>\
+         <p class=\"product-card-price\"><span class=\"price\">{price}</span></p>\
+         <p class=\"product-card-maker\">{maker}</p></article>",
+        slug = p.slug,
+        loading = if eager { "eager" } else { "lazy" },
+        w = image.1,
+        h = image.2,
+        src = escape(&image.0),
+        name = escape(&p.name),
+        price = escape(&price_line(p)),
+        maker = escape(&maker),
+    )
+}
+
+fn grid<'a>(products: impl Iterator<Item = &'a Product>, catalog: &Catalog) -> String {
+    let cards: Vec<String> = products
+        .take(LIST_ITEMS)
+        .enumerate()
+        .map(|(i, p)| card(p, catalog, i < 4))
+        .collect();
+    format!("<div class=\"product-grid\">{}</div>", cards.join(""))
+}
+
+/// The page's main content as plain HTML (no script), shown until the app has started.
+pub fn body_html(page: Page<'_>, catalog: &Catalog) -> String {
+    let main = match page {
+        Page::Home => {
+            let featured = catalog.products.iter().filter(|p| p.featured);
+            format!(
+                "<section class=\"section\"><h1>{SITE_NAME}</h1><p>{}</p>{}</section>",
+                escape(HOME_DESCRIPTION),
+                grid(featured, catalog)
+            )
+        }
+        Page::Product(p, ikm) => {
+            let image = p.images.first();
+            let img = image
+                .map(|i| {
+                    format!(
+                        "<div class=\"product-gallery\"><img class=\"product-image\" width=\"{}\" height=\"{}\" alt=\"{}\" src=\"{}\" /></div>",
+                        i.width,
+                        i.height,
+                        escape(&i.alt),
+                        escape(&i.src)
+                    )
+                })
+                .unwrap_or_default();
+            let maker = ikm
+                .map(|i| {
+                    format!(
+                        "<p class=\"order-facts\">Dibuat oleh <a href=\"/ikm/{}\">{}</a>, {}</p>",
+                        i.slug,
+                        escape(&i.name),
+                        escape(&i.kabupaten.name_in(Locale::Id))
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "<article class=\"product-page\">{img}<div class=\"product-info\">\
+                 <h1 class=\"product-name\">{}</h1>\
+                 <p class=\"product-price\"><span class=\"price\">{}</span></p>\
+                 <p>Minimal pesan {} {}</p>{maker}<p>{}</p></div></article>",
+                escape(&p.name),
+                escape(&price_line(p)),
+                p.min_order,
+                escape(&p.unit),
+                escape(&p.description)
+            )
+        }
+        Page::Ikm(ikm) => format!(
+            "<article class=\"ikm-page\"><h1>{}</h1><p class=\"ikm-place\">{}</p><p>{}</p></article>\
+             <section class=\"section\"><h2>Produk {}</h2>{}</section>",
+            escape(&ikm.name),
+            escape(&ikm.kabupaten.name_in(Locale::Id)),
+            escape(&ikm.story),
+            escape(&ikm.name),
+            grid(catalog.products_of(ikm.slug.as_str()), catalog)
+        ),
+        Page::Category(c) => format!(
+            "<section class=\"section\"><h1>{}</h1>{}</section>",
+            escape(c.name_in(Locale::Id)),
+            grid(catalog.products_in(c), catalog)
+        ),
+    };
+    frame(&main)
+}
+
+/// The not-found page's content, for a 404.
+pub fn not_found_body_html() -> String {
+    frame(
+        "<section class=\"section\"><h1>Halaman tidak ditemukan</h1>\
+         <p>Produk atau halaman ini tidak ada. <a href=\"/\">Kembali ke beranda</a></p></section>",
+    )
+}
+
+fn frame(main: &str) -> String {
+    format!(
+        "<div id=\"prerender\"><header class=\"site-header\"><a class=\"brand\" href=\"/\">\
+         <span class=\"brand-mark\" aria-hidden=\"true\"></span>{SITE_NAME}</a></header>\
+         <main class=\"content\">{main}</main></div>"
+    )
+}
+
+/// The app's HTML with this page's head tags (replacing its `<title>` and description) and
+/// content (first in `<body>`).
+pub fn inject(index_html: &str, head: &str, body: &str) -> String {
+    let mut html = index_html.to_owned();
+    // The shell's own title and description are the home page's: this page's replace them.
+    for (open, close) in [("<title>", "</title>"), ("<meta name=\"description\"", ">")] {
+        if let Some(start) = html.find(open) {
+            if let Some(len) = html[start..].find(close) {
+                html.replace_range(start..start + len + close.len(), "");
+            }
+        }
+    }
+    if let Some(at) = html.find("</head>") {
+        html.insert_str(at, head);
+    }
+    if let Some(at) = html.find("<body>") {
+        html.insert_str(at + "<body>".len(), body);
+    }
+    html
+}
+
+/// Every shareable page, for the sitemap and the static export.
+pub fn all_paths(catalog: &Catalog) -> Vec<String> {
+    let mut paths = vec!["/".to_owned()];
+    paths.extend(
+        Category::ALL
+            .iter()
+            .map(|c| format!("/kategori/{}", c.slug())),
+    );
+    paths.extend(catalog.ikm.iter().map(|i| format!("/ikm/{}", i.slug)));
+    paths.extend(
+        catalog
+            .products
+            .iter()
+            .map(|p| format!("/produk/{}", p.slug)),
+    );
+    paths
+}
+
+pub fn sitemap_xml(catalog: &Catalog, origin: &str) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in all_paths(catalog) {
+        let lastmod = path
+            .strip_prefix("/produk/")
+            .and_then(|slug| catalog.product(slug))
+            .map(|p| format!("<lastmod>{}</lastmod>", p.listed_on))
+            .unwrap_or_default();
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>{lastmod}</url>\n",
+            escape(&format!("{origin}{path}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots_txt(origin: &str) -> String {
+    format!(
+        "User-agent: *\nDisallow: /api/\nDisallow: /pesanan/\nDisallow: /desk\nDisallow: /admin\nDisallow: /masuk\nAllow: /\n\nSitemap: {origin}/sitemap.xml\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogData;
+
+    fn catalog() -> Catalog {
+        let data: CatalogData =
+            serde_json::from_str(include_str!("../../data/catalog.json")).unwrap();
+        Catalog::from_data(data)
+    }
+
+    #[test]
+    fn paths_resolve_to_pages_unknown_slugs_or_other_routes() {
+        let c = catalog();
+        assert!(matches!(resolve(&c, "/"), Resolved::Page(Page::Home)));
+        assert!(matches!(
+            resolve(&c, "/produk/kopi-robusta-bubuk-250-g"),
+            Resolved::Page(Page::Product(_, Some(_)))
+        ));
+        assert!(matches!(
+            resolve(&c, "/produk/tidak-ada"),
+            Resolved::Unknown
+        ));
+        assert!(matches!(
+            resolve(&c, "/kategori/wastra"),
+            Resolved::Page(Page::Category(_))
+        ));
+        assert!(matches!(resolve(&c, "/kategori/mobil"), Resolved::Unknown));
+        assert!(matches!(
+            resolve(&c, "/ikm/kopi-gunung-betung/"),
+            Resolved::Page(Page::Ikm(_))
+        ));
+        assert!(matches!(resolve(&c, "/cari"), Resolved::Other));
+    }
+
+    #[test]
+    fn every_text_is_escaped() {
+        assert_eq!(
+            escape(r#"Kopi "Luwak" <b> & 'lada'"#),
+            "Kopi &quot;Luwak&quot; &lt;b&gt; &amp; &#39;lada&#39;"
+        );
+        let mut c = catalog();
+        let p = c
+            .products
+            .iter_mut()
+            .find(|p| p.slug.as_str() == "kopi-robusta-bubuk-250-g")
+            .unwrap();
+        p.name = r#"Kopi "Spesial" <script>alert(1)</script> & Co"#.into();
+        let c = Catalog::from_data(CatalogData {
+            ikm: c.ikm.clone(),
+            products: c.products.clone(),
+        });
+        let Resolved::Page(page) = resolve(&c, "/produk/kopi-robusta-bubuk-250-g") else {
+            panic!("resolves");
+        };
+        let html = head_html(
+            &head(page, &c, "https://etalase.example"),
+            "https://etalase.example",
+        ) + &body_html(page, &c);
+        assert!(!html.contains("<script>alert"));
+        assert!(!html.contains("\"Spesial\""));
+        assert!(html
+            .contains("Kopi &quot;Spesial&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+        // In JSON-LD the name is JSON, and cannot end the script element.
+        let ld_start = html.find("application/ld+json\">").unwrap();
+        let ld_end = html[ld_start..].find("</script>").unwrap();
+        assert!(html[ld_start..ld_start + ld_end].contains("\\u003cscript\\u003e"));
+    }
+
+    #[test]
+    fn a_product_head_has_every_tag_crawlers_read() {
+        let c = catalog();
+        let Resolved::Page(page) = resolve(&c, "/produk/kopi-robusta-bubuk-250-g") else {
+            panic!("resolves");
+        };
+        let html = head_html(&head(page, &c, "https://e.example"), "https://e.example");
+        for tag in [
+            "<title>",
+            "name=\"description\"",
+            "rel=\"canonical\" href=\"https://e.example/produk/kopi-robusta-bubuk-250-g\"",
+            "og:title",
+            "og:description",
+            "property=\"og:image\" content=\"https://e.example/og/produk/kopi-robusta-bubuk-250-g.jpg\"",
+            "og:image:width\" content=\"1200\"",
+            "og:image:height\" content=\"630\"",
+            "og:image:alt",
+            "og:url",
+            "og:type\" content=\"product\"",
+            "og:site_name",
+            "og:locale\" content=\"id_ID\"",
+            "twitter:card\" content=\"summary_large_image\"",
+            "\"@type\":\"Product\"",
+            "\"priceCurrency\":\"IDR\"",
+        ] {
+            assert!(html.contains(tag), "{tag} in {html}");
+        }
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(
+            excerpt("kopi robusta dari Lampung Barat", 100),
+            "kopi robusta dari Lampung Barat"
+        );
+        assert_eq!(
+            excerpt("kopi robusta dari Lampung Barat", 16),
+            "kopi robusta…"
+        );
+    }
+
+    #[test]
+    fn injection_replaces_the_shell_title_and_description() {
+        let shell = "<html><head><meta name=\"description\" content=\"x\" />\n<title>Etalase</title></head><body><noscript></noscript></body></html>";
+        let html = inject(shell, "<title>Kopi</title>", "<div id=\"prerender\"></div>");
+        assert_eq!(html.matches("<title>").count(), 1);
+        assert!(html.contains("<title>Kopi</title></head>"));
+        assert!(!html.contains("content=\"x\""));
+        assert!(html.contains("<body><div id=\"prerender\"></div><noscript>"));
+    }
+
+    #[test]
+    fn the_sitemap_lists_every_page() {
+        let c = catalog();
+        let xml = sitemap_xml(&c, "https://e.example");
+        assert_eq!(
+            xml.matches("<url>").count(),
+            1 + 4 + c.ikm.len() + c.products.len()
+        );
+        assert!(xml.contains("<loc>https://e.example/produk/kopi-robusta-bubuk-250-g</loc>"));
+    }
+}

@@ -1,0 +1,317 @@
+//! Share images (`/og/…jpg`): 1200×630 JPEGs the server draws for WhatsApp, Facebook,
+//! Telegram and X previews — the product's picture, name, price, IKM and kabupaten/kota with
+//! the Etalase mark. Drawn as SVG, rendered by resvg, kept in memory until the catalog changes.
+
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use base64::Engine;
+use etalase_core::preview::{escape, excerpt, price_line, OG_HEIGHT, OG_WIDTH, SITE_NAME};
+use etalase_core::{Category, Locale};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/og/etalase.jpg", get(home))
+        .route("/og/{kind}/{file}", get(page))
+}
+
+/// Rendered images by path, each with the catalog ETag it was drawn from.
+#[derive(Default)]
+pub struct OgCache(Mutex<HashMap<String, (String, axum::body::Bytes)>>);
+
+/// The largest JPEG we send: crawlers' limits start at 300 KB.
+pub const MAX_BYTES: usize = 300 * 1024;
+
+/// What one image shows.
+struct Card {
+    picture: Option<String>,
+    title: String,
+    lines: Vec<String>,
+}
+
+fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        if db.is_empty() {
+            tracing::warn!(
+                "no system fonts: share images will carry no text (install fonts-dejavu-core)"
+            );
+        }
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// A picture as a data URL for the SVG: our drawn SVGs from `dist/`, uploaded JPEGs from
+/// the media folder.
+fn picture_data(state: &AppState, src: &str) -> Option<String> {
+    let (file, mime): (PathBuf, &str) = if let Some(rest) = src.strip_prefix("/media/") {
+        (state.media_dir.join(rest), "image/jpeg")
+    } else {
+        let rest = src.strip_prefix('/')?;
+        let mime = if rest.ends_with(".svg") {
+            "image/svg+xml"
+        } else {
+            "image/jpeg"
+        };
+        (state.dist_dir.join(rest), mime)
+    };
+    if src.contains("..") {
+        return None;
+    }
+    let bytes = std::fs::read(file).ok()?;
+    Some(format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
+
+fn svg(card: &Card) -> String {
+    let picture = card
+        .picture
+        .as_ref()
+        .map(|data| {
+            format!(
+                "<image x=\"40\" y=\"40\" width=\"550\" height=\"550\" preserveAspectRatio=\"xMidYMid slice\" href=\"{data}\"/>"
+            )
+        })
+        .unwrap_or_else(|| "<rect x=\"40\" y=\"40\" width=\"550\" height=\"550\" rx=\"24\" fill=\"#f3e2b8\"/>".into());
+    let title = wrap(&card.title, 22, 3);
+    let mut y = 120;
+    let mut text = String::new();
+    for line in &title {
+        text.push_str(&format!(
+            "<text x=\"630\" y=\"{y}\" font-size=\"46\" font-weight=\"700\" fill=\"#2b1d14\">{}</text>",
+            escape(line)
+        ));
+        y += 58;
+    }
+    y += 16;
+    for (i, line) in card.lines.iter().enumerate() {
+        let (size, color, weight) = if i == 0 {
+            (40, "#7a1f2b", 700)
+        } else {
+            (30, "#5e4a3c", 400)
+        };
+        text.push_str(&format!(
+            "<text x=\"630\" y=\"{y}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{color}\">{}</text>",
+            escape(&excerpt(line, 30))
+        ));
+        y += size + 18;
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{OG_WIDTH}\" height=\"{OG_HEIGHT}\" viewBox=\"0 0 {OG_WIDTH} {OG_HEIGHT}\" font-family=\"DejaVu Sans, Liberation Sans, Noto Sans, sans-serif\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#fbf6ec\"/>\
+         <rect y=\"600\" width=\"100%\" height=\"30\" fill=\"#c9962b\"/>\
+         {picture}{text}\
+         <g transform=\"translate(630 520)\">\
+           <rect width=\"530\" height=\"64\" rx=\"32\" fill=\"#7a1f2b\"/>\
+           <path d=\"M28 46 L40 22 L46 34 L52 16 L58 34 L64 22 L76 46 Z\" fill=\"#f3e2b8\"/>\
+           <text x=\"92\" y=\"43\" font-size=\"28\" font-weight=\"700\" fill=\"#ffffff\">{SITE_NAME}</text>\
+         </g></svg>"
+    )
+}
+
+/// Breaks `text` into at most `lines` lines of about `width` characters.
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => out.push(word.to_owned()),
+        }
+    }
+    if out.len() > lines {
+        out.truncate(lines);
+        if let Some(last) = out.last_mut() {
+            last.push('…');
+        }
+    }
+    out
+}
+
+/// Renders the SVG and encodes a JPEG under the size limit.
+fn render(svg: &str) -> anyhow::Result<Vec<u8>> {
+    let options = resvg::usvg::Options {
+        fontdb: fonts(),
+        ..Default::default()
+    };
+    let tree = resvg::usvg::Tree::from_str(svg, &options)?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(OG_WIDTH, OG_HEIGHT)
+        .ok_or_else(|| anyhow::anyhow!("no pixmap"))?;
+    resvg::render(&tree, Default::default(), &mut pixmap.as_mut());
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let image = image::RgbImage::from_raw(OG_WIDTH, OG_HEIGHT, rgb)
+        .ok_or_else(|| anyhow::anyhow!("pixel buffer size"))?;
+    for quality in [85u8, 75, 65, 55] {
+        let mut jpeg = Vec::new();
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, quality);
+        image::DynamicImage::ImageRgb8(image.clone()).write_with_encoder(encoder)?;
+        if jpeg.len() <= MAX_BYTES {
+            return Ok(jpeg);
+        }
+    }
+    Err(anyhow::anyhow!("share image over {MAX_BYTES} bytes"))
+}
+
+fn card_for(state: &AppState, kind: &str, slug: &str) -> Option<Card> {
+    let snapshot = state.catalog();
+    let catalog = &snapshot.catalog;
+    let id = Locale::Id;
+    match kind {
+        "produk" => {
+            let p = catalog.product(slug)?;
+            let ikm = catalog.ikm(p.ikm.as_str());
+            let mut lines = vec![price_line(p), format!("Minimal {} {}", p.min_order, p.unit)];
+            if let Some(i) = ikm {
+                lines.push(i.name.clone());
+                lines.push(i.kabupaten.name_in(id));
+            }
+            Some(Card {
+                picture: p.images.first().and_then(|i| picture_data(state, &i.src)),
+                title: p.name.clone(),
+                lines,
+            })
+        }
+        "ikm" => {
+            let ikm = catalog.ikm(slug)?;
+            let first = catalog.products_of(slug).next();
+            Some(Card {
+                picture: first
+                    .and_then(|p| p.images.first())
+                    .and_then(|i| picture_data(state, &i.src)),
+                title: ikm.name.clone(),
+                lines: vec![
+                    format!("{} produk", catalog.products_of(slug).count()),
+                    ikm.kabupaten.name_in(id),
+                ],
+            })
+        }
+        "kategori" => {
+            let c = Category::from_slug(slug)?;
+            Some(Card {
+                picture: picture_data(state, &format!("/img/kategori/{}.svg", c.slug())),
+                title: c.name_in(id).to_owned(),
+                lines: vec![
+                    format!("{} produk", catalog.products_in(c).count()),
+                    "IKM Lampung".into(),
+                ],
+            })
+        }
+        _ => None,
+    }
+}
+
+async fn serve(state: AppState, key: String, card: impl FnOnce() -> Option<Card>) -> Response {
+    let etag = state.catalog().etag.clone();
+    let cached = state.og_cache.0.lock().ok().and_then(|c| {
+        c.get(&key)
+            .filter(|(e, _)| *e == etag)
+            .map(|(_, b)| b.clone())
+    });
+    let bytes = match cached {
+        Some(bytes) => bytes,
+        None => {
+            let Some(card) = card() else {
+                return AppError::NotFound("Gambar tidak ditemukan.").into_response();
+            };
+            let svg = svg(&card);
+            match tokio::task::spawn_blocking(move || render(&svg)).await {
+                Ok(Ok(jpeg)) => {
+                    let bytes = axum::body::Bytes::from(jpeg);
+                    if let Ok(mut c) = state.og_cache.0.lock() {
+                        c.insert(key, (etag.clone(), bytes.clone()));
+                    }
+                    bytes
+                }
+                Ok(Err(e)) => return AppError::Internal(e).into_response(),
+                Err(e) => return AppError::Internal(e.into()).into_response(),
+            }
+        }
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    (StatusCode::OK, headers, bytes).into_response()
+}
+
+async fn home(State(state): State<AppState>) -> Response {
+    let picture = state
+        .catalog()
+        .catalog
+        .products
+        .iter()
+        .find(|p| p.featured)
+        .and_then(|p| p.images.first())
+        .and_then(|i| picture_data(&state, &i.src));
+    let card = Card {
+        picture,
+        title: "Produk unggulan IKM Lampung".into(),
+        lines: vec![
+            "Tapis, batik, kopi, keripik".into(),
+            "Untuk BUMN dan perusahaan".into(),
+        ],
+    };
+    serve(state, "/og/etalase.jpg".into(), move || Some(card)).await
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Path((kind, file)): Path<(String, String)>,
+) -> Response {
+    let Some(slug) = file.strip_suffix(".jpg").map(str::to_owned) else {
+        return AppError::NotFound("Gambar tidak ditemukan.").into_response();
+    };
+    let key = format!("/og/{kind}/{file}");
+    let state2 = state.clone();
+    serve(state, key, move || card_for(&state2, &kind, &slug)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_wrap_into_three_lines_at_most() {
+        let lines = wrap(
+            "Kain Tapis Motif Pucuk Rebung Benang Emas Ukuran Besar untuk Seragam Kantor",
+            22,
+            3,
+        );
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| l.chars().count() <= 23));
+        assert!(lines[2].ends_with('…'));
+    }
+
+    #[test]
+    fn a_card_renders_to_a_small_jpeg_of_the_right_size() {
+        let card = Card {
+            picture: None,
+            title: "Kopi \"Robusta\" <Lampung> & Lada".into(),
+            lines: vec!["Rp 45.000 per bungkus".into(), "Kopi Gunung Betung".into()],
+        };
+        let jpeg = render(&svg(&card)).unwrap();
+        assert!(jpeg.len() <= MAX_BYTES);
+        let img = image::load_from_memory(&jpeg).unwrap();
+        assert_eq!((img.width(), img.height()), (OG_WIDTH, OG_HEIGHT));
+    }
+}

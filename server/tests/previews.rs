@@ -1,0 +1,250 @@
+//! Links shared in WhatsApp, Facebook, Telegram and X: the HTML the server sends carries each
+//! page's tags and content for crawlers that run no JavaScript, share images are real
+//! 1200×630 JPEGs, unknown pages are real 404s, and no product name can break the page.
+
+mod common;
+
+use common::{config_in, seed_path, spawn_with, TestApp};
+
+const SHELL: &str = "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\" />\
+<meta name=\"description\" content=\"Etalase shell\" /><title>Etalase IKM Lampung</title>\
+<script type=\"module\" src=\"/etalase-0123456789abcdef.js\"></script></head>\
+<body><noscript>JS</noscript></body></html>";
+
+const CRAWLERS: [&str; 4] = [
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "WhatsApp/2.23.20.0",
+    "TelegramBot (like TwitterBot)",
+    "Twitterbot/1.0",
+];
+
+async fn app_with(seed: std::path::PathBuf) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), SHELL).unwrap();
+    let mut config = config_in(dir.path(), seed);
+    config.public_url = Some("https://etalase.example".into());
+    spawn_with(dir, config).await
+}
+
+async fn fetch(app: &TestApp, path: &str, agent: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.base))
+        .header("User-Agent", agent)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `content` of `<meta property|name="key" content="…">`, unescaped enough to compare.
+fn meta(html: &str, key: &str) -> Option<String> {
+    let at = html
+        .find(&format!("property=\"{key}\""))
+        .or_else(|| html.find(&format!("name=\"{key}\"")))?;
+    let rest = &html[at..];
+    let start = rest.find("content=\"")? + "content=\"".len();
+    let end = rest[start..].find('"')?;
+    Some(rest[start..start + end].to_owned())
+}
+
+#[tokio::test]
+async fn every_crawler_gets_every_tag_on_every_kind_of_page() {
+    let app = app_with(seed_path()).await;
+    let pages = [
+        ("/", "website", "Etalase IKM Lampung"),
+        (
+            "/produk/kopi-robusta-bubuk-250-g",
+            "product",
+            "Kopi Robusta Bubuk 250 g",
+        ),
+        ("/ikm/kopi-gunung-betung", "profile", "Kopi Gunung Betung"),
+        ("/kategori/kopi-rempah", "website", "Kopi &amp; Rempah"),
+    ];
+    for agent in CRAWLERS {
+        for (path, og_type, name) in pages {
+            let res = fetch(&app, path, agent).await;
+            assert_eq!(res.status(), 200, "{path} for {agent}");
+            let html = res.text().await.unwrap();
+            let title = html
+                .split("<title>")
+                .nth(1)
+                .and_then(|t| t.split("</title>").next())
+                .unwrap();
+            assert!(title.contains(name), "{path}: title {title}");
+            assert_eq!(html.matches("<title>").count(), 1, "{path}: one title");
+            let url = format!("https://etalase.example{path}");
+            assert!(
+                html.contains(&format!("<link rel=\"canonical\" href=\"{url}\"")),
+                "{path}"
+            );
+            assert_eq!(
+                meta(&html, "og:url").as_deref(),
+                Some(url.as_str()),
+                "{path}"
+            );
+            assert_eq!(meta(&html, "og:type").as_deref(), Some(og_type), "{path}");
+            assert_eq!(
+                meta(&html, "og:site_name").as_deref(),
+                Some("Etalase IKM Lampung")
+            );
+            assert_eq!(meta(&html, "og:locale").as_deref(), Some("id_ID"));
+            assert_eq!(meta(&html, "og:image:width").as_deref(), Some("1200"));
+            assert_eq!(meta(&html, "og:image:height").as_deref(), Some("630"));
+            assert_eq!(
+                meta(&html, "twitter:card").as_deref(),
+                Some("summary_large_image")
+            );
+            for key in [
+                "description",
+                "og:title",
+                "og:description",
+                "og:image:alt",
+                "twitter:title",
+                "twitter:description",
+                "twitter:image",
+                "twitter:image:alt",
+            ] {
+                let value = meta(&html, key).unwrap_or_default();
+                assert!(!value.trim().is_empty(), "{path}: {key} for {agent}");
+            }
+            assert_ne!(meta(&html, "description").as_deref(), Some("Etalase shell"));
+            // The share image answers a 1200×630 JPEG of at most 300 KB.
+            let image = meta(&html, "og:image").unwrap();
+            let image_path = image.strip_prefix("https://etalase.example").unwrap();
+            assert_eq!(
+                meta(&html, "twitter:image").as_deref(),
+                Some(image.as_str())
+            );
+            let res = fetch(&app, image_path, agent).await;
+            assert_eq!(res.status(), 200, "{image_path}");
+            assert_eq!(res.headers()["content-type"], "image/jpeg");
+            let bytes = res.bytes().await.unwrap();
+            assert!(
+                bytes.len() <= 300 * 1024,
+                "{image_path}: {} bytes",
+                bytes.len()
+            );
+            let decoded =
+                image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
+            assert_eq!(
+                (decoded.width(), decoded.height()),
+                (1200, 630),
+                "{image_path}"
+            );
+            // The content is in the first HTML, without any script.
+            assert!(html.contains("<div id=\"prerender\">"), "{path}");
+            assert!(html.contains(name), "{path}: content");
+        }
+    }
+}
+
+#[tokio::test]
+async fn structured_data_describes_products_and_businesses() {
+    let app = app_with(seed_path()).await;
+    let html = fetch(&app, "/produk/kopi-robusta-bubuk-250-g", CRAWLERS[0])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let ld = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(ld).unwrap();
+    assert_eq!(value["@type"], "Product");
+    assert_eq!(value["offers"]["@type"], "Offer");
+    assert_eq!(value["offers"]["priceCurrency"], "IDR");
+    assert_eq!(value["offers"]["seller"]["name"], "Kopi Gunung Betung");
+    let html = fetch(&app, "/ikm/kopi-gunung-betung", CRAWLERS[0])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("\"@type\":\"LocalBusiness\""));
+    assert!(html.contains("\"addressRegion\":\"Lampung\""));
+}
+
+#[tokio::test]
+async fn unknown_slugs_are_real_404s_for_every_kind() {
+    let app = app_with(seed_path()).await;
+    for path in [
+        "/produk/kopi-yang-tidak-ada",
+        "/ikm/ikm-yang-tidak-ada",
+        "/kategori/mobil",
+        "/og/produk/kopi-yang-tidak-ada.jpg",
+    ] {
+        let res = fetch(&app, path, CRAWLERS[1]).await;
+        assert_eq!(res.status(), 404, "{path}");
+        if !path.starts_with("/og/") {
+            let html = res.text().await.unwrap();
+            assert!(html.contains("Halaman tidak ditemukan"), "{path}");
+            assert!(html.contains("noindex"), "{path}");
+            assert!(!html.contains("og:title"), "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_name_with_quotes_and_brackets_is_escaped_in_every_tag() {
+    let mut data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
+    let evil = r#"Kopi "Spesial" <script>alert('x')</script> & Lada"#;
+    for p in data["products"].as_array_mut().unwrap() {
+        if p["slug"] == "kopi-robusta-bubuk-250-g" {
+            p["name"] = serde_json::json!(evil);
+            p["description"] = serde_json::json!("Enak \"sekali\" <b>tebal</b> & harum");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("catalog.json");
+    std::fs::write(&seed, data.to_string()).unwrap();
+    let app = app_with(seed).await;
+
+    let html = fetch(&app, "/produk/kopi-robusta-bubuk-250-g", CRAWLERS[3])
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let escaped =
+        "Kopi &quot;Spesial&quot; &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Lada";
+    for key in [
+        "og:title",
+        "twitter:title",
+        "og:image:alt",
+        "twitter:image:alt",
+    ] {
+        assert!(meta(&html, key).unwrap().contains(escaped), "{key}");
+    }
+    assert!(html.contains(&format!("<title>{escaped}")));
+    assert!(!html.contains("<script>alert"), "no raw script anywhere");
+    assert!(!html.contains("<b>tebal</b>"));
+    assert!(html.contains("Enak &quot;sekali&quot; &lt;b&gt;tebal&lt;/b&gt; &amp; harum"));
+    // Exactly the shell's one module script plus the JSON-LD: nothing injected.
+    assert_eq!(html.matches("<script").count(), 2);
+    // The share image is drawn for it too.
+    let res = fetch(&app, "/og/produk/kopi-robusta-bubuk-250-g.jpg", CRAWLERS[3]).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn sitemap_and_robots_guide_search_engines() {
+    let app = app_with(seed_path()).await;
+    let res = fetch(&app, "/sitemap.xml", "Googlebot/2.1").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let xml = res.text().await.unwrap();
+    assert_eq!(xml.matches("<url>").count(), 1 + 4 + 40 + 182);
+    assert!(xml.contains("<loc>https://etalase.example/ikm/kopi-gunung-betung</loc>"));
+    let robots = fetch(&app, "/robots.txt", "Googlebot/2.1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(robots.contains("Sitemap: https://etalase.example/sitemap.xml"));
+    assert!(robots.contains("Disallow: /pesanan/"));
+}
