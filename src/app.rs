@@ -20,6 +20,16 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::sync::Arc;
 
+fn remove_prerender() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("prerender"))
+    {
+        el.remove();
+    }
+}
+
 /// The whole catalog, loaded once and shared by every page.
 pub type CatalogResource = LocalResource<Result<Arc<Storefront>, FetchError>>;
 
@@ -35,6 +45,13 @@ pub fn App() -> impl IntoView {
     order_list.persist();
     provide_context(order_list);
     set_locale(language.0.get_untracked());
+    // The server's script-free rendering of the page stays until the catalog is here; then
+    // the app, drawn with the same layout, takes its place in one go.
+    Effect::new(move |_| {
+        if catalog.read().is_some() {
+            remove_prerender();
+        }
+    });
 
     // A language switch re-renders the frame and the current page in the new language; the
     // catalog and the URL (and so the search and filters) stay as they are.

@@ -22,21 +22,54 @@ pub fn absolute_url(path: &str) -> String {
 /// Opens the share sheet with `title`, `text` and `url`; where the browser has none, opens
 /// WhatsApp's chat picker in a new tab. A person closing the sheet is not an error.
 pub fn share(title: &str, text: &str, url: &str) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        if !web_share(title, text, url) {
-            if let Some(w) = web_sys::window() {
-                let _ = w.open_with_url_and_target(&whatsapp_share_url(text, url), "_blank");
-            }
+    if !web_share(title, text, url) {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.open_with_url_and_target(&whatsapp_share_url(text, url), "_blank");
         }
     }
+}
+
+/// `facebook.com/sharer` for `url`.
+pub fn facebook_share_url(url: &str) -> String {
+    format!(
+        "https://www.facebook.com/sharer/sharer.php?u={}",
+        etalase_core::phone::percent_encode(url)
+    )
+}
+
+/// `t.me/share` for `url` with `text`.
+pub fn telegram_share_url(text: &str, url: &str) -> String {
+    use etalase_core::phone::percent_encode;
+    format!(
+        "https://t.me/share/url?url={}&text={}",
+        percent_encode(url),
+        percent_encode(text)
+    )
+}
+
+/// The current page's full address (with its query, for a search).
+pub fn current_url() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default()
+    }
     #[cfg(not(target_arch = "wasm32"))]
+    String::new()
+}
+
+/// `navigator.share(…)` when it exists; `false` when the browser has no share sheet.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn web_share(title: &str, text: &str, url: &str) -> bool {
     let _ = (title, text, url);
+    false
 }
 
 /// `navigator.share(…)` when it exists; `false` when the browser has no share sheet.
 #[cfg(target_arch = "wasm32")]
-fn web_share(title: &str, text: &str, url: &str) -> bool {
+pub fn web_share(title: &str, text: &str, url: &str) -> bool {
     use js_sys::{Function, Object, Promise, Reflect};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
@@ -81,6 +114,16 @@ pub fn copy_to_clipboard(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facebook_and_telegram_links_carry_the_page() {
+        let url = "https://etalase.example/produk/kopi?x=1&y=2";
+        assert_eq!(
+            facebook_share_url(url),
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fetalase.example%2Fproduk%2Fkopi%3Fx%3D1%26y%3D2"
+        );
+        assert!(telegram_share_url("Kopi", url).ends_with("&text=Kopi"));
+    }
 
     #[test]
     fn whatsapp_share_links_carry_the_text_and_the_link() {

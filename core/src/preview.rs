@@ -364,10 +364,12 @@ pub fn body_html(page: Page<'_>, catalog: &Catalog) -> String {
             format!(
                 "<article class=\"product-page\">{img}<div class=\"product-info\">\
                  <h1 class=\"product-name\">{}</h1>\
-                 <p class=\"product-price\"><span class=\"price\">{}</span></p>\
+                 <p class=\"product-price\"><span class=\"price\">{}</span>\
+                 <span class=\"unit\"> per {}</span></p>\
                  <p>Minimal pesan {} {}</p>{maker}<p>{}</p></div></article>",
                 escape(&p.name),
-                escape(&price_line(p)),
+                Locale::Id.rupiah(p.price),
+                escape(&p.unit),
                 p.min_order,
                 escape(&p.unit),
                 escape(&p.description)
@@ -401,8 +403,14 @@ pub fn not_found_body_html() -> String {
 
 fn frame(main: &str) -> String {
     format!(
-        "<div id=\"prerender\"><header class=\"site-header\"><a class=\"brand\" href=\"/\">\
-         <span class=\"brand-mark\" aria-hidden=\"true\"></span>{SITE_NAME}</a></header>\
+        "<div id=\"prerender\"><header class=\"site-header\"><div class=\"header-row\">\
+         <a class=\"brand\" href=\"/\"><span class=\"brand-mark\" aria-hidden=\"true\"></span>\
+         <span class=\"brand-name\">{SITE_NAME}</span></a>\
+         <span class=\"language-switch\" aria-hidden=\"true\">English</span></div>\
+         <form class=\"search-form\" role=\"search\" action=\"/cari\">\
+         <label class=\"visually-hidden\" for=\"prerender-q\">Cari produk</label>\
+         <input id=\"prerender-q\" type=\"search\" name=\"q\" placeholder=\"Cari tapis, kopi, keripik…\" />\
+         <button type=\"submit\" class=\"search-button\">Cari</button></form></header>\
          <main class=\"content\">{main}</main></div>"
     )
 }

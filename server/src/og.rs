@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use base64::Engine;
-use etalase_core::preview::{escape, excerpt, price_line, OG_HEIGHT, OG_WIDTH, SITE_NAME};
+use etalase_core::preview::{escape, OG_HEIGHT, OG_WIDTH, SITE_NAME};
 use etalase_core::{Category, Locale};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -85,28 +85,31 @@ fn svg(card: &Card) -> String {
             )
         })
         .unwrap_or_else(|| "<rect x=\"40\" y=\"40\" width=\"550\" height=\"550\" rx=\"24\" fill=\"#f3e2b8\"/>".into());
-    let title = wrap(&card.title, 22, 3);
-    let mut y = 120;
+    // About 0.6 em per character in a bold sans: what fits the 530 px beside the picture.
+    let fits = |size: u32| (530.0 / (f64::from(size) * 0.6)) as usize;
+    let mut y = 110;
     let mut text = String::new();
-    for line in &title {
+    for line in wrap(&card.title, fits(44), 3) {
         text.push_str(&format!(
-            "<text x=\"630\" y=\"{y}\" font-size=\"46\" font-weight=\"700\" fill=\"#2b1d14\">{}</text>",
-            escape(line)
+            "<text x=\"630\" y=\"{y}\" font-size=\"44\" font-weight=\"700\" fill=\"#2b1d14\">{}</text>",
+            escape(&line)
         ));
-        y += 58;
+        y += 56;
     }
-    y += 16;
+    y += 14;
     for (i, line) in card.lines.iter().enumerate() {
         let (size, color, weight) = if i == 0 {
-            (40, "#7a1f2b", 700)
+            (38, "#7a1f2b", 700)
         } else {
-            (30, "#5e4a3c", 400)
+            (28, "#5e4a3c", 400)
         };
-        text.push_str(&format!(
-            "<text x=\"630\" y=\"{y}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{color}\">{}</text>",
-            escape(&excerpt(line, 30))
-        ));
-        y += size + 18;
+        for part in wrap(line, fits(size), 1) {
+            text.push_str(&format!(
+                "<text x=\"630\" y=\"{y}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{color}\">{}</text>",
+                escape(&part)
+            ));
+            y += size + 16;
+        }
     }
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{OG_WIDTH}\" height=\"{OG_HEIGHT}\" viewBox=\"0 0 {OG_WIDTH} {OG_HEIGHT}\" font-family=\"DejaVu Sans, Liberation Sans, Noto Sans, sans-serif\">\
@@ -178,7 +181,12 @@ fn card_for(state: &AppState, kind: &str, slug: &str) -> Option<Card> {
         "produk" => {
             let p = catalog.product(slug)?;
             let ikm = catalog.ikm(p.ikm.as_str());
-            let mut lines = vec![price_line(p), format!("Minimal {} {}", p.min_order, p.unit)];
+            let price = if p.tiers.is_empty() {
+                Locale::Id.rupiah(p.price)
+            } else {
+                format!("Mulai {}", Locale::Id.rupiah(p.lowest_price()))
+            };
+            let mut lines = vec![price, format!("per {} · minimal {}", p.unit, p.min_order)];
             if let Some(i) = ikm {
                 lines.push(i.name.clone());
                 lines.push(i.kabupaten.name_in(id));

@@ -5,3 +5,4 @@ pub mod catalog_view;
 pub mod layout;
 pub mod product_card;
 pub mod product_image;
+pub mod share_button;

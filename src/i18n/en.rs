@@ -145,6 +145,7 @@ pub const TEXTS: Texts = Texts {
     price_plus_ppn: "Price before 11% VAT (the seller is VAT-registered).",
     verified_badge: "Verified by Disperindag",
     verified_about: "This IKM and its details were checked by the Lampung trade and industry office.",
+    close: "Close",
     view_invoice: "View invoice",
     invoice_number: "Invoice no.",
     invoice_date: "Date",

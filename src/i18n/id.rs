@@ -145,6 +145,7 @@ pub const TEXTS: Texts = Texts {
     price_plus_ppn: "Harga belum termasuk PPN 11% (penjual PKP).",
     verified_badge: "Terverifikasi Disperindag",
     verified_about: "Data dan usaha IKM ini sudah diperiksa Dinas Perindustrian dan Perdagangan Provinsi Lampung.",
+    close: "Tutup",
     view_invoice: "Lihat invoice",
     invoice_number: "No. invoice",
     invoice_date: "Tanggal",

@@ -151,6 +151,7 @@ pub struct Texts {
     pub price_plus_ppn: &'static str,
     pub verified_badge: &'static str,
     pub verified_about: &'static str,
+    pub close: &'static str,
     pub view_invoice: &'static str,
     pub invoice_number: &'static str,
     pub invoice_date: &'static str,

@@ -4,6 +4,7 @@
 use crate::api::Storefront;
 use crate::components::catalog_view::WithCatalog;
 use crate::components::product_card::product_grid;
+use crate::components::share_button::ShareButton;
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 use etalase_core::catalog::Ikm;
@@ -104,6 +105,7 @@ fn ikm_view(store: &Storefront, slug: &str) -> AnyView {
             <header class="ikm-head">
                 <h1>{ikm.name.clone()}</h1>
                 <p class="ikm-place">{texts.kabupaten(ikm.kabupaten)}</p>
+                <ShareButton title=ikm.name.clone() text=format!("{} — {}", ikm.name, texts.kabupaten(ikm.kabupaten)) />
             </header>
             <section aria-labelledby="judul-cerita">
                 <h2 id="judul-cerita">{texts.story}</h2>

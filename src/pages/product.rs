@@ -6,6 +6,7 @@ use crate::components::add_to_list::AddToList;
 use crate::components::catalog_view::WithCatalog;
 use crate::components::product_card::product_grid;
 use crate::components::product_image::{primary_image, ProductImage};
+use crate::components::share_button::ShareButton;
 use crate::i18n::{t, Texts};
 use crate::pages::ikm::legal_badges;
 use crate::pages::not_found::NotFound;
@@ -139,6 +140,7 @@ fn product_view(store: &Storefront, slug: &str) -> AnyView {
                     <span class="unit">{format!(" {} {}", texts.per, product.unit)}</span>
                 </p>
                 {before_ppn.then(|| view! { <p class="tax-note">{texts.price_plus_ppn}</p> })}
+                <ShareButton title=product.name.clone() text=format!("{} — {} / {}", product.name, texts.rupiah(product.price), product.unit) />
                 <p class=availability_class>{texts.lead_time_text(product)}</p>
                 <ul class="badges cert-badges">
                     {certificates

@@ -6,6 +6,7 @@ use crate::api::Storefront;
 use crate::components::catalog_view::WithCatalog;
 use crate::components::layout::LiveText;
 use crate::components::product_card::{CardData, ProductGrid};
+use crate::components::share_button::ShareButton;
 use crate::i18n::t;
 use etalase_core::catalog::{counts_by_kabupaten, Availability};
 use etalase_core::search::{run, Certificate, SearchQuery, Sort};
@@ -103,7 +104,10 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
     view! {
         <Title text=heading />
         <section class="section search-page">
-            <h1>{heading}</h1>
+            <div class="page-head">
+                <h1>{heading}</h1>
+                <ShareButton title=Signal::derive(heading) text=Signal::derive(move || format!("{} — Etalase IKM Lampung", heading())) />
+            </div>
             <div class="search-bar">
                 <p class="result-count" role="status" aria-live="polite">
                     {move || texts.count(count())}

@@ -72,7 +72,7 @@ test('search from the header narrows results and lives in the URL', async () => 
 test('an unknown product shows the not-found page', async () => {
   const { context, page } = await phone(browser);
   const response = await page.goto(`${BASE_URL}/produk/tidak-ada-produk-ini`);
-  assert.equal(response.status(), 200); // the server cannot know every slug yet; the app does
+  assert.equal(response.status(), 404); // a real 404, not a soft one
   await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).waitFor();
   const unknown = await page.goto(`${BASE_URL}/halaman/yang/tidak/ada`);
   assert.equal(unknown.status(), 404);

@@ -132,13 +132,18 @@ fn ensure_npm_tools() -> Result {
 }
 
 fn ensure_chromium() -> Result {
-    let present = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
-        .iter()
-        .all(|p| Path::new(p).exists());
+    // DejaVu: the server draws the text of share images with it.
+    let present = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromedriver",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ]
+    .iter()
+    .all(|p| Path::new(p).exists());
     if present {
         return Ok(());
     }
-    step("Installing Chromium and ChromeDriver from Debian (apt-get)");
+    step("Installing Chromium, ChromeDriver and DejaVu fonts from Debian (apt-get)");
     let root_user = output(std::process::Command::new("id").arg("-u")).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut c = if root_user {
@@ -158,5 +163,6 @@ fn ensure_chromium() -> Result {
         "--no-install-recommends",
         "chromium",
         "chromium-driver",
+        "fonts-dejavu-core",
     ])
 }

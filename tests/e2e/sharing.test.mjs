@@ -1,0 +1,86 @@
+// Sharing links: the share sheet where the phone has no native one, with a visible copy
+// confirmation; the page's main content without JavaScript; and the app taking over the
+// server's rendering without shifting the layout.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, phone, screenshot } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const PRODUCT = 'kopi-robusta-bubuk-250-g';
+
+test('the share sheet offers WhatsApp, Facebook and Telegram, and copying confirms', async () => {
+  const { context, page, errors } = await phone(browser);
+  await page.goto(`${BASE_URL}/produk/${PRODUCT}`);
+  await page.getByRole('heading', { name: 'Kopi Robusta Bubuk 250 g' }).waitFor();
+  // Desktop Linux Chromium has no navigator.share: our own sheet opens.
+  assert.equal(await page.evaluate(() => typeof navigator.share), 'undefined');
+  await page.getByRole('button', { name: 'Bagikan' }).click();
+  const sheet = page.getByRole('dialog', { name: 'Bagikan' });
+  await sheet.waitFor();
+  const link = encodeURIComponent(`${BASE_URL}/produk/${PRODUCT}`);
+  const wa = await sheet.getByRole('link', { name: 'WhatsApp' }).getAttribute('href');
+  assert.ok(wa.startsWith('https://wa.me/?text='), wa);
+  assert.ok(wa.includes(link), `${wa} carries the product link`);
+  assert.ok(decodeURIComponent(wa).includes('Kopi Robusta Bubuk 250 g'));
+  const fb = await sheet.getByRole('link', { name: 'Facebook' }).getAttribute('href');
+  assert.equal(fb, `https://www.facebook.com/sharer/sharer.php?u=${link}`);
+  const tg = await sheet.getByRole('link', { name: 'Telegram' }).getAttribute('href');
+  assert.ok(tg.startsWith(`https://t.me/share/url?url=${link}`), tg);
+  await sheet.getByRole('button', { name: 'Salin tautan' }).click();
+  await sheet.getByRole('button', { name: 'Tersalin' }).waitFor();
+  await screenshot(page, '50-share-sheet');
+
+  // A search is shared with its query.
+  await page.goto(`${BASE_URL}/cari?q=keripik`);
+  await page.getByRole('button', { name: 'Bagikan' }).click();
+  const searchWa = await page.getByRole('link', { name: 'WhatsApp' }).getAttribute('href');
+  assert.ok(searchWa.includes(encodeURIComponent('/cari?q=keripik')), searchWa);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('with JavaScript off, a product link still shows its name, price, picture and description', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
+    javaScriptEnabled: false, locale: 'id-ID',
+  });
+  const page = await context.newPage();
+  const res = await page.goto(`${BASE_URL}/produk/${PRODUCT}`);
+  assert.equal(res.status(), 200);
+  await page.getByRole('heading', { name: 'Kopi Robusta Bubuk 250 g' }).waitFor();
+  assert.ok(await page.locator('.product-price').isVisible());
+  assert.match(await page.locator('.product-price').textContent(), /Rp \d/);
+  assert.ok(await page.locator('#prerender img.product-image').isVisible());
+  assert.ok(await page.getByRole('link', { name: 'Kopi Gunung Betung' }).isVisible());
+  await screenshot(page, '51-no-javascript');
+
+  // The list pages too, with links that work without the app.
+  await page.goto(`${BASE_URL}/kategori/kopi-rempah`);
+  assert.ok(await page.locator('#prerender .product-card').count() > 3);
+  const unknown = await page.goto(`${BASE_URL}/produk/tidak-ada-produk-ini`);
+  assert.equal(unknown.status(), 404);
+  await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).waitFor();
+  await context.close();
+});
+
+test('the app takes over the server\'s rendering without shifting the layout', async () => {
+  const { context, page, errors } = await phone(browser);
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(`${BASE_URL}/produk/${PRODUCT}`);
+  // The app is in charge when its own controls are there and the server's copy is gone.
+  await page.getByRole('button', { name: /Daftar Pesanan/ }).first().waitFor();
+  assert.equal(await page.locator('#prerender').count(), 0);
+  await page.waitForTimeout(500);
+  const shift = await page.evaluate(() => window.__shift);
+  assert.ok(shift < 0.1, `cumulative layout shift ${shift} stays under 0.1`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
