@@ -1,6 +1,6 @@
 //! The router and the page frame: header with search, content, footer, bottom navigation.
 
-use crate::api::{fetch_catalog, FetchError, Storefront};
+use crate::api::{fetch_catalog, get_json, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
@@ -14,6 +14,7 @@ use crate::pages::{
     category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
     not_found::NotFound, order_list::OrderListPage, product::ProductPage, search::SearchPage,
 };
+use etalase_core::api::{SiteInfo, SITE_PATH};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -30,6 +31,10 @@ fn remove_prerender() {
     }
 }
 
+/// Whether order requests can be sent from here (false on a static export).
+#[derive(Clone, Copy)]
+pub struct Ordering(pub Signal<bool>);
+
 /// The whole catalog, loaded once and shared by every page.
 pub type CatalogResource = LocalResource<Result<Arc<Storefront>, FetchError>>;
 
@@ -41,6 +46,13 @@ pub fn App() -> impl IntoView {
     let language = Language(RwSignal::new(remembered_locale()));
     provide_context(language);
     provide_context(LiveText(RwSignal::new(None)));
+    let site = LocalResource::new(|| get_json::<SiteInfo>(SITE_PATH));
+    // Ordering works unless the site says it does not (a static copy without a server).
+    provide_context(Ordering(Signal::derive(move || {
+        site.get()
+            .and_then(Result::ok)
+            .is_none_or(|info| info.ordering)
+    })));
     let order_list = OrderList::load();
     order_list.persist();
     provide_context(order_list);

@@ -9,8 +9,27 @@ pub mod pages;
 pub mod session;
 pub mod share;
 
+/// A static host serves `/produk/x` as `/produk/x/` (a folder with `index.html`): the app's
+/// routes have no trailing slash, so the address loses it before the router reads it.
+fn drop_trailing_slash() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(w) = web_sys::window() {
+        let location = w.location();
+        let path = location.pathname().unwrap_or_default();
+        if path.len() > 1 && path.ends_with('/') {
+            let search = location.search().unwrap_or_default();
+            let clean = format!("{}{search}", path.trim_end_matches('/'));
+            if let Ok(history) = w.history() {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
+            }
+        }
+    }
+}
+
 /// Mounts the app on `<body>`. A panic is logged to the console with its message.
 pub fn start() {
     console_error_panic_hook::set_once();
+    drop_trailing_slash();
     leptos::mount::mount_to_body(app::App);
 }

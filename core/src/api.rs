@@ -22,6 +22,15 @@ pub fn ikm_path(slug: &str) -> String {
 
 pub const ORDERS_PATH: &str = "/api/v1/orders";
 
+/// What this copy of the site can do. The server says ordering works; a static export
+/// writes a file that says it does not, and the SPA offers WhatsApp instead.
+pub const SITE_PATH: &str = "/api/v1/site";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub ordering: bool,
+}
+
 /// The API path of a tracked request; the secret travels in the query, as in the link.
 pub fn tracking_api_path(code: &str, secret: &str) -> String {
     format!("{ORDERS_PATH}/{code}?t={secret}")

@@ -339,6 +339,34 @@ pub struct IkmPart {
     pub saving: Rupiah,
 }
 
+/// The lines of an IKM's part as a message reads them: `- name × 120 pak @ Rp 12.000`, with
+/// the line's note, then the subtotal.
+pub fn part_lines_text(part: &IkmPart) -> String {
+    let mut text = String::new();
+    for line in &part.lines {
+        text.push_str(&format!(
+            "- {} × {} {} @ {}",
+            line.name, line.quantity, line.unit, line.unit_price
+        ));
+        if !line.note.is_empty() {
+            text.push_str(&format!(" ({})", line.note));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!("Subtotal: {}", part.subtotal));
+    text
+}
+
+/// Where the site has no ordering backend (a static copy): the message that orders a part
+/// from its IKM over WhatsApp.
+pub fn whatsapp_order_text(part: &IkmPart) -> String {
+    format!(
+        "Halo {}, saya ingin memesan lewat Etalase IKM Lampung:\n{}\nMohon konfirmasi harga, waktu pengerjaan dan ongkos kirim. Terima kasih.",
+        part.ikm_name,
+        part_lines_text(part)
+    )
+}
+
 /// A price that changed between the partner adding a product and submitting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceChange {

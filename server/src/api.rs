@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api", any(unknown))
         .route("/api/{*rest}", any(unknown))
         .route("/healthz", get(healthz))
+        .route(etalase_core::api::SITE_PATH, get(site))
 }
 
 /// Answers with `body`, or 304 when the client already holds this version.
@@ -99,6 +100,11 @@ async fn ikm(
 
 async fn unknown() -> AppError {
     AppError::NotFound("Alamat API ini tidak ada.")
+}
+
+/// This server takes orders (a static export says otherwise).
+async fn site() -> Json<etalase_core::api::SiteInfo> {
+    Json(etalase_core::api::SiteInfo { ordering: true })
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {

@@ -277,15 +277,9 @@ fn whatsapp_summary(
         "Halo {}, kami {} mengajukan pesanan {code} lewat Etalase IKM Lampung:\n",
         part.ikm_name, v.company
     );
-    for line in &part.lines {
-        text.push_str(&format!(
-            "- {} × {} {} @ {}\n",
-            line.name, line.quantity, line.unit, line.unit_price
-        ));
-    }
+    text.push_str(&etalase_core::request::part_lines_text(part));
     text.push_str(&format!(
-        "Subtotal: {}\nDibutuhkan: {}\nKontak: {} ({})\nLacak pesanan: {tracking}",
-        part.subtotal,
+        "\nDibutuhkan: {}\nKontak: {} ({})\nLacak pesanan: {tracking}",
         Locale::Id.date(&v.needed_by.to_string()),
         v.contact_person,
         v.phone.e164()

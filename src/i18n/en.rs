@@ -146,6 +146,8 @@ pub const TEXTS: Texts = Texts {
     verified_badge: "Verified by Disperindag",
     verified_about: "This IKM and its details were checked by the Lampung trade and industry office.",
     close: "Close",
+    order_via_wa: "Order on WhatsApp from",
+    ordering_by_wa: "This site does not take order requests directly: send each IKM its order on WhatsApp, with the summary filled in.",
     view_invoice: "View invoice",
     invoice_number: "Invoice no.",
     invoice_date: "Date",

@@ -146,6 +146,8 @@ pub const TEXTS: Texts = Texts {
     verified_badge: "Terverifikasi Disperindag",
     verified_about: "Data dan usaha IKM ini sudah diperiksa Dinas Perindustrian dan Perdagangan Provinsi Lampung.",
     close: "Tutup",
+    order_via_wa: "Pesan lewat WhatsApp ke",
+    ordering_by_wa: "Situs ini tidak menerima pengajuan pesanan langsung: kirim pesanan ke tiap IKM lewat WhatsApp, ringkasannya sudah terisi.",
     view_invoice: "Lihat invoice",
     invoice_number: "No. invoice",
     invoice_date: "Tanggal",

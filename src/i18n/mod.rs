@@ -152,6 +152,8 @@ pub struct Texts {
     pub verified_badge: &'static str,
     pub verified_about: &'static str,
     pub close: &'static str,
+    pub order_via_wa: &'static str,
+    pub ordering_by_wa: &'static str,
     pub view_invoice: &'static str,
     pub invoice_number: &'static str,
     pub invoice_date: &'static str,

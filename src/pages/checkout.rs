@@ -87,7 +87,14 @@ pub fn CheckoutPage() -> impl IntoView {
         <Title text=texts.submit_request />
         <section class="section checkout-page">
             <h1>{texts.submit_request}</h1>
-            <WithCatalog render=|store| view! { <Checkout store /> } />
+            {move || if expect_context::<crate::app::Ordering>().0.get() {
+                view! { <WithCatalog render=|store| view! { <Checkout store /> } /> }.into_any()
+            } else {
+                view! {
+                    <p>{texts.ordering_by_wa}</p>
+                    <a class="button" href="/daftar-pesanan">{texts.order_list}</a>
+                }.into_any()
+            }}
         </section>
     }
 }

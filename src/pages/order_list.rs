@@ -2,11 +2,12 @@
 //! subtotals per IKM and a grand total.
 
 use crate::api::Storefront;
+use crate::app::Ordering;
 use crate::components::add_to_list::{quantity_problem, QuantityStepper};
 use crate::components::catalog_view::WithCatalog;
 use crate::i18n::t;
 use crate::order_list::OrderList;
-use etalase_core::request::{group_by_ikm, price_line};
+use etalase_core::request::{group_by_ikm, price_line, whatsapp_order_text};
 use etalase_core::{Product, Rupiah};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,8 +29,10 @@ pub fn OrderListPage() -> impl IntoView {
 fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
     let texts = t();
     let list = expect_context::<OrderList>();
+    let ordering = expect_context::<Ordering>().0;
     move || {
         let lines = list.0.get();
+        let _ = ordering.get();
         // Lines whose product left the catalog are dropped from the view, not from storage.
         let priced: Vec<(&Product, _)> = lines
             .iter()
@@ -56,6 +59,14 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
             {parts
                 .into_iter()
                 .map(|part| {
+                    // The WhatsApp order, where the site takes none itself.
+                    let wa_order = (!ordering.get_untracked())
+                        .then(|| {
+                            store
+                                .ikm(part.ikm.as_str())
+                                .map(|i| i.whatsapp.wa_link(&whatsapp_order_text(&part)))
+                        })
+                        .flatten();
                     view! {
                         <section class="ikm-part">
                             <h2>
@@ -75,6 +86,11 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
                             <p class="part-subtotal">
                                 {format!("{} {}", texts.subtotal, texts.rupiah(part.subtotal))}
                             </p>
+                            {wa_order.map(|href| view! {
+                                <a class="button button-wa wa-order" href=href target="_blank" rel="noopener">
+                                    {format!("{} {}", texts.order_via_wa, part.ikm_name)}
+                                </a>
+                            })}
                         </section>
                     }
                 })
@@ -86,7 +102,11 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
                 </p>
                 {(saving.amount() > 0)
                     .then(|| view! { <p class="saving">{format!("{} {}", texts.you_save, texts.rupiah(saving))}</p> })}
-                <a class="button submit-link" href="/ajukan">{texts.submit_request}</a>
+                {if ordering.get() {
+                    view! { <a class="button submit-link" href="/ajukan">{texts.submit_request}</a> }.into_any()
+                } else {
+                    view! { <p class="saving">{texts.ordering_by_wa}</p> }.into_any()
+                }}
             </div>
         }
         .into_any()

@@ -3,6 +3,7 @@
 mod art;
 mod bench;
 mod build;
+mod export;
 mod test;
 mod tools;
 mod util;
@@ -18,6 +19,8 @@ commands:
   test    everything CI runs: fmt, clippy (native + wasm32), native tests, browser tests,
           end-to-end tests against the real server in Chromium
   e2e     only the end-to-end journeys (builds the SPA first)
+  export  <dir> [--public-url URL]: the storefront as files for a static host (no backend;
+          ordering goes to each IKM over WhatsApp)
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
   bench   benchmarks in headless Chromium (keystroke search on 10,000 products)
   art     draw pictures for products without photos (public/img/produk/) and list them
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Some("build") => build::build_all(),
         Some("test") => test::run_all(),
         Some("e2e") => test::e2e_only(),
+        Some("export") => export::run(&args[1..]),
         Some("setup") => tools::ensure(tools::Need::All),
         Some("art") => art::run(),
         Some("bench") => bench::run_all(),

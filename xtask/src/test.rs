@@ -2,7 +2,7 @@
 
 use crate::build::build_spa;
 use crate::tools::{ensure, Need};
-use crate::util::{cmd, root, run, step, LocalServer, Result};
+use crate::util::{cmd, free_port, root, run, step, LocalServer, Result};
 use std::time::Duration;
 
 pub fn run_all() -> Result {
@@ -83,6 +83,45 @@ fn end_to_end() -> Result {
         .env("BASE_URL", server.url())
         .env("DEMO_CREDENTIALS", &server.credentials)
         .env("ARTIFACTS", &artifacts))?;
+    drop(server);
+
+    // The same storefront exported as files, behind a plain file server with no rewrites.
+    let site = root().join("target/static-site");
+    let port = free_port()?;
+    let url = format!("http://127.0.0.1:{port}");
+    crate::export::export(&site, &url)?;
+    step("End-to-end tests on the static export (python3 -m http.server)");
+    let mut files = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+            "--directory",
+        ])
+        .arg(&site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start python3 -m http.server: {e}"))?;
+    let waited = crate::util::wait_for(&format!("127.0.0.1:{port}"), "/", Duration::from_secs(20));
+    let result = waited.and_then(|()| {
+        run(cmd("node")
+            .args([
+                "--test",
+                "--test-concurrency=1",
+                "tests/e2e/storefront.test.mjs",
+                "tests/e2e/browse.test.mjs",
+                "tests/e2e/static.test.mjs",
+            ])
+            .env("BASE_URL", &url)
+            .env("STATIC_SITE", "1")
+            .env("ARTIFACTS", artifacts.join("static")))
+    });
+    let _ = files.kill();
+    let _ = files.wait();
+    result?;
     println!("    screenshots: {}", artifacts.display());
     Ok(())
 }

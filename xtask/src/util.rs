@@ -109,18 +109,21 @@ pub fn http_status(addr: &str, path: &str) -> Option<u16> {
     text.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Waits until `/healthz` answers 200.
-pub fn wait_healthy(addr: &str, timeout: Duration) -> Result {
+/// Waits until `path` answers 200.
+pub fn wait_for(addr: &str, path: &str, timeout: Duration) -> Result {
     let started = Instant::now();
     while started.elapsed() < timeout {
-        if http_status(addr, "/healthz") == Some(200) {
+        if http_status(addr, path) == Some(200) {
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    Err(format!(
-        "the server at {addr} did not become healthy within {timeout:?}"
-    ))
+    Err(format!("{addr}{path} did not answer within {timeout:?}"))
+}
+
+/// Waits until `/healthz` answers 200.
+pub fn wait_healthy(addr: &str, timeout: Duration) -> Result {
+    wait_for(addr, "/healthz", timeout)
 }
 
 /// A loopback port nobody listens on right now.
@@ -140,6 +143,16 @@ pub struct LocalServer {
 
 impl LocalServer {
     pub fn start(work: &Path, seed: &Path, timeout: Duration) -> Result<LocalServer> {
+        Self::start_with(work, seed, timeout, &[])
+    }
+
+    /// [`LocalServer::start`] with extra settings for the server.
+    pub fn start_with(
+        work: &Path,
+        seed: &Path,
+        timeout: Duration,
+        settings: &[(&str, &str)],
+    ) -> Result<LocalServer> {
         run(cmd("cargo").args(["build", "-p", "etalase-server"]))?;
         let _ = std::fs::remove_file(work.join("etalase.db"));
         let credentials = work.join("demo-akun.txt");
@@ -158,7 +171,9 @@ impl LocalServer {
         .env("ETALASE_DIST", root().join("dist"))
         .env("ETALASE_SEED", seed)
         .env("ETALASE_DEMO_CREDENTIALS", &credentials)
+        .env("ETALASE_MEDIA", work.join("media"))
         .env("RUST_LOG", "etalase_server=warn")
+        .envs(settings.iter().copied())
         .spawn()
         .map_err(|e| format!("cannot start the server: {e}"))?;
         let server = LocalServer {

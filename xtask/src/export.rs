@@ -1,0 +1,167 @@
+//! `cargo xtask export <dir> [--public-url URL]`: the storefront as files for any static host,
+//! with no backend. The real server renders every page once (so the HTML, previews and share
+//! images are exactly what it serves) and the files are written where a plain file server
+//! finds them: `produk/<slug>/index.html`, the catalog at its API path, sitemap and robots.
+
+use crate::build::build_spa;
+use crate::tools::{ensure, Need};
+use crate::util::{root, step, LocalServer, Result};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub fn run(args: &[String]) -> Result {
+    let mut dir = None;
+    let mut public_url = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--public-url" => public_url = it.next().cloned(),
+            other if dir.is_none() && !other.starts_with('-') => dir = Some(PathBuf::from(other)),
+            other => return Err(format!("export: unexpected argument {other}")),
+        }
+    }
+    let dir = dir.ok_or("usage: cargo xtask export <dir> [--public-url https://…]")?;
+    let public_url = public_url.unwrap_or_else(|| {
+        println!(
+            "    (no --public-url: absolute links in previews use http://localhost:8000; \
+             pass the site's address for real sharing)"
+        );
+        "http://localhost:8000".into()
+    });
+    ensure(Need::Build)?;
+    build_spa()?;
+    export(&dir, public_url.trim_end_matches('/'))
+}
+
+pub fn export(dir: &Path, public_url: &str) -> Result {
+    step(&format!("Exporting a static site into {}", dir.display()));
+    let server = LocalServer::start_with(
+        &root().join("target/export"),
+        &root().join("data/catalog.json"),
+        Duration::from_secs(60),
+        &[
+            ("ETALASE_PUBLIC_URL", public_url),
+            ("ETALASE_DEMO_ACCOUNTS", "false"),
+        ],
+    )?;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    copy_dir(&root().join("dist"), dir)?;
+    // The shell's precompressed copies would shadow the prerendered home page on hosts that
+    // serve .br/.gz files.
+    for stale in ["index.html.br", "index.html.gz"] {
+        let _ = std::fs::remove_file(dir.join(stale));
+    }
+
+    let catalog_json = get(&server.addr, "/api/v1/catalog")?;
+    let catalog: etalase_core::Catalog =
+        serde_json::from_slice(&catalog_json).map_err(|e| format!("catalog: {e}"))?;
+    write(dir, "api/v1/catalog", &catalog_json)?;
+    write(dir, "api/v1/site", br#"{"ordering":false}"#)?;
+
+    let paths = etalase_core::preview::all_paths(&catalog);
+    for path in &paths {
+        let html = get(&server.addr, path)?;
+        let file = if path == "/" {
+            "index.html".to_owned()
+        } else {
+            format!("{}/index.html", path.trim_start_matches('/'))
+        };
+        write(dir, &file, &html)?;
+        // The page's share image, as the HTML names it.
+        let text = String::from_utf8_lossy(&html);
+        if let Some(image) = og_image_path(&text, public_url) {
+            let jpeg = get(&server.addr, &image)?;
+            write(dir, image.trim_start_matches('/'), &jpeg)?;
+        }
+    }
+    // Every other address is the app (search, order list) or a real not-found page.
+    for (path, file) in [
+        ("/cari", "cari/index.html"),
+        ("/daftar-pesanan", "daftar-pesanan/index.html"),
+        ("/ajukan", "ajukan/index.html"),
+        ("/sitemap.xml", "sitemap.xml"),
+        ("/robots.txt", "robots.txt"),
+    ] {
+        write(dir, file, &get(&server.addr, path)?)?;
+    }
+    write(
+        dir,
+        "404.html",
+        &get_any(&server.addr, "/halaman-yang-tidak-ada")?.1,
+    )?;
+    println!(
+        "    {} pages, catalog, share images, sitemap and robots in {}\n    \
+         try it: python3 -m http.server --directory {} 8000",
+        paths.len(),
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `/og/….jpg` from the page's `og:image`.
+fn og_image_path(html: &str, public_url: &str) -> Option<String> {
+    let at = html.find("property=\"og:image\" content=\"")?;
+    let rest = &html[at + "property=\"og:image\" content=\"".len()..];
+    let url = &rest[..rest.find('"')?];
+    url.strip_prefix(public_url).map(str::to_owned)
+}
+
+fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result {
+    let path = dir.join(file);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A 200 body, or an error naming the path.
+fn get(addr: &str, path: &str) -> Result<Vec<u8>> {
+    match get_any(addr, path)? {
+        (200, body) => Ok(body),
+        (status, _) => Err(format!("export: {path} answered {status}")),
+    }
+}
+
+/// One plain HTTP/1.0 GET (no compression, no chunking): status and body.
+fn get_any(addr: &str, path: &str) -> Result<(u16, Vec<u8>)> {
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("{addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| format!("{path}: no HTTP head"))?;
+    let head = String::from_utf8_lossy(&response[..split]);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("{path}: bad status line"))?;
+    Ok((status, response[split + 4..].to_vec()))
+}
