@@ -61,6 +61,37 @@ async fn own_product(db: &SqlitePool, ikm: &str, slug: &str) -> Result<DeskProdu
         .ok_or(AppError::NotFound("Produk tidak ditemukan."))
 }
 
+/// One change to a product, for the audit log.
+struct Change<'a> {
+    action: &'a str,
+    from: &'a str,
+    to: &'a str,
+}
+
+/// Records the change, commits it, brings the storefront up to date, and answers the product
+/// as it is now.
+async fn finish(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: &crate::auth::Account,
+    ikm: &str,
+    slug: &str,
+    change: Change<'_>,
+) -> Result<Json<DeskProduct>, AppError> {
+    audit(
+        &mut tx,
+        account,
+        change.action,
+        &format!("produk {slug}"),
+        change.from,
+        change.to,
+    )
+    .await?;
+    tx.commit().await?;
+    state.reload_catalog().await?;
+    Ok(Json(own_product(&state.db, ikm, slug).await?))
+}
+
 async fn list(
     State(state): State<AppState>,
     IkmUser(_, ikm): IkmUser,
@@ -124,18 +155,12 @@ async fn update(
     .bind(&ikm)
     .execute(&mut *tx)
     .await?;
-    audit(
-        &mut tx,
-        &account,
-        "edit_product",
-        &format!("produk {slug}"),
-        &summary(&ProductInput::from_product(&before.product)),
-        &summary(&input),
-    )
-    .await?;
-    tx.commit().await?;
-    state.reload_catalog().await?;
-    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+    let change = Change {
+        action: "edit_product",
+        from: &summary(&ProductInput::from_product(&before.product)),
+        to: &summary(&input),
+    };
+    finish(&state, tx, &account, &ikm, &slug, change).await
 }
 
 async fn create(
@@ -184,18 +209,12 @@ async fn create(
     .bind(today_wib().to_string())
     .execute(&mut *tx)
     .await?;
-    audit(
-        &mut tx,
-        &account,
-        "add_product",
-        &format!("produk {slug}"),
-        "",
-        &summary(&input),
-    )
-    .await?;
-    tx.commit().await?;
-    state.reload_catalog().await?;
-    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+    let change = Change {
+        action: "add_product",
+        from: "",
+        to: &summary(&input),
+    };
+    finish(&state, tx, &account, &ikm, &slug, change).await
 }
 
 async fn set_retired(
@@ -217,22 +236,16 @@ async fn set_retired(
         .execute(&mut *tx)
         .await?;
     let label = |retired: bool| if retired { "ditarik" } else { "tayang" };
-    audit(
-        &mut tx,
-        &account,
-        if value {
+    let change = Change {
+        action: if value {
             "retire_product"
         } else {
             "relist_product"
         },
-        &format!("produk {slug}"),
-        label(before.retired),
-        label(value),
-    )
-    .await?;
-    tx.commit().await?;
-    state.reload_catalog().await?;
-    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+        from: label(before.retired),
+        to: label(value),
+    };
+    finish(&state, tx, &account, &ikm, &slug, change).await
 }
 
 /// The photo comes as the raw body (`Content-Type: image/jpeg`, `image/png` or
@@ -304,21 +317,15 @@ async fn upload_photo(
         .bind(&ikm)
         .execute(&mut *tx)
         .await?;
-    audit(
-        &mut tx,
-        &account,
-        "upload_photo",
-        &format!("produk {slug}"),
-        before
+    let change = Change {
+        action: "upload_photo",
+        from: before
             .product
             .images
             .first()
             .map(|i| i.src.as_str())
             .unwrap_or(""),
-        &images[0].src,
-    )
-    .await?;
-    tx.commit().await?;
-    state.reload_catalog().await?;
-    Ok(Json(own_product(&state.db, &ikm, &slug).await?))
+        to: &images[0].src,
+    };
+    finish(&state, tx, &account, &ikm, &slug, change).await
 }
