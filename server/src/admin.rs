@@ -4,6 +4,7 @@
 use crate::auth::{check_state_change, create_account, end_sessions, random_password, Admin};
 use crate::desk::{order_summaries, own_part, status_counts, OrderFilter};
 use crate::error::AppError;
+use crate::http::parse_json;
 use crate::orders::{audit, load_tracking};
 use crate::AppState;
 use axum::body::Bytes;
@@ -35,10 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/stats", get(stats))
         .route("/api/v1/admin/audit", get(audit_log))
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| AppError::BadRequest("bad_json", e.to_string()))
 }
 
 async fn ikm_list(
@@ -106,7 +103,7 @@ async fn set_verified(
     body: Bytes,
 ) -> Result<Json<AdminIkm>, AppError> {
     check_state_change(&state, &headers)?;
-    let SetFlag { value } = parse(&body)?;
+    let SetFlag { value } = parse_json(&body)?;
     let mut tx = state.db.begin().await?;
     let (before,): (bool,) = sqlx::query_as("SELECT verified FROM ikm WHERE slug = ?")
         .bind(&slug)
@@ -159,7 +156,7 @@ async fn new_account(
 ) -> Result<Json<AccountCreated>, AppError> {
     check_state_change(&state, &headers)?;
     let locale = crate::http::locale_of(&headers);
-    let NewAccount { username, ikm } = parse(&body)?;
+    let NewAccount { username, ikm } = parse_json(&body)?;
     let username = username.trim().to_lowercase();
     if Slug::parse(&username).is_err() {
         return Err(AppError::field(
@@ -227,7 +224,7 @@ async fn set_disabled(
     body: Bytes,
 ) -> Result<Json<AdminIkm>, AppError> {
     check_state_change(&state, &headers)?;
-    let SetFlag { value } = parse(&body)?;
+    let SetFlag { value } = parse_json(&body)?;
     let ikm = ikm_of_account(&state.db, id).await?;
     let mut tx = state.db.begin().await?;
     let (username, before): (String, bool) =

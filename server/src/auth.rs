@@ -383,8 +383,7 @@ async fn login(
     let bytes = axum::body::to_bytes(body, 16 * 1024)
         .await
         .map_err(|_| AppError::PayloadTooLarge)?;
-    let input: LoginInput = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let input: LoginInput = crate::http::parse_json(&bytes)?;
     let username = input.username.trim().to_lowercase();
     let now = unix_secs();
     let account_key = format!("account:{username}");
@@ -495,8 +494,7 @@ async fn change_password(
 ) -> Result<StatusCode, AppError> {
     check_state_change(&state, &headers)?;
     let locale = locale_of(&headers);
-    let input: PasswordChange = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let input: PasswordChange = crate::http::parse_json(&body)?;
     let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM account WHERE id = ?")
         .bind(account.id)
         .fetch_one(&state.db)

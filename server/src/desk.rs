@@ -213,8 +213,7 @@ async fn event(
 ) -> Result<Json<DeskOrder>, AppError> {
     check_state_change(&state, &headers)?;
     let (request_id, part_id) = own_part(&state.db, &code, &ikm).await?;
-    let event: OrderEvent = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let event: OrderEvent = crate::http::parse_json(&body)?;
     apply_event_by(
         &state.db,
         part_id,

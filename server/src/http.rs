@@ -56,6 +56,17 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// A JSON body as `T`; a mismatch names where it is.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        AppError::BadRequest(
+            "bad_json",
+            format!("JSON tidak sesuai di `{}`: {}", e.path(), e.inner()),
+        )
+    })
+}
+
 /// State-changing bodies are JSON: a form on another site cannot send that without asking.
 pub fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
     let json = headers

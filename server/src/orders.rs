@@ -5,7 +5,8 @@ use crate::auth::Account;
 use crate::clock::{now_utc, today_wib};
 use crate::error::AppError;
 use crate::http::{
-    constant_time_eq, locale_of, origin, random_hex as new_secret, require_json, sha256_hex,
+    constant_time_eq, locale_of, origin, parse_json, random_hex as new_secret, require_json,
+    sha256_hex,
 };
 use crate::AppState;
 use axum::body::Bytes;
@@ -46,16 +47,6 @@ fn body_bytes(
         } else {
             AppError::BadRequest("bad_body", "Isi permintaan tidak bisa dibaca.".into())
         }
-    })
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        AppError::BadRequest(
-            "bad_json",
-            format!("JSON tidak sesuai di `{}`: {}", e.path(), e.inner()),
-        )
     })
 }
 

@@ -101,8 +101,7 @@ async fn list(
 
 fn parse_input(headers: &HeaderMap, body: &Bytes) -> Result<ProductInput, AppError> {
     let locale = locale_of(headers);
-    let input: ProductInput = serde_json::from_slice(body)
-        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let input: ProductInput = crate::http::parse_json(body)?;
     let errors = check_product(&input);
     if errors.is_empty() {
         Ok(input)
@@ -226,8 +225,7 @@ async fn set_retired(
 ) -> Result<Json<DeskProduct>, AppError> {
     check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
-    let SetFlag { value } = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest("bad_json", e.to_string()))?;
+    let SetFlag { value } = crate::http::parse_json(&body)?;
     let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE product SET retired = ? WHERE slug = ? AND ikm_slug = ?")
         .bind(value)
