@@ -127,7 +127,7 @@ pub const ID: DeskTexts = DeskTexts {
     actions: "Tindakan",
     confirm: "Konfirmasi pesanan",
     confirm_help:
-        "Ubah harga satuan atau waktu pengerjaan bila perlu; kosongkan untuk memakai harga pesanan.",
+        "Harga satuan dan waktu pengerjaan sudah terisi dari pesanan; ubah bila perlu sebelum mengonfirmasi.",
     new_unit_price: "Harga satuan",
     lead_time_days: "Waktu pengerjaan (hari)",
     decline: "Tolak",
@@ -222,7 +222,7 @@ pub const EN: DeskTexts = DeskTexts {
     actions: "Actions",
     confirm: "Confirm order",
     confirm_help:
-        "Change unit prices or the lead time if needed; leave empty to keep the ordered prices.",
+        "Unit prices and the lead time come from the order; change them if needed before confirming.",
     new_unit_price: "Unit price",
     lead_time_days: "Lead time (days)",
     decline: "Decline",
