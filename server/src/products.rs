@@ -110,6 +110,27 @@ fn parse_input(headers: &HeaderMap, body: &Bytes) -> Result<ProductInput, AppErr
     }
 }
 
+type SqliteQuery<'q> =
+    sqlx::query::Query<'q, sqlx::Sqlite, <sqlx::Sqlite as sqlx::Database>::Arguments>;
+
+/// Binds the editable fields, in the order both the insert and the update name them.
+fn bind_fields<'q>(
+    query: SqliteQuery<'q>,
+    input: &'q ProductInput,
+) -> Result<SqliteQuery<'q>, AppError> {
+    Ok(query
+        .bind(input.name.trim())
+        .bind(input.category.slug())
+        .bind(input.description.trim())
+        .bind(input.unit.trim())
+        .bind(input.price.amount())
+        .bind(i64::from(input.min_order))
+        .bind(i64::from(input.order_increment))
+        .bind(serde_json::to_string(&input.tiers).map_err(anyhow::Error::from)?)
+        .bind(i64::from(input.lead_time_days))
+        .bind(input.availability.slug()))
+}
+
 /// A short record of a product's editable fields for the audit log.
 fn summary(p: &ProductInput) -> String {
     format!(
@@ -135,25 +156,16 @@ async fn update(
     let before = own_product(&state.db, &ikm, &slug).await?;
     let input = parse_input(&headers, &body)?;
     let mut tx = state.db.begin().await?;
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE product SET name = ?, category = ?, description = ?, unit = ?, price = ?, \
          min_order = ?, order_increment = ?, tiers = ?, lead_time_days = ?, availability = ? \
          WHERE slug = ? AND ikm_slug = ?",
-    )
-    .bind(input.name.trim())
-    .bind(input.category.slug())
-    .bind(input.description.trim())
-    .bind(input.unit.trim())
-    .bind(input.price.amount())
-    .bind(i64::from(input.min_order))
-    .bind(i64::from(input.order_increment))
-    .bind(serde_json::to_string(&input.tiers).map_err(anyhow::Error::from)?)
-    .bind(i64::from(input.lead_time_days))
-    .bind(input.availability.slug())
-    .bind(&slug)
-    .bind(&ikm)
-    .execute(&mut *tx)
-    .await?;
+    );
+    bind_fields(update, &input)?
+        .bind(&slug)
+        .bind(&ikm)
+        .execute(&mut *tx)
+        .await?;
     let change = Change {
         action: "edit_product",
         from: &summary(&ProductInput::from_product(&before.product)),
@@ -187,27 +199,18 @@ async fn create(
     let (position,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position), 0) + 1 FROM product")
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO product (slug, position, ikm_slug, name, category, description, unit, price, \
          min_order, order_increment, tiers, lead_time_days, availability, images, listed_on, featured) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, 0)",
     )
     .bind(&slug)
     .bind(position)
-    .bind(&ikm)
-    .bind(input.name.trim())
-    .bind(input.category.slug())
-    .bind(input.description.trim())
-    .bind(input.unit.trim())
-    .bind(input.price.amount())
-    .bind(i64::from(input.min_order))
-    .bind(i64::from(input.order_increment))
-    .bind(serde_json::to_string(&input.tiers).map_err(anyhow::Error::from)?)
-    .bind(i64::from(input.lead_time_days))
-    .bind(input.availability.slug())
-    .bind(today_wib().to_string())
-    .execute(&mut *tx)
-    .await?;
+    .bind(&ikm);
+    bind_fields(insert, &input)?
+        .bind(today_wib().to_string())
+        .execute(&mut *tx)
+        .await?;
     let change = Change {
         action: "add_product",
         from: "",

@@ -6,3 +6,4 @@ pub mod layout;
 pub mod product_card;
 pub mod product_image;
 pub mod share_button;
+pub mod timeline;

@@ -3,6 +3,7 @@
 
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
+use crate::components::timeline::Timeline;
 use crate::i18n::desk::{dt, DeskTexts};
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
@@ -232,15 +233,7 @@ fn OrderDetail(data: DeskOrder, updated: RwSignal<Option<DeskOrder>>) -> impl In
         <Actions data=data.clone() updated />
         <section class="desk-card">
             <h2>{texts.timeline}</h2>
-            <ol class="timeline">
-                {part.events.iter().map(|e| view! {
-                    <li>
-                        <time datetime=e.at.clone()>{texts.locale.timestamp_wib(&e.at)}</time>
-                        " · " {texts.status(e.to)}
-                        {(!e.note.is_empty()).then(|| format!(" — {}", e.note))}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <Timeline events=part.events.clone() />
         </section>
     }
     .into_any()

@@ -2,32 +2,27 @@
 //! (`/pesanan/<code>/invoice/<ikm>?t=<secret>`): seller and buyer, the lines at their agreed
 //! prices, and PPN only when the IKM is PKP — by core's rule.
 
-use crate::api::{get_json, FetchError};
+use crate::api::FetchError;
 use crate::app::CatalogResource;
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
-use etalase_core::api::{tracking_api_path, tracking_page_path, TrackedPart, Tracking};
+use crate::pages::tracking::tracking_resource;
+use etalase_core::api::{tracking_page_path, TrackedPart, Tracking};
 use etalase_core::invoice::{invoice_number, invoice_totals, PpnCollection};
 use etalase_core::order::OrderStatus;
 use etalase_core::request::format_npwp;
 use etalase_core::Ikm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn InvoicePage() -> impl IntoView {
     let texts = t();
     let params = use_params_map();
-    let query = use_query_map();
-    let code = move || params.read().get("code").unwrap_or_default();
     let ikm = move || params.read().get("ikm").unwrap_or_default();
-    let secret = move || query.read().get("t").unwrap_or_default();
-    let tracking = LocalResource::new(move || {
-        let (code, secret) = (code(), secret());
-        async move { get_json::<Tracking>(&tracking_api_path(&code, &secret)).await }
-    });
+    let (tracking, secret) = tracking_resource();
     let catalog = use_context::<CatalogResource>();
     view! {
         <Title text=texts.invoice />

@@ -3,6 +3,7 @@
 
 use crate::api::{get_json, post_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
+use crate::components::timeline::Timeline;
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
 use etalase_core::api::{
@@ -12,9 +13,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-#[component]
-pub fn TrackingPage() -> impl IntoView {
-    let texts = t();
+/// The tracking document for the page's `:code` and `?t=` secret, and the secret itself.
+pub fn tracking_resource() -> (
+    LocalResource<Result<Tracking, FetchError>>,
+    impl Fn() -> String + Copy + Send + Sync + 'static,
+) {
     let params = use_params_map();
     let query = use_query_map();
     let code = move || params.read().get("code").unwrap_or_default();
@@ -23,6 +26,13 @@ pub fn TrackingPage() -> impl IntoView {
         let (code, secret) = (code(), secret());
         async move { get_json::<Tracking>(&tracking_api_path(&code, &secret)).await }
     });
+    (tracking, secret)
+}
+
+#[component]
+pub fn TrackingPage() -> impl IntoView {
+    let texts = t();
+    let (tracking, secret) = tracking_resource();
     // After a cancellation the page shows the server's answer without another round trip.
     let updated = RwSignal::new(None::<Tracking>);
     let failure = RwSignal::new(None::<String>);
@@ -131,15 +141,7 @@ fn PartCard(
                 <p>{format!("{}: {c} · {}: {}", texts.courier, texts.receipt, part.receipt.clone().unwrap_or_default())}</p>
             })}
             <h3>{texts.timeline}</h3>
-            <ol class="timeline">
-                {part.events.iter().map(|e| view! {
-                    <li>
-                        <time datetime=e.at.clone()>{texts.locale.timestamp_wib(&e.at)}</time>
-                        " · " {texts.status(e.to)}
-                        {(!e.note.is_empty()).then(|| format!(" — {}", e.note))}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <Timeline events=part.events.clone() />
             <div class="part-actions">
                 <a class="button button-secondary" href=invoice>{texts.view_invoice}</a>
                 {part.cancellable.then(|| view! {
