@@ -56,6 +56,8 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
         let total: Rupiah = parts.iter().map(|p| p.subtotal).sum();
         let saving: Rupiah = parts.iter().map(|p| p.saving).sum();
         view! {
+            // Without a server to take requests, say so before the lists and their buttons.
+            {(!ordering.get()).then(|| view! { <p class="notice-info">{texts.ordering_by_wa}</p> })}
             {parts
                 .into_iter()
                 .map(|part| {
@@ -102,11 +104,9 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
                 </p>
                 {(saving.amount() > 0)
                     .then(|| view! { <p class="saving">{format!("{} {}", texts.you_save, texts.rupiah(saving))}</p> })}
-                {if ordering.get() {
-                    view! { <a class="button submit-link" href="/ajukan">{texts.submit_request}</a> }.into_any()
-                } else {
-                    view! { <p class="saving">{texts.ordering_by_wa}</p> }.into_any()
-                }}
+                {ordering
+                    .get()
+                    .then(|| view! { <a class="button submit-link" href="/ajukan">{texts.submit_request}</a> })}
             </div>
         }
         .into_any()
