@@ -21,14 +21,42 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::sync::Arc;
 
-fn remove_prerender() {
+/// Removes the server's rendering. Anything a quick visitor already typed into its search
+/// box moves into the app's box, with the focus, so no keystroke is lost in the hand-over.
+fn remove_prerender(live: RwSignal<Option<String>>) {
     #[cfg(target_arch = "wasm32")]
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("prerender"))
     {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(el) = document.get_element_by_id("prerender") else {
+            return;
+        };
+        let typed = document
+            .get_element_by_id("prerender-q")
+            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let focused = typed.as_ref().is_some_and(|input| {
+            document
+                .active_element()
+                .is_some_and(|active| active.is_same_node(Some(input)))
+        });
+        let text = typed.map(|input| input.value()).unwrap_or_default();
         el.remove();
+        if !text.is_empty() {
+            live.set(Some(text));
+        }
+        if focused {
+            if let Some(input) = document
+                .get_element_by_id("cari-q")
+                .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = input.focus();
+            }
+        }
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = live;
 }
 
 /// Whether order requests can be sent from here (false on a static export).
@@ -45,7 +73,8 @@ pub fn App() -> impl IntoView {
     provide_context(catalog);
     let language = Language(RwSignal::new(remembered_locale()));
     provide_context(language);
-    provide_context(LiveText(RwSignal::new(None)));
+    let live = RwSignal::new(None);
+    provide_context(LiveText(live));
     let site = LocalResource::new(|| get_json::<SiteInfo>(SITE_PATH));
     // Ordering works unless the site says it does not (a static copy without a server).
     provide_context(Ordering(Signal::derive(move || {
@@ -61,7 +90,7 @@ pub fn App() -> impl IntoView {
     // the app, drawn with the same layout, takes its place in one go.
     Effect::new(move |_| {
         if catalog.read().is_some() {
-            remove_prerender();
+            remove_prerender(live);
         }
     });
 

@@ -69,6 +69,27 @@ test('search from the header narrows results and lives in the URL', async () => 
   await context.close();
 });
 
+test('what a quick visitor types before the app starts is kept when it takes over', async () => {
+  const { context, page, errors } = await phone(browser);
+  // Hold the catalog back so the server's rendering is what the visitor types into.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/v1\/catalog/, async (route) => { await held; await route.continue(); });
+  await page.goto(`${BASE_URL}/`);
+  const early = page.locator('#prerender').getByRole('searchbox', { name: 'Cari produk' });
+  await early.fill('kopi');
+  release();
+  await page.locator('#prerender').waitFor({ state: 'detached' });
+  const box = page.getByRole('searchbox', { name: 'Cari produk' });
+  assert.equal(await box.inputValue(), 'kopi');
+  assert.ok(await box.evaluate((el) => el === document.activeElement), 'the search box keeps the focus');
+  await box.press('Enter');
+  await page.waitForURL(/\/cari\?q=kopi/);
+  await page.locator('.result-count').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // A plain file server answers unknown paths with its own 404 page, not ours.
 test('an unknown product shows the not-found page', { skip: process.env.STATIC_SITE ? 'static site' : false }, async () => {
   const { context, page } = await phone(browser);
