@@ -300,12 +300,18 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-/// The client's address as the connection reports it (no proxy headers are trusted).
-fn client_address(parts_extensions: &axum::http::Extensions) -> String {
-    parts_extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+/// The client's address for throttling: the connection's peer, or what trusted proxies say.
+fn client_address(state: &AppState, parts: &Parts) -> String {
+    let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".to_owned();
+    };
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::http::client_ip(peer.ip(), &forwarded, &state.trusted_proxies).to_string()
 }
 
 async fn me(State(state): State<AppState>, account: Account) -> Result<Json<Me>, AppError> {
@@ -387,7 +393,7 @@ async fn login(
     let username = input.username.trim().to_lowercase();
     let now = unix_secs();
     let account_key = format!("account:{username}");
-    let client_key = format!("client:{}", client_address(&parts.extensions));
+    let client_key = format!("client:{}", client_address(&state, &parts));
     for (key, max) in [
         (&account_key, MAX_FAILURES_PER_ACCOUNT),
         (&client_key, MAX_FAILURES_PER_CLIENT),

@@ -43,6 +43,12 @@ pub struct Config {
     )]
     pub demo_credentials: PathBuf,
 
+    /// Reverse proxies whose `X-Forwarded-For` is believed, comma-separated (e.g.
+    /// `127.0.0.1,10.0.0.2`). Without them the client is the connection's peer, so behind a
+    /// proxy every visitor would share one address for login throttling.
+    #[arg(long, env = "ETALASE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Seed catalog loaded into an empty database on first start.
     #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
     pub seed: PathBuf,

@@ -6,6 +6,35 @@ use crate::AppState;
 use axum::http::{header, HeaderMap};
 use etalase_core::Locale;
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+
+/// The client's address: the connection's peer, unless the peer is a trusted proxy; then the
+/// nearest address in `X-Forwarded-For` (read from the right, as each proxy appends the one
+/// it saw) that is not itself a trusted proxy. Entries a client wrote itself sit further left
+/// and are never reached while an untrusted address stands to their right.
+pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for entry in forwarded_for
+        .iter()
+        .rev()
+        .flat_map(|header| header.rsplit(','))
+    {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !trusted.contains(&ip) {
+                    break;
+                }
+            }
+            // A garbled hop: stop at the last address we could trust.
+            Err(_) => break,
+        }
+    }
+    client
+}
 
 /// The caller's language from `Accept-Language`; Bahasa Indonesia when unsure.
 pub fn locale_of(headers: &HeaderMap) -> Locale {
@@ -115,5 +144,37 @@ mod tests {
         assert_eq!(locale_of(&h), Locale::En);
         h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("id-ID"));
         assert_eq!(locale_of(&h), Locale::Id);
+    }
+
+    #[test]
+    fn the_client_behind_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy, ip("10.0.0.3")];
+        // Not from a proxy: the header is the client's own words and ignored.
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &["198.51.100.1"], &trusted),
+            ip("203.0.113.9")
+        );
+        // From the proxy: the address it saw.
+        assert_eq!(
+            client_ip(proxy, &["203.0.113.9"], &trusted),
+            ip("203.0.113.9")
+        );
+        // A client's forged entries sit left of the address the proxy appended.
+        assert_eq!(
+            client_ip(proxy, &["1.2.3.4, 5.6.7.8", "203.0.113.9"], &trusted),
+            ip("203.0.113.9")
+        );
+        // Two proxies in a row are both skipped.
+        assert_eq!(
+            client_ip(proxy, &["203.0.113.9, 10.0.0.3"], &trusted),
+            ip("203.0.113.9")
+        );
+        // No header, or garbage: the proxy itself, never a made-up address.
+        assert_eq!(client_ip(proxy, &[], &trusted), proxy);
+        assert_eq!(client_ip(proxy, &["unknown"], &trusted), proxy);
+        // With nothing trusted, the peer.
+        assert_eq!(client_ip(proxy, &["203.0.113.9"], &[]), proxy);
     }
 }

@@ -40,6 +40,8 @@ pub struct AppState {
     pub media_dir: std::path::PathBuf,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
     pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed (`ETALASE_TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -113,6 +115,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             .precompressed_br()
             .precompressed_gzip(),
         public_url: config.public_url.clone(),
+        trusted_proxies: config.trusted_proxies.clone().into(),
         media_dir: config.media.clone(),
         dist_dir: config.dist.clone(),
         og_cache: Arc::new(og::OgCache::default()),

@@ -128,6 +128,51 @@ async fn one_client_guessing_across_many_accounts_is_throttled() {
 }
 
 #[tokio::test]
+async fn a_client_cannot_dodge_the_throttle_with_a_forged_forwarded_for() {
+    // No proxy is trusted: the header is the client's own words.
+    let app = spawn_app().await;
+    let password = app.account("disperindag", Role::Admin, None).await;
+    for i in 0..20 {
+        let forged = format!("198.51.100.{i}");
+        let res = app
+            .login_forwarded_for(&format!("tebakan-{i}"), "tebakan-salah-99", Some(&forged))
+            .await;
+        assert_eq!(res.status(), 401);
+    }
+    let res = app
+        .login_forwarded_for("disperindag", &password, Some("198.51.100.200"))
+        .await;
+    assert_eq!(res.status(), 429);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_is_throttled_on_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config_in(dir.path(), seed_path());
+    config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    let app = spawn_with(dir, config).await;
+    let password = app.account("disperindag", Role::Admin, None).await;
+    let attacker = "203.0.113.66";
+    for i in 0..20 {
+        // What the attacker writes itself stands left of what the proxy appended.
+        let header = format!("10.9.8.{i}, {attacker}");
+        let res = app
+            .login_forwarded_for(&format!("tebakan-{i}"), "tebakan-salah-99", Some(&header))
+            .await;
+        assert_eq!(res.status(), 401);
+    }
+    let res = app
+        .login_forwarded_for("disperindag", &password, Some(attacker))
+        .await;
+    assert_eq!(res.status(), 429, "the attacker is throttled");
+    // The proxy's other visitors are not locked out with them.
+    let res = app
+        .login_forwarded_for("disperindag", &password, Some("203.0.113.7"))
+        .await;
+    assert_eq!(res.status(), 200, "another visitor logs in");
+}
+
+#[tokio::test]
 async fn logging_in_again_rotates_the_session_and_ends_the_old_one() {
     let app = spawn_app().await;
     let password = app.account("disperindag", Role::Admin, None).await;

@@ -30,6 +30,7 @@ pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
         demo_accounts: false,
         media: dir.join("media"),
         demo_credentials: dir.join("demo-akun.txt"),
+        trusted_proxies: Vec::new(),
     }
 }
 
@@ -117,10 +118,24 @@ impl TestApp {
 
     /// A login as a browser on our own pages sends it.
     pub async fn login_response(&self, username: &str, password: &str) -> reqwest::Response {
-        self.client
+        self.login_forwarded_for(username, password, None).await
+    }
+
+    /// A login attempt that arrives with an `X-Forwarded-For` header.
+    pub async fn login_forwarded_for(
+        &self,
+        username: &str,
+        password: &str,
+        forwarded_for: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
             .post(format!("{}/api/v1/auth/login", self.base))
-            .header("Origin", &self.base)
-            .json(&serde_json::json!({ "username": username, "password": password }))
+            .header("Origin", &self.base);
+        if let Some(value) = forwarded_for {
+            req = req.header("X-Forwarded-For", value);
+        }
+        req.json(&serde_json::json!({ "username": username, "password": password }))
             .send()
             .await
             .unwrap()
