@@ -72,6 +72,10 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
             Err(_) => FetchError::Status(status),
         });
     }
+    // "Done, nothing to say": decodes as `()` (or any type that accepts null).
+    if response.status() == 204 {
+        return serde_json::from_str("null").map_err(|e| FetchError::Decode(e.to_string()));
+    }
     response
         .json::<T>()
         .await

@@ -4,6 +4,7 @@ use crate::api::{fetch_catalog, get_json, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
+use crate::pages::account::AccountPage;
 use crate::pages::admin::AdminPage;
 use crate::pages::desk::{DeskInboxPage, DeskOrderPage, PackingSlipPage};
 use crate::pages::desk_products::{DeskProductPage, DeskProductsPage};
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/pesanan/:code") view=TrackingPage />
                         <Route path=path!("/pesanan/:code/invoice/:ikm") view=InvoicePage />
                         <Route path=path!("/masuk") view=LoginPage />
+                        <Route path=path!("/akun") view=AccountPage />
                         <Route path=path!("/admin") view=AdminPage />
                         <Route path=path!("/desk") view=DeskInboxPage />
                         <Route path=path!("/desk/pesanan/:code") view=DeskOrderPage />

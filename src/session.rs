@@ -49,10 +49,10 @@ pub fn staff_error(error: &FetchError) -> String {
     }
 }
 
-/// Renders `children` with the logged-in account in context when it has `role`; sends
-/// anyone not logged in to the login page and back.
+/// Renders `children` with the logged-in account in context when it has `role` (any staff
+/// role when none is given); sends anyone not logged in to the login page and back.
 #[component]
-pub fn StaffOnly(role: Role, children: ChildrenFn) -> impl IntoView {
+pub fn StaffOnly(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> impl IntoView {
     let me = LocalResource::new(|| get_json::<Me>(ME_PATH));
     let location = use_location();
     let navigate = use_navigate();
@@ -69,7 +69,7 @@ pub fn StaffOnly(role: Role, children: ChildrenFn) -> impl IntoView {
     move || match me.get() {
         None | Some(Err(FetchError::Api { status: 401, .. })) => view! { <Loading /> }.into_any(),
         Some(Err(error)) => view! { <LoadError error on_retry=move || me.refetch() /> }.into_any(),
-        Some(Ok(account)) if account.role == role => {
+        Some(Ok(account)) if role.is_none_or(|role| account.role == role) => {
             provide_context(account);
             children().into_any()
         }

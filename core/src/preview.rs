@@ -475,7 +475,7 @@ pub fn sitemap_xml(catalog: &Catalog, origin: &str) -> String {
 
 pub fn robots_txt(origin: &str) -> String {
     format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /pesanan/\nDisallow: /desk\nDisallow: /admin\nDisallow: /masuk\nAllow: /\n\nSitemap: {origin}/sitemap.xml\n"
+        "User-agent: *\nDisallow: /api/\nDisallow: /pesanan/\nDisallow: /desk\nDisallow: /admin\nDisallow: /masuk\nDisallow: /akun\nAllow: /\n\nSitemap: {origin}/sitemap.xml\n"
     )
 }
 

@@ -371,6 +371,23 @@ async fn record_failure(db: &SqlitePool, key: &str, now: i64) -> Result<(), AppE
     Ok(())
 }
 
+/// Deletes expired sessions and throttle windows that have closed; returns how many rows went.
+/// Runs with the periodic jobs, so neither table grows with every visitor ever seen.
+pub async fn sweep(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
+    let sessions = sqlx::query("DELETE FROM session WHERE expires_at <= ?")
+        .bind(now)
+        .execute(db)
+        .await?
+        .rows_affected();
+    let windows = sqlx::query("DELETE FROM login_throttle WHERE window_start + ? <= ?")
+        .bind(THROTTLE_WINDOW_SECS)
+        .bind(now)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(sessions + windows)
+}
+
 /// A hash to verify against when the account does not exist, so that the answer takes as
 /// long as for a real account.
 fn dummy_hash() -> &'static str {
@@ -446,10 +463,6 @@ async fn login(
     .bind(now + SESSION_TTL_SECS)
     .execute(&state.db)
     .await?;
-    sqlx::query("DELETE FROM session WHERE expires_at <= ?")
-        .bind(now)
-        .execute(&state.db)
-        .await?;
     let account = account_by_id(&state.db, account_id).await?;
     let me = me_of(&state.db, &account).await?;
     let mut response = Json(me).into_response();
@@ -501,6 +514,13 @@ async fn change_password(
     check_state_change(&state, &headers)?;
     let locale = locale_of(&headers);
     let input: PasswordChange = crate::http::parse_json(&body)?;
+    // A stolen session must not become a way to guess the password: the same per-account
+    // limit as the login form.
+    let now = unix_secs();
+    let account_key = format!("account:{}", account.username);
+    if let Some(wait) = throttled(&state.db, &account_key, MAX_FAILURES_PER_ACCOUNT, now).await? {
+        return Err(AppError::TooManyAttempts(wait.max(1), locale));
+    }
     let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM account WHERE id = ?")
         .bind(account.id)
         .fetch_one(&state.db)
@@ -510,12 +530,26 @@ async fn change_password(
         .await
         .map_err(|e| anyhow::anyhow!("verify task: {e}"))?;
     if !ok {
+        record_failure(&state.db, &account_key, now).await?;
         return Err(AppError::field("current", wrong_password(locale), locale));
     }
     if let Err(e) = check_password(&input.new, &account.username) {
         return Err(AppError::field("new", e.message(locale), locale));
     }
     set_password(&state.db, account.id, &input.new).await?;
+    // Whoever else knew the old password is logged out; this phone stays in.
+    let this_session = session_id_from(&headers, cookie_name(&state))
+        .map(|id| sha256_hex(id.as_bytes()))
+        .unwrap_or_default();
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM session WHERE account_id = ? AND id_sha256 <> ?")
+        .bind(account.id)
+        .bind(this_session)
+        .execute(&mut *tx)
+        .await?;
+    let object = format!("akun {}", account.username);
+    crate::orders::audit(&mut tx, &account, "change_password", &object, "", "").await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

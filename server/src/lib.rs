@@ -193,5 +193,8 @@ async fn expire_periodically(db: SqlitePool) {
             Ok(n) => tracing::info!(expired = n, "expired unanswered orders"),
             Err(e) => tracing::warn!(error = ?e, "expiring orders failed"),
         }
+        if let Err(e) = auth::sweep(&db, clock::unix_secs()).await {
+            tracing::warn!(error = ?e, "sweeping sessions failed");
+        }
     }
 }

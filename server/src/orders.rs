@@ -310,13 +310,43 @@ pub async fn audit(
     from: &str,
     to: &str,
 ) -> Result<(), AppError> {
+    let who = Who::Account(account);
+    audit_by(tx, who, action, object, from, to).await
+}
+
+/// Who an audit line names: an account, or a party without one.
+#[derive(Clone, Copy)]
+pub enum Who<'a> {
+    Account(&'a Account),
+    /// The partner through the tracking link (no account), named in the log as "pemesan".
+    Partner,
+    /// The server's own jobs (expiry), named "sistem".
+    System,
+    /// An IKM step recorded without a session (imports, tests), named "ikm".
+    Ikm,
+}
+
+async fn audit_by(
+    tx: &mut Transaction<'_, Sqlite>,
+    who: Who<'_>,
+    action: &str,
+    object: &str,
+    from: &str,
+    to: &str,
+) -> Result<(), AppError> {
+    let (account_id, username) = match who {
+        Who::Account(account) => (Some(account.id), account.username.as_str()),
+        Who::Partner => (None, "pemesan"),
+        Who::System => (None, "sistem"),
+        Who::Ikm => (None, "ikm"),
+    };
     sqlx::query(
         "INSERT INTO audit_log (at, account_id, username, action, object, from_value, to_value) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(now_utc())
-    .bind(account.id)
-    .bind(&account.username)
+    .bind(account_id)
+    .bind(username)
     .bind(action)
     .bind(object)
     .bind(from)
@@ -354,8 +384,8 @@ pub async fn apply_event(
     apply_event_by(db, part_id, event, actor, today, None).await
 }
 
-/// [`apply_event`] made by a logged-in account: the change also goes to the audit log, in the
-/// same transaction.
+/// [`apply_event`] made by a logged-in account. Every change also goes to the audit log, in
+/// the same transaction: under the account, else under the partner or the system.
 pub async fn apply_event_by(
     db: &SqlitePool,
     part_id: i64,
@@ -450,17 +480,14 @@ pub async fn apply_event_by(
         ));
     }
     record_event(&mut tx, part_id, actor, Some(from), to, &note).await?;
-    if let Some(account) = by {
-        audit(
-            &mut tx,
-            account,
-            event.name(),
-            &format!("pesanan {code} / {ikm}"),
-            from.slug(),
-            to.slug(),
-        )
-        .await?;
-    }
+    let who = match (by, actor) {
+        (Some(account), _) => Who::Account(account),
+        (None, Actor::System) => Who::System,
+        (None, Actor::Partner) => Who::Partner,
+        (None, Actor::Ikm) => Who::Ikm,
+    };
+    let object = format!("pesanan {code} / {ikm}");
+    audit_by(&mut tx, who, event.name(), &object, from.slug(), to.slug()).await?;
     tx.commit().await?;
     Ok(to)
 }

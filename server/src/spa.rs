@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/daftar-pesanan", get(app_page))
         .route("/ajukan", get(app_page))
         .route("/masuk", get(app_page))
+        .route("/akun", get(app_page))
         .route("/desk", get(app_page))
         .route("/desk/{*rest}", get(app_page))
         .route("/admin", get(app_page))

@@ -241,6 +241,47 @@ async fn sessions_expire() {
 }
 
 #[tokio::test]
+async fn the_sweep_forgets_expired_sessions_and_closed_throttle_windows_only() {
+    let app = spawn_app().await;
+    let password = app.account("disperindag", Role::Admin, None).await;
+    let kept = app.login("disperindag", &password).await;
+    let _ = app.login_response("disperindag", "salah-sandi-1").await;
+    let now = etalase_server::clock::unix_secs();
+    let count = |sql: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    sqlx::query("INSERT INTO session (id_sha256, account_id, created_at, expires_at) SELECT 'old', id, 0, ? FROM account")
+        .bind(now - 1)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO login_throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, ?)")
+        .bind(now - etalase_server::auth::THROTTLE_WINDOW_SECS)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    let removed = etalase_server::auth::sweep(&app.state.db, now)
+        .await
+        .unwrap();
+
+    assert_eq!(removed, 2);
+    assert_eq!(count("SELECT COUNT(*) FROM session").await, 1);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM login_throttle").await,
+        2,
+        "today's failures stay"
+    );
+    assert_eq!(app.get_as(&kept, "/api/v1/auth/me").await.status(), 200);
+}
+
+#[tokio::test]
 async fn a_disabled_account_cannot_log_in_and_loses_its_session() {
     let app = spawn_app().await;
     let password = app.account("disperindag", Role::Admin, None).await;
@@ -354,6 +395,8 @@ async fn a_new_password_must_pass_the_rule() {
         .await;
     assert_eq!(res.status(), 422);
 
+    // Someone else who knew the old password is logged in on another phone.
+    let elsewhere = app.login("disperindag", &password).await;
     let res = app
         .post_as(
             &session,
@@ -363,11 +406,51 @@ async fn a_new_password_must_pass_the_rule() {
         .await;
     assert_eq!(res.status(), 204);
     assert_eq!(
+        app.get_as(&session, "/api/v1/auth/me").await.status(),
+        200,
+        "the phone that changed it stays logged in"
+    );
+    assert_eq!(
+        app.get_as(&elsewhere, "/api/v1/auth/me").await.status(),
+        401,
+        "every other session ends"
+    );
+    assert_eq!(
+        app.login_response("disperindag", &password).await.status(),
+        401
+    );
+    assert_eq!(
         app.login_response("disperindag", "rumah-adat-nuwo-sesat")
             .await
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_through_a_session_is_throttled() {
+    let app = spawn_app().await;
+    let password = app.account("disperindag", Role::Admin, None).await;
+    let session = app.login("disperindag", &password).await;
+    for i in 0..5 {
+        let res = app
+            .post_as(
+                &session,
+                "/api/v1/auth/password",
+                &json!({ "current": format!("tebakan-{i}-salah"), "new": "rumah-adat-nuwo-sesat" }),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+    let res = app
+        .post_as(
+            &session,
+            "/api/v1/auth/password",
+            &json!({ "current": password, "new": "rumah-adat-nuwo-sesat" }),
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
 }
 
 #[tokio::test]

@@ -328,6 +328,22 @@ async fn the_partner_cancels_a_new_part_but_not_a_confirmed_one() {
         Actor::Partner
     );
 
+    // The admin's audit log names the partner as the one who cancelled.
+    let (who, action, object, from, to): (String, String, String, String, String) = sqlx::query_as(
+        "SELECT username, action, object, from_value, to_value FROM audit_log ORDER BY id DESC",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (who.as_str(), action.as_str(), from.as_str(), to.as_str()),
+        ("pemesan", "cancel", "baru", "dibatalkan")
+    );
+    assert!(
+        object.contains(&created.code) && object.contains(&first),
+        "{object}"
+    );
+
     // Twice is illegal: 409.
     assert_eq!(cancel(first, secret.clone()).await.status(), 409);
     // With a wrong secret: 404, and nothing changes.
@@ -461,4 +477,12 @@ async fn unanswered_parts_expire_after_three_working_days() {
             .await
             .unwrap();
     assert_eq!(n, 3);
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE username = 'sistem' AND action = 'expire' \
+         AND account_id IS NULL AND to_value = 'kedaluwarsa'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(n, 3, "each expiry is in the audit log under the system");
 }

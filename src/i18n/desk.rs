@@ -96,6 +96,16 @@ pub struct DeskTexts {
     pub photo_help: &'static str,
     pub photo_too_big: &'static str,
     pub photo_saved: &'static str,
+    pub account_link: &'static str,
+    pub account_title: &'static str,
+    pub signed_in_as: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub repeat_password: &'static str,
+    pub password_help: &'static str,
+    pub passwords_differ: &'static str,
+    pub change_password: &'static str,
+    pub password_changed: &'static str,
 }
 
 pub const ID: DeskTexts = DeskTexts {
@@ -191,6 +201,16 @@ pub const ID: DeskTexts = DeskTexts {
     photo_help: "JPEG, PNG atau WebP, paling besar 8 MB. Foto menggantikan gambar bawaan.",
     photo_too_big: "Foto terlalu besar (paling besar 8 MB).",
     photo_saved: "Foto tersimpan dan tampil di etalase.",
+    account_link: "Akun",
+    account_title: "Akun & kata sandi",
+    signed_in_as: "Masuk sebagai",
+    current_password: "Kata sandi sekarang",
+    new_password: "Kata sandi baru",
+    repeat_password: "Ulangi kata sandi baru",
+    password_help: "Paling sedikit 8 karakter. Beberapa kata yang mudah Anda ingat lebih aman daripada satu kata dengan angka.",
+    passwords_differ: "Kedua kata sandi baru tidak sama.",
+    change_password: "Ganti kata sandi",
+    password_changed: "Kata sandi sudah diganti. Perangkat lain yang masuk dengan akun ini sudah dikeluarkan.",
 };
 
 pub const EN: DeskTexts = DeskTexts {
@@ -286,6 +306,16 @@ pub const EN: DeskTexts = DeskTexts {
     photo_help: "JPEG, PNG or WebP, up to 8 MB. A photo replaces the drawn picture.",
     photo_too_big: "The photo is too large (8 MB at most).",
     photo_saved: "Photo saved and shown on the storefront.",
+    account_link: "Account",
+    account_title: "Account & password",
+    signed_in_as: "Logged in as",
+    current_password: "Current password",
+    new_password: "New password",
+    repeat_password: "Repeat the new password",
+    password_help: "At least 8 characters. A few words you remember easily are safer than one word with digits.",
+    passwords_differ: "The two new passwords differ.",
+    change_password: "Change password",
+    password_changed: "Password changed. Other devices logged in with this account have been logged out.",
 };
 
 /// The desk's words in the language in use.
@@ -297,4 +327,48 @@ pub fn dt() -> &'static DeskTexts {
         Locale::Id => &ID,
         Locale::En => &EN,
     }
+}
+
+/// The audit log's action names (as the server records them) in the reader's language;
+/// `None` for one this build does not know, which is then shown as recorded.
+pub fn audit_action(locale: Locale, action: &str) -> Option<&'static str> {
+    const ACTIONS: [(&str, &str, &str); 18] = [
+        ("confirm", "Konfirmasi pesanan", "Confirmed order"),
+        ("decline", "Tolak pesanan", "Declined order"),
+        ("start_production", "Mulai produksi", "Started production"),
+        ("ship", "Kirim pesanan", "Shipped order"),
+        ("complete", "Selesaikan pesanan", "Completed order"),
+        ("cancel", "Batalkan pesanan", "Cancelled order"),
+        (
+            "expire",
+            "Kedaluwarsa (tidak dijawab)",
+            "Expired (unanswered)",
+        ),
+        ("verify_ikm", "Verifikasi IKM", "IKM verification"),
+        ("create_account", "Buat akun", "Created account"),
+        ("disable_account", "Nonaktifkan akun", "Disabled account"),
+        ("enable_account", "Aktifkan akun", "Enabled account"),
+        ("reset_password", "Atur ulang kata sandi", "Reset password"),
+        ("change_password", "Ganti kata sandi", "Changed password"),
+        ("add_product", "Tambah produk", "Added product"),
+        ("edit_product", "Ubah produk", "Edited product"),
+        ("upload_photo", "Unggah foto", "Uploaded photo"),
+        (
+            "retire_product",
+            "Tarik produk dari etalase",
+            "Retired product",
+        ),
+        (
+            "relist_product",
+            "Tampilkan lagi produk",
+            "Relisted product",
+        ),
+    ];
+    ACTIONS
+        .iter()
+        .find(|(slug, _, _)| *slug == action)
+        .map(|(_, id, en)| match locale {
+            Locale::Id => *id,
+            Locale::En => *en,
+        })
 }

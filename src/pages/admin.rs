@@ -3,7 +3,7 @@
 
 use crate::api::get_json;
 use crate::components::catalog_view::{LoadError, Loading};
-use crate::i18n::desk::dt;
+use crate::i18n::desk::{audit_action, dt};
 use crate::i18n::t;
 use crate::session::{log_out, staff_error, staff_post, StaffOnly};
 use etalase_core::account::Role;
@@ -60,6 +60,7 @@ pub fn AdminPage() -> impl IntoView {
                                 aria-current=move || (tab() == which).then_some("page")>{label}</a>
                         })
                         .collect_view()}
+                    <a href="/akun">{d.account_link}</a>
                     <button type="button" class="link-button" on:click=move |_| log_out()>{d.log_out}</button>
                 </nav>
                 {move || match tab() {
@@ -372,7 +373,8 @@ fn month_label(key: &str, locale: etalase_core::Locale) -> String {
 fn AuditLog() -> impl IntoView {
     let (texts, d) = (t(), dt());
     let log = LocalResource::new(|| get_json::<Vec<AuditEntry>>("/api/v1/admin/audit"));
-    move || match log.get() {
+    move || {
+        match log.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(error)) => view! { <LoadError error on_retry=move || log.refetch() /> }.into_any(),
         Some(Ok(entries)) => view! {
@@ -383,14 +385,24 @@ fn AuditLog() -> impl IntoView {
                     <li>
                         <time datetime=e.at.clone()>{texts.locale.timestamp_wib(&e.at)}</time>
                         <span class="audit-who">{format!("{}: {}", d.audit_who, e.username)}</span>
-                        <span>{format!("{} · {}", e.action, e.object)}</span>
-                        {(!e.from.is_empty() || !e.to.is_empty()).then(|| view! {
-                            <span class="audit-change">{format!("{} → {}", e.from, e.to)}</span>
+                        <span>{format!(
+                            "{} · {}",
+                            audit_action(texts.locale, &e.action).unwrap_or(&e.action),
+                            e.object
+                        )}</span>
+                        {(!e.from.is_empty() || !e.to.is_empty()).then(|| {
+                            // Order statuses read as the desk names them; other values as recorded.
+                            let value = |v: &str| OrderStatus::from_slug(v)
+                                .map_or_else(|| v.to_owned(), |s| texts.status(s).to_owned());
+                            view! {
+                                <span class="audit-change">{format!("{} → {}", value(&e.from), value(&e.to))}</span>
+                            }
                         })}
                     </li>
                 }).collect_view()}
             </ol>
         }
         .into_any(),
+    }
     }
 }

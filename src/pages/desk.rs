@@ -48,6 +48,7 @@ pub fn DeskNav() -> impl IntoView {
                 </Show>
             </a>
             <a href="/desk/produk">{d.desk_products}</a>
+            <a href="/akun">{d.account_link}</a>
             <button type="button" class="link-button" on:click=move |_| log_out()>{d.log_out}</button>
         </nav>
     }

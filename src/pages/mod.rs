@@ -1,5 +1,6 @@
 //! One screen per file.
 
+pub mod account;
 pub mod admin;
 pub mod category;
 pub mod checkout;

@@ -92,10 +92,10 @@ test('an order worked at the desk shows on the partner\'s tracking page and in t
   assert.ok(await admin.page.locator('.chart-svg rect.bar').count() >= 4);
   await screenshot(admin.page, '45-admin-charts');
   await admin.page.getByRole('link', { name: 'Log audit' }).click();
-  const entry = admin.page.locator('.audit-log li', { hasText: 'confirm' }).first();
+  const entry = admin.page.locator('.audit-log li', { hasText: 'Konfirmasi pesanan' }).first();
   await entry.waitFor();
-  assert.match(await entry.textContent(), new RegExp(`${IKM}.*${code}`));
-  await admin.page.locator('.audit-log li', { hasText: 'ship' }).first().waitFor();
+  assert.match(await entry.textContent(), new RegExp(`${IKM}.*${code}.*Baru → Dikonfirmasi`));
+  await admin.page.locator('.audit-log li', { hasText: 'Kirim pesanan' }).first().waitFor();
   await screenshot(admin.page, '46-admin-audit');
 
   // The desk's log-out ends the session: the desk asks for a login again.
@@ -106,6 +106,49 @@ test('an order worked at the desk shows on the partner\'s tracking page and in t
   await ikm.page.waitForURL(/\/masuk\?lanjut=/);
 
   for (const who of [partner, ikm, admin]) {
+    assert.deepEqual(who.errors.filter((e) => !/40[14]/.test(e)), []);
+    await who.context.close();
+  }
+});
+
+test('an IKM owner changes the demo password: weak ones are refused, other phones are logged out', async () => {
+  const user = 'lempok-durian-bu-yati';
+  const old = demoAccounts()[user];
+  const phoneA = await phone(browser);
+  const phoneB = await phone(browser);
+  await logIn(phoneA.page, user, old);
+  await phoneA.page.waitForURL(/\/desk$/);
+  await logIn(phoneB.page, user, old);
+  await phoneB.page.waitForURL(/\/desk$/);
+
+  const page = phoneA.page;
+  await page.getByRole('link', { name: 'Akun' }).click();
+  await page.getByRole('heading', { name: 'Akun & kata sandi' }).waitFor();
+  await page.getByLabel('Kata sandi sekarang').fill(old);
+  // Core's rule answers as the owner types.
+  await page.getByLabel('Kata sandi baru', { exact: true }).fill('lampung123');
+  await page.getByText('Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain.').waitFor();
+  await page.getByLabel('Kata sandi baru', { exact: true }).fill('durian montong pagi');
+  await page.getByLabel('Ulangi kata sandi baru').fill('durian montong sore');
+  await page.getByText('Kedua kata sandi baru tidak sama.').first().waitFor();
+  await page.getByLabel('Ulangi kata sandi baru').fill('durian montong pagi');
+  await screenshot(page, '47-account');
+  await page.getByRole('button', { name: 'Ganti kata sandi' }).click();
+  await page.getByText('Kata sandi sudah diganti.', { exact: false }).waitFor();
+  assert.equal(await page.getByLabel('Kata sandi sekarang').inputValue(), '', 'the form is cleared');
+
+  // This phone stays in; the other is sent to the login.
+  await page.goto(`${BASE_URL}/desk`);
+  await page.getByRole('heading', { name: 'Pesanan', exact: true, level: 1 }).waitFor();
+  await phoneB.page.goto(`${BASE_URL}/desk`);
+  await phoneB.page.waitForURL(/\/masuk\?lanjut=/);
+  // The old password no longer opens the desk; the new one does.
+  await logIn(phoneB.page, user, old);
+  await phoneB.page.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
+  await logIn(phoneB.page, user, 'durian montong pagi');
+  await phoneB.page.waitForURL(/\/desk$/);
+
+  for (const who of [phoneA, phoneB]) {
     assert.deepEqual(who.errors.filter((e) => !/40[14]/.test(e)), []);
     await who.context.close();
   }
