@@ -13,6 +13,7 @@ pub mod og;
 pub mod orders;
 pub mod photo;
 pub mod products;
+pub mod security;
 pub mod snapshot;
 pub mod spa;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub media_dir: std::path::PathBuf,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
     pub public_url: Option<String>,
+    /// The Content-Security-Policy for `index_html` (its inline loader allowed by hash).
+    pub content_security_policy: Arc<str>,
     /// Proxies whose `X-Forwarded-For` is believed (`ETALASE_TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
@@ -107,8 +110,10 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             None
         }
     };
+    let content_security_policy = security::content_security_policy(index_html.as_deref()).into();
     Ok(AppState {
         db,
+        content_security_policy,
         catalog: Arc::new(RwLock::new(Arc::new(snapshot))),
         index_html,
         static_dir: ServeDir::new(&config.dist)
@@ -123,7 +128,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
 }
 
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(orders::routes())
         .merge(auth::routes())
         .merge(desk::routes())
@@ -133,7 +138,8 @@ pub fn app(state: AppState) -> Router {
         .merge(media_files(&state))
         .merge(api::routes())
         .merge(spa::routes())
-        .fallback(spa::static_files)
+        .fallback(spa::static_files);
+    security::layers(&state, routes)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
