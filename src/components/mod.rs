@@ -2,6 +2,7 @@
 
 pub mod add_to_list;
 pub mod catalog_view;
+pub mod document;
 pub mod layout;
 pub mod product_card;
 pub mod product_image;

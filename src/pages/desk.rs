@@ -3,6 +3,7 @@
 
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
+use crate::components::document::{Parties, Party, PrintBar};
 use crate::components::timeline::Timeline;
 use crate::i18n::desk::{dt, DeskTexts};
 use crate::i18n::{t, Texts};
@@ -418,18 +419,25 @@ pub fn PackingSlipPage() -> impl IntoView {
 fn packing_slip(data: DeskOrder, texts: &'static Texts, d: &'static DeskTexts) -> impl IntoView {
     let r = data.request.clone();
     let part = data.part().cloned();
-    let print = move |_| {
-        #[cfg(target_arch = "wasm32")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
     let today: Date = crate::pages::checkout::today_wib();
+    let seller = Party {
+        title: texts.seller,
+        name: part
+            .as_ref()
+            .map(|p| p.ikm_name.clone())
+            .unwrap_or_default(),
+        lines: Vec::new(),
+    };
+    let ship_to = Party {
+        title: d.ship_to,
+        name: r.company.clone(),
+        lines: vec![
+            format!("{} · {}", r.contact_person, r.phone),
+            format!("{}, {}", r.address, texts.kabupaten(r.kabupaten)),
+        ],
+    };
     view! {
-        <div class="invoice-actions no-print">
-            <a class="link-button" href=format!("/desk/pesanan/{}", r.code)>{format!("← {}", r.code)}</a>
-            <button type="button" class="button" on:click=print>{texts.print}</button>
-        </div>
+        <PrintBar back_href=format!("/desk/pesanan/{}", r.code) back_label=format!("← {}", r.code) />
         <article class="invoice packing-slip">
             <header class="invoice-head">
                 <h1>{d.packing_slip_title}</h1>
@@ -440,18 +448,7 @@ fn packing_slip(data: DeskOrder, texts: &'static Texts, d: &'static DeskTexts) -
                     {part.as_ref().and_then(|p| p.receipt.clone()).map(|c| view! { <div><dt>{d.receipt}</dt><dd>{c}</dd></div> })}
                 </dl>
             </header>
-            <div class="invoice-parties">
-                <section>
-                    <h2>{texts.seller}</h2>
-                    <p class="party-name">{part.as_ref().map(|p| p.ikm_name.clone())}</p>
-                </section>
-                <section>
-                    <h2>{d.ship_to}</h2>
-                    <p class="party-name">{r.company.clone()}</p>
-                    <p>{format!("{} · {}", r.contact_person, r.phone)}</p>
-                    <p>{format!("{}, {}", r.address, texts.kabupaten(r.kabupaten))}</p>
-                </section>
-            </div>
+            <Parties from=seller to=ship_to />
             <table class="invoice-lines">
                 <thead>
                     <tr>

@@ -2,12 +2,11 @@
 //! (`/pesanan/<code>/invoice/<ikm>?t=<secret>`): seller and buyer, the lines at their agreed
 //! prices, and PPN only when the IKM is PKP — by core's rule.
 
-use crate::api::FetchError;
 use crate::app::CatalogResource;
-use crate::components::catalog_view::{LoadError, Loading};
+use crate::components::document::{Parties, Party, PrintBar};
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
-use crate::pages::tracking::tracking_resource;
+use crate::pages::tracking::{tracked_view, tracking_resource};
 use etalase_core::api::{tracking_page_path, TrackedPart, Tracking};
 use etalase_core::invoice::{invoice_number, invoice_totals, PpnCollection};
 use etalase_core::order::OrderStatus;
@@ -27,14 +26,7 @@ pub fn InvoicePage() -> impl IntoView {
     view! {
         <Title text=texts.invoice />
         <section class="section invoice-page">
-            {move || match tracking.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(FetchError::Api { status: 404, .. })) => view! {
-                    <NotFound />
-                    <p class="keep-link">{texts.tracking_not_found}</p>
-                }.into_any(),
-                Some(Err(error)) => view! { <LoadError error on_retry=move || tracking.refetch() /> }.into_any(),
-                Some(Ok(data)) => {
+            {move || tracked_view(tracking.get(), tracking, |data| {
                     let slug = ikm();
                     let Some(index) = data.parts.iter().position(|p| p.ikm.as_str() == slug) else {
                         return view! { <NotFound /> }.into_any();
@@ -45,8 +37,7 @@ pub fn InvoicePage() -> impl IntoView {
                         .and_then(Result::ok)
                         .and_then(|store| store.ikm(&slug).cloned());
                     view! { <Invoice data index seller secret=secret() texts /> }.into_any()
-                }
-            }}
+            })}
         </section>
     }
 }
@@ -75,25 +66,23 @@ fn Invoice(
         texts.invoice
     };
     let back = tracking_page_path(&data.code, &secret);
-    let print = move |_| {
-        #[cfg(target_arch = "wasm32")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
-    let seller_lines = seller.map(|ikm| {
-        let mut lines = vec![texts.kabupaten(ikm.kabupaten)];
+    let mut seller_lines = vec![if part.ikm_pkp {
+        texts.pkp_about.to_owned()
+    } else {
+        texts.not_pkp.to_owned()
+    }];
+    if let Some(ikm) = seller {
+        seller_lines.push(texts.kabupaten(ikm.kabupaten));
         if let Some(nib) = &ikm.legal.nib {
             let sample = if ikm.legal.sample {
                 format!(" ({})", texts.sample_ids)
             } else {
                 String::new()
             };
-            lines.push(format!("NIB {nib}{sample}"));
+            seller_lines.push(format!("NIB {nib}{sample}"));
         }
-        lines.push(format!("WhatsApp {}", ikm.whatsapp.e164()));
-        lines
-    });
+        seller_lines.push(format!("WhatsApp {}", ikm.whatsapp.e164()));
+    }
     let buyer_lines = {
         let mut lines = vec![data.buyer_type.label(texts.locale).to_owned()];
         if !data.npwp.is_empty() {
@@ -111,11 +100,18 @@ fn Invoice(
         ));
         lines
     };
+    let from = Party {
+        title: texts.seller,
+        name: part.ikm_name.clone(),
+        lines: seller_lines,
+    };
+    let to = Party {
+        title: texts.buyer,
+        name: data.company.clone(),
+        lines: buyer_lines,
+    };
     view! {
-        <div class="invoice-actions no-print">
-            <a class="link-button" href=back>{texts.back_to_tracking}</a>
-            <button type="button" class="button" on:click=print>{texts.print}</button>
-        </div>
+        <PrintBar back_href=back back_label=texts.back_to_tracking.to_owned() />
         <article class="invoice">
             <header class="invoice-head">
                 <h1>{title}</h1>
@@ -129,19 +125,7 @@ fn Invoice(
             </header>
             {proforma.then(|| view! { <p class="notice">{texts.proforma_note}</p> })}
             {void.then(|| view! { <p class="notice invoice-void" role="alert">{format!("{}: {}", texts.invoice_void, texts.status(part.status))}</p> })}
-            <div class="invoice-parties">
-                <section>
-                    <h2>{texts.seller}</h2>
-                    <p class="party-name">{part.ikm_name.clone()}</p>
-                    <p>{if part.ikm_pkp { texts.pkp_about } else { texts.not_pkp }}</p>
-                    {seller_lines.map(|lines| lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view())}
-                </section>
-                <section>
-                    <h2>{texts.buyer}</h2>
-                    <p class="party-name">{data.company.clone()}</p>
-                    {buyer_lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
-                </section>
-            </div>
+            <Parties from to />
             <table class="invoice-lines">
                 <thead>
                     <tr>

@@ -29,6 +29,27 @@ pub fn tracking_resource() -> (
     (tracking, secret)
 }
 
+/// The page for a tracking document in any state: loading, unknown (the same 404 for a
+/// wrong secret, with a word on keeping the link), failed (with a retry), or loaded.
+pub fn tracked_view(
+    current: Option<Result<Tracking, FetchError>>,
+    tracking: LocalResource<Result<Tracking, FetchError>>,
+    loaded: impl FnOnce(Tracking) -> AnyView,
+) -> AnyView {
+    match current {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(FetchError::Api { status: 404, .. })) => view! {
+            <NotFound />
+            <p class="keep-link">{t().tracking_not_found}</p>
+        }
+        .into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError error on_retry=move || tracking.refetch() /> }.into_any()
+        }
+        Some(Ok(data)) => loaded(data),
+    }
+}
+
 #[component]
 pub fn TrackingPage() -> impl IntoView {
     let texts = t();
@@ -41,14 +62,7 @@ pub fn TrackingPage() -> impl IntoView {
         <section class="section tracking-page">
             {move || {
                 let current = updated.get().map(Ok).or_else(|| tracking.get());
-                match current {
-                    None => view! { <Loading /> }.into_any(),
-                    Some(Err(FetchError::Api { status: 404, .. })) => view! {
-                        <NotFound />
-                        <p class="keep-link">{texts.tracking_not_found}</p>
-                    }.into_any(),
-                    Some(Err(error)) => view! { <LoadError error on_retry=move || tracking.refetch() /> }.into_any(),
-                    Some(Ok(data)) => {
+                tracked_view(current, tracking, |data| {
                         let code = data.code.clone();
                         view! {
                             <h1>{format!("{} {}", texts.tracking_title, data.code)}</h1>
@@ -67,8 +81,7 @@ pub fn TrackingPage() -> impl IntoView {
                                 view! { <PartCard part code secret=secret() updated failure /> }
                             }).collect_view()}
                         }.into_any()
-                    }
-                }
+                })
             }}
         </section>
     }
