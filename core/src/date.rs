@@ -2,7 +2,53 @@
 //! and working days. Days are counted with the proleptic Gregorian calendar.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
+
+/// Days off besides weekends: national holidays and *cuti bersama*, which the government sets
+/// each year (SKB 3 Menteri). Read from a plain list: one `YYYY-MM-DD` per line, a name after
+/// it, `#` for comments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holidays(BTreeSet<Date>);
+
+impl Holidays {
+    /// Parses the list; a bad line is named by its number.
+    pub fn parse(text: &str) -> Result<Holidays, String> {
+        let mut days = BTreeSet::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let first = line.split_whitespace().next().unwrap_or("");
+            let day = Date::parse(first)
+                .ok_or_else(|| format!("line {}: {first:?} is not a date (YYYY-MM-DD)", n + 1))?;
+            days.insert(day);
+        }
+        Ok(Holidays(days))
+    }
+
+    pub fn from_dates(dates: impl IntoIterator<Item = Date>) -> Holidays {
+        Holidays(dates.into_iter().collect())
+    }
+
+    pub fn contains(&self, day: Date) -> bool {
+        self.0.contains(&day)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The last day on the list, to warn when the list runs out.
+    pub fn last(&self) -> Option<Date> {
+        self.0.last().copied()
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -112,18 +158,18 @@ impl Date {
         }
     }
 
-    pub fn is_working_day(self) -> bool {
-        !matches!(self.weekday(), Weekday::Saturday | Weekday::Sunday)
+    /// Monday to Friday, and not a holiday.
+    pub fn is_working_day(self, holidays: &Holidays) -> bool {
+        !matches!(self.weekday(), Weekday::Saturday | Weekday::Sunday) && !holidays.contains(self)
     }
 
-    /// The date `n` working days (Monday to Friday) after this one. Public holidays are not
-    /// known here and count as working days.
-    pub fn add_working_days(self, n: u32) -> Date {
+    /// The date `n` working days after this one: weekends and `holidays` are skipped.
+    pub fn add_working_days(self, n: u32, holidays: &Holidays) -> Date {
         let mut d = self;
         let mut left = n;
         while left > 0 {
             d = d.add_days(1);
-            if d.is_working_day() {
+            if d.is_working_day(holidays) {
                 left -= 1;
             }
         }
@@ -192,11 +238,39 @@ mod tests {
     fn weekdays_and_working_days() {
         assert_eq!(d("2026-11-28").weekday(), Weekday::Saturday);
         assert_eq!(d("2026-11-30").weekday(), Weekday::Monday);
+        let none = Holidays::default();
         // Friday + 3 working days = Wednesday.
-        assert_eq!(d("2026-11-27").add_working_days(3), d("2026-12-02"));
+        assert_eq!(d("2026-11-27").add_working_days(3, &none), d("2026-12-02"));
         // Saturday + 1 working day = Monday.
-        assert_eq!(d("2026-11-28").add_working_days(1), d("2026-11-30"));
-        assert_eq!(d("2026-11-30").add_working_days(0), d("2026-11-30"));
+        assert_eq!(d("2026-11-28").add_working_days(1, &none), d("2026-11-30"));
+        assert_eq!(d("2026-11-30").add_working_days(0, &none), d("2026-11-30"));
+    }
+
+    #[test]
+    fn holidays_are_not_working_days() {
+        let christmas = Holidays::parse(
+            "# Natal\n2026-12-24 Cuti bersama Natal\n\n2026-12-25   Hari Raya Natal\n",
+        )
+        .unwrap();
+        assert_eq!(christmas.len(), 2);
+        assert!(!d("2026-12-24").is_working_day(&christmas));
+        assert!(d("2026-12-23").is_working_day(&christmas));
+        // Tuesday 22 Dec + 3 working days skips Thu 24, Fri 25 and the weekend: Tuesday 29.
+        assert_eq!(
+            d("2026-12-22").add_working_days(3, &christmas),
+            d("2026-12-29")
+        );
+        assert_eq!(
+            d("2026-12-22").add_working_days(3, &Holidays::default()),
+            d("2026-12-25")
+        );
+    }
+
+    #[test]
+    fn a_bad_holiday_line_is_named() {
+        let err = Holidays::parse("2026-12-25 Natal\n25-12-2026 Natal\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
+        assert!(Holidays::parse("2026-02-30 Tidak ada\n").is_err());
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub use catalog::{
     Availability, Catalog, CatalogData, CatalogError, Ikm, Image, LegalIds, PriceTier, Product,
 };
 pub use category::Category;
-pub use date::Date;
+pub use date::{Date, Holidays};
 pub use kabupaten::Kabupaten;
 pub use locale::Locale;
 pub use money::Rupiah;

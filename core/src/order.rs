@@ -6,7 +6,7 @@
 //! `selesai`. `baru` → `dibatalkan` by the partner. A part left `baru` for 3 working days
 //! becomes `kedaluwarsa`.
 
-use crate::date::Date;
+use crate::date::{Date, Holidays};
 use crate::money::Rupiah;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -171,12 +171,12 @@ impl fmt::Display for TransitionError {
 impl std::error::Error for TransitionError {}
 
 /// The status after `event`, if `actor` may cause it in `status` on `today`.
-/// `received_on` is when the part was created (for expiry).
+/// `answer_by` is the day an unanswered part expires ([`expires_on`]).
 pub fn transition(
     status: OrderStatus,
     event: &OrderEvent,
     actor: Actor,
-    received_on: Date,
+    answer_by: Date,
     today: Date,
 ) -> Result<OrderStatus, TransitionError> {
     if actor != event.actor() {
@@ -196,9 +196,8 @@ pub fn transition(
         }
         (Baru, OrderEvent::Cancel) => Dibatalkan,
         (Baru, OrderEvent::Expire) => {
-            let until = expires_on(received_on);
-            if today < until {
-                return Err(TransitionError::TooEarly { until });
+            if today < answer_by {
+                return Err(TransitionError::TooEarly { until: answer_by });
             }
             Kedaluwarsa
         }
@@ -252,9 +251,10 @@ pub fn check_confirmation(event: &OrderEvent, lines: usize) -> Result<(), Transi
     Ok(())
 }
 
-/// The day a part still `baru` expires: 3 working days after it arrived.
-pub fn expires_on(received_on: Date) -> Date {
-    received_on.add_working_days(ANSWER_WITHIN_WORKING_DAYS)
+/// The day a part still `baru` expires: 3 working days after it arrived, weekends and
+/// `holidays` not counted.
+pub fn expires_on(received_on: Date, holidays: &Holidays) -> Date {
+    received_on.add_working_days(ANSWER_WITHIN_WORKING_DAYS, holidays)
 }
 
 /// The events each status allows, for showing only the actions that can work.
@@ -357,12 +357,12 @@ mod tests {
 
     #[test]
     fn every_status_event_and_actor_follows_the_specification() {
-        let received = day("2026-11-23"); // Monday
+        let answer_by = expires_on(day("2026-11-23"), &Holidays::default()); // from a Monday
         let late = day("2026-12-01");
         for from in OrderStatus::ALL {
             for event in all_events() {
                 for actor in ACTORS {
-                    let got = transition(from, &event, actor, received, late);
+                    let got = transition(from, &event, actor, answer_by, late);
                     let want = legal(from, event.name());
                     match (&got, want) {
                         (Ok(to), Some(expected)) => {
@@ -423,13 +423,14 @@ mod tests {
     #[test]
     fn expiry_waits_three_working_days() {
         let friday = day("2026-11-27");
-        assert_eq!(expires_on(friday), day("2026-12-02"));
+        let answer_by = expires_on(friday, &Holidays::default());
+        assert_eq!(answer_by, day("2026-12-02"));
         let expire = |today| {
             transition(
                 OrderStatus::Baru,
                 &OrderEvent::Expire,
                 Actor::System,
-                friday,
+                answer_by,
                 today,
             )
         };
@@ -440,6 +441,18 @@ mod tests {
             })
         );
         assert_eq!(expire(day("2026-12-02")), Ok(OrderStatus::Kedaluwarsa));
+    }
+
+    #[test]
+    fn holidays_give_the_ikm_more_time_to_answer() {
+        // An order on the Wednesday before Christmas: Thu 24 (cuti bersama) and Fri 25 are
+        // off, so the IKM has until the Wednesday after, not the Monday.
+        let natal = Holidays::from_dates([day("2026-12-24"), day("2026-12-25")]);
+        assert_eq!(expires_on(day("2026-12-23"), &natal), day("2026-12-30"));
+        assert_eq!(
+            expires_on(day("2026-12-23"), &Holidays::default()),
+            day("2026-12-28")
+        );
     }
 
     #[test]
@@ -495,6 +508,7 @@ mod tests {
         let events = all_events();
         let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
         let received = day("2026-11-23");
+        let answer_by = expires_on(received, &Holidays::default());
         for _ in 0..20_000 {
             let mut status = OrderStatus::Baru;
             let mut path = vec![status];
@@ -504,7 +518,7 @@ mod tests {
                 let actor = ACTORS[rng.next(ACTORS.len())];
                 today = today.add_days(rng.next(3) as i64);
                 // A refused event leaves the status as it was.
-                if let Ok(next) = transition(status, event, actor, received, today) {
+                if let Ok(next) = transition(status, event, actor, answer_by, today) {
                     assert!(
                         !status.is_final(),
                         "{status:?} is final but moved to {next:?}"

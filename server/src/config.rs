@@ -49,6 +49,11 @@ pub struct Config {
     #[arg(long, env = "ETALASE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// Holidays besides weekends (national holidays and cuti bersama), one `YYYY-MM-DD` per
+    /// line: an IKM's 3 working days to answer an order do not count them.
+    #[arg(long, env = "ETALASE_HOLIDAYS", default_value = "data/hari-libur.txt")]
+    pub holidays: PathBuf,
+
     /// Seed catalog loaded into an empty database on first start.
     #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
     pub seed: PathBuf,

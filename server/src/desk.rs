@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use etalase_core::api::{DeskOrder, Inbox, OrderSummary, StatusCount};
 use etalase_core::order::{allowed_events, expires_on, Actor, OrderEvent, OrderStatus};
 use etalase_core::request::BuyerType;
-use etalase_core::{Date, Kabupaten, Rupiah, Slug};
+use etalase_core::{Date, Holidays, Kabupaten, Rupiah, Slug};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
@@ -164,6 +164,7 @@ pub async fn desk_order(
     db: &SqlitePool,
     request_id: i64,
     ikm: &str,
+    holidays: &Holidays,
 ) -> Result<DeskOrder, AppError> {
     let mut request = load_tracking(db, request_id).await?;
     request.parts.retain(|p| p.ikm.as_str() == ikm);
@@ -184,7 +185,7 @@ pub async fn desk_order(
         .bind(ikm)
         .fetch_one(db)
         .await?;
-        Date::parse(&received_on).map(expires_on)
+        Date::parse(&received_on).map(|r| expires_on(r, holidays))
     } else {
         None
     };
@@ -201,7 +202,9 @@ async fn order(
     Path(code): Path<String>,
 ) -> Result<Json<DeskOrder>, AppError> {
     let (request_id, _) = own_part(&state.db, &code, &ikm).await?;
-    Ok(Json(desk_order(&state.db, request_id, &ikm).await?))
+    Ok(Json(
+        desk_order(&state.db, request_id, &ikm, &state.holidays).await?,
+    ))
 }
 
 async fn event(
@@ -220,8 +223,11 @@ async fn event(
         &event,
         Actor::Ikm,
         today_wib(),
+        &state.holidays,
         Some(&account),
     )
     .await?;
-    Ok(Json(desk_order(&state.db, request_id, &ikm).await?))
+    Ok(Json(
+        desk_order(&state.db, request_id, &ikm, &state.holidays).await?,
+    ))
 }

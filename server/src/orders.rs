@@ -20,10 +20,10 @@ use etalase_core::api::{
     TrackedPart, Tracking,
 };
 use etalase_core::order::{
-    check_confirmation, transition, Actor, OrderEvent, OrderStatus, TransitionError,
+    check_confirmation, expires_on, transition, Actor, OrderEvent, OrderStatus, TransitionError,
 };
 use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
-use etalase_core::{Date, Kabupaten, Locale, Rupiah, Slug};
+use etalase_core::{Date, Holidays, Kabupaten, Locale, Rupiah, Slug};
 use serde::Deserialize;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -380,8 +380,9 @@ pub async fn apply_event(
     event: &OrderEvent,
     actor: Actor,
     today: Date,
+    holidays: &Holidays,
 ) -> Result<OrderStatus, AppError> {
-    apply_event_by(db, part_id, event, actor, today, None).await
+    apply_event_by(db, part_id, event, actor, today, holidays, None).await
 }
 
 /// [`apply_event`] made by a logged-in account. Every change also goes to the audit log, in
@@ -392,6 +393,7 @@ pub async fn apply_event_by(
     event: &OrderEvent,
     actor: Actor,
     today: Date,
+    holidays: &Holidays,
     by: Option<&Account>,
 ) -> Result<OrderStatus, AppError> {
     let mut tx = db.begin().await?;
@@ -409,7 +411,8 @@ pub async fn apply_event_by(
         .ok_or_else(|| anyhow::anyhow!("stored status {status:?} is unknown"))?;
     let received = Date::parse(&received_on)
         .ok_or_else(|| anyhow::anyhow!("stored date {received_on:?} is not a date"))?;
-    let to = transition(from, event, actor, received, today).map_err(|e| match e {
+    let answer_by = expires_on(received, holidays);
+    let to = transition(from, event, actor, answer_by, today).map_err(|e| match e {
         TransitionError::Missing(field) => {
             AppError::BadRequest("missing", format!("{field} wajib diisi."))
         }
@@ -493,17 +496,20 @@ pub async fn apply_event_by(
 }
 
 /// Expires every part left `baru` past its time to answer. Returns how many expired.
-pub async fn expire_overdue(db: &SqlitePool, today: Date) -> Result<usize, AppError> {
+pub async fn expire_overdue(
+    db: &SqlitePool,
+    today: Date,
+    holidays: &Holidays,
+) -> Result<usize, AppError> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, received_on FROM ikm_order WHERE status = 'baru'")
             .fetch_all(db)
             .await?;
     let mut expired = 0;
     for (id, received_on) in rows {
-        let overdue =
-            Date::parse(&received_on).is_some_and(|r| etalase_core::order::expires_on(r) <= today);
+        let overdue = Date::parse(&received_on).is_some_and(|r| expires_on(r, holidays) <= today);
         if overdue
-            && apply_event(db, id, &OrderEvent::Expire, Actor::System, today)
+            && apply_event(db, id, &OrderEvent::Expire, Actor::System, today, holidays)
                 .await
                 .is_ok()
         {
@@ -570,6 +576,7 @@ async fn cancel(
         &OrderEvent::Cancel,
         Actor::Partner,
         today_wib(),
+        &state.holidays,
     )
     .await?;
     let tracking = load_tracking(&state.db, id).await?;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{post, request, spawn_app, TestApp};
+use common::{config_in, post, request, seed_path, spawn_app, spawn_with, TestApp};
 use etalase_core::api::{ApiError, OrderCreated, Tracking};
 use etalase_core::order::{Actor, OrderEvent, OrderStatus};
 use etalase_core::request::BuyerType;
@@ -361,9 +361,16 @@ async fn the_partner_cancels_a_new_part_but_not_a_confirmed_one() {
         prices: vec![],
         lead_time_days: Some(5),
     };
-    etalase_server::orders::apply_event(&app.state.db, part_id, &confirm, Actor::Ikm, today)
-        .await
-        .unwrap();
+    etalase_server::orders::apply_event(
+        &app.state.db,
+        part_id,
+        &confirm,
+        Actor::Ikm,
+        today,
+        &app.state.holidays,
+    )
+    .await
+    .unwrap();
     let res = cancel(second, secret).await;
     assert_eq!(res.status(), 409);
     assert_eq!(
@@ -391,36 +398,69 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         }],
         lead_time_days: Some(7),
     };
-    apply_event(db, part_id, &confirm, Actor::Ikm, today)
-        .await
-        .unwrap();
-    apply_event(db, part_id, &OrderEvent::StartProduction, Actor::Ikm, today)
-        .await
-        .unwrap();
+    apply_event(
+        db,
+        part_id,
+        &confirm,
+        Actor::Ikm,
+        today,
+        &app.state.holidays,
+    )
+    .await
+    .unwrap();
+    apply_event(
+        db,
+        part_id,
+        &OrderEvent::StartProduction,
+        Actor::Ikm,
+        today,
+        &app.state.holidays,
+    )
+    .await
+    .unwrap();
     // Shipping without a receipt number is refused; with one it goes through.
     let no_receipt = OrderEvent::Ship {
         courier: "JNE".into(),
         receipt: " ".into(),
     };
-    assert!(apply_event(db, part_id, &no_receipt, Actor::Ikm, today)
-        .await
-        .is_err());
+    assert!(apply_event(
+        db,
+        part_id,
+        &no_receipt,
+        Actor::Ikm,
+        today,
+        &app.state.holidays
+    )
+    .await
+    .is_err());
     let ship = OrderEvent::Ship {
         courier: "JNE".into(),
         receipt: "JN0012345678".into(),
     };
-    apply_event(db, part_id, &ship, Actor::Ikm, today)
+    apply_event(db, part_id, &ship, Actor::Ikm, today, &app.state.holidays)
         .await
         .unwrap();
     // Completing twice: the second is illegal.
-    apply_event(db, part_id, &OrderEvent::Complete, Actor::Ikm, today)
-        .await
-        .unwrap();
-    assert!(
-        apply_event(db, part_id, &OrderEvent::Complete, Actor::Ikm, today)
-            .await
-            .is_err()
-    );
+    apply_event(
+        db,
+        part_id,
+        &OrderEvent::Complete,
+        Actor::Ikm,
+        today,
+        &app.state.holidays,
+    )
+    .await
+    .unwrap();
+    assert!(apply_event(
+        db,
+        part_id,
+        &OrderEvent::Complete,
+        Actor::Ikm,
+        today,
+        &app.state.holidays
+    )
+    .await
+    .is_err());
 
     let tracking: Tracking = app
         .get(&format!("/api/v1/orders/{}?t={secret}", created.code))
@@ -459,14 +499,14 @@ async fn unanswered_parts_expire_after_three_working_days() {
     let today = etalase_server::clock::today_wib();
     let db = &app.state.db;
     assert_eq!(
-        etalase_server::orders::expire_overdue(db, today)
+        etalase_server::orders::expire_overdue(db, today, &app.state.holidays)
             .await
             .unwrap(),
         0
     );
     let later: Date = today.add_days(7);
     assert_eq!(
-        etalase_server::orders::expire_overdue(db, later)
+        etalase_server::orders::expire_overdue(db, later, &app.state.holidays)
             .await
             .unwrap(),
         3
@@ -485,4 +525,41 @@ async fn unanswered_parts_expire_after_three_working_days() {
     .await
     .unwrap();
     assert_eq!(n, 3, "each expiry is in the audit log under the system");
+}
+
+#[tokio::test]
+async fn holidays_give_the_ikm_more_time_before_a_part_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let today = etalase_server::clock::today_wib();
+    // Lebaran-like: the next two weeks are all days off.
+    let list: String = (1..=14)
+        .map(|n| format!("{} Cuti bersama\n", today.add_days(n)))
+        .collect();
+    let holidays = dir.path().join("libur.txt");
+    std::fs::write(&holidays, list).unwrap();
+    let mut config = config_in(dir.path(), seed_path());
+    config.holidays = holidays;
+    let app = spawn_with(dir, config).await;
+    post(&app, "key-holiday-0001", &request()).await;
+    let db = &app.state.db;
+    let expire = |day: Date| etalase_server::orders::expire_overdue(db, day, &app.state.holidays);
+
+    // A week later nobody has worked a day yet: nothing expires.
+    assert_eq!(expire(today.add_days(7)).await.unwrap(), 0);
+    // After the holidays and three working days, the unanswered parts do.
+    assert_eq!(expire(today.add_days(30)).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_bad_holiday_line_stops_the_start_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let holidays = dir.path().join("libur.txt");
+    std::fs::write(&holidays, "# 2026\n2026-12-25 Natal\n25/12/2026 Natal\n").unwrap();
+    let mut config = config_in(dir.path(), seed_path());
+    config.holidays = holidays;
+    let err = match etalase_server::build_state(&config).await {
+        Ok(_) => panic!("a bad holiday list must stop the start"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("libur.txt: line 3"), "{err}");
 }

@@ -20,6 +20,13 @@ pub fn seed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/catalog.json")
 }
 
+/// An empty holiday list in `dir`: tests count only weekends, whatever the date they run on.
+pub fn no_holidays(dir: &Path) -> PathBuf {
+    let path = dir.join("hari-libur.txt");
+    std::fs::write(&path, "# none\n").unwrap();
+    path
+}
+
 pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
     Config {
         addr: "127.0.0.1:0".into(),
@@ -31,6 +38,7 @@ pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
         media: dir.join("media"),
         demo_credentials: dir.join("demo-akun.txt"),
         trusted_proxies: Vec::new(),
+        holidays: no_holidays(dir),
     }
 }
 
