@@ -101,7 +101,9 @@ pub fn App() -> impl IntoView {
         let _ = language.0.get();
         let texts = t();
         view! {
-            <Title formatter=|title: String| {
+            // The root text (empty → the site's name) keeps a title in the tab while a page
+            // is still loading its own; without it the document would have none.
+            <Title text="" formatter=|title: String| {
                 if title.is_empty() {
                     "Etalase IKM Lampung".to_owned()
                 } else {

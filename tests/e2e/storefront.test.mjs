@@ -90,6 +90,24 @@ test('what a quick visitor types before the app starts is kept when it takes ove
   await context.close();
 });
 
+test('while the catalog is on its way the tab keeps a title, then names the product', async () => {
+  const { context, page, errors } = await phone(browser);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/v1\/catalog/, async (route) => { await held; await route.continue(); });
+  await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
+  // The app has started (its title effect has run) but has no catalog yet.
+  await page.waitForFunction(() => window.wasmBindings !== undefined);
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  assert.match(await page.title(), /Etalase IKM Lampung/);
+  release();
+  await page.getByRole('heading', { level: 1, name: 'Kopi Robusta Bubuk 250 g' }).waitFor();
+  await page.locator('#prerender').waitFor({ state: 'detached' });
+  assert.equal(await page.title(), 'Kopi Robusta Bubuk 250 g · Etalase IKM Lampung');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // A plain file server answers unknown paths with its own 404 page, not ours.
 test('an unknown product shows the not-found page', { skip: process.env.STATIC_SITE ? 'static site' : false }, async () => {
   const { context, page } = await phone(browser);
