@@ -40,6 +40,8 @@ export async function screenshot(page, name) {
 
 /// Runs axe-core on the page and returns its serious and critical violations, readable.
 export async function seriousA11yViolations(page) {
+  // The page as the app leaves it, not mid-way through taking over the server's rendering.
+  await page.locator('#prerender').waitFor({ state: 'detached' });
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   // Evaluated through the DevTools protocol: our Content-Security-Policy (rightly) refuses
