@@ -97,6 +97,12 @@ pub struct ImageSize {
     pub width: u32,
 }
 
+/// The `sizes` attribute for product pictures with several widths: how wide a picture is
+/// drawn (cards in a grid on wide screens, the full width on a phone), so the browser picks
+/// the smallest file that is sharp enough. The app and the server's rendering share it, so the
+/// phone downloads one file, not one for each.
+pub const IMAGE_SIZES: &str = "(min-width: 960px) 300px, (min-width: 600px) 45vw, 100vw";
+
 impl Image {
     /// `src 320w, src 640w, …` for the `srcset` attribute; empty when there is one size.
     pub fn srcset(&self) -> String {

@@ -3,7 +3,7 @@
 //! its main content. The server puts these into the app's HTML on every request; the static
 //! export writes the same HTML to files. Every text is escaped here, once.
 
-use crate::catalog::{Availability, Catalog, Ikm, Product};
+use crate::catalog::{Availability, Catalog, Ikm, Image, Product, IMAGE_SIZES};
 use crate::category::Category;
 use crate::locale::Locale;
 
@@ -291,19 +291,36 @@ pub fn not_found_head_html() -> String {
     )
 }
 
+/// ` srcset="…" sizes="…"` for a picture with several widths (an uploaded photo), else nothing.
+fn responsive(image: &Image) -> String {
+    let srcset = image.srcset();
+    if srcset.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " sizes=\"{}\" srcset=\"{}\"",
+            escape(IMAGE_SIZES),
+            escape(&srcset)
+        )
+    }
+}
+
 fn card(p: &Product, catalog: &Catalog, eager: bool) -> String {
     let image = p
         .images
         .first()
-        .map(|i| (i.src.clone(), i.width, i.height))
-        .unwrap_or_else(|| (format!("/img/kategori/{}.svg", p.category.slug()), 600, 600));
+        .map(|i| (i.src.clone(), i.width, i.height, responsive(i)))
+        .unwrap_or_else(|| {
+            let src = format!("/img/kategori/{}.svg", p.category.slug());
+            (src, 600, 600, String::new())
+        });
     let maker = catalog
         .ikm(p.ikm.as_str())
         .map(|i| format!("{} · {}", i.name, i.kabupaten.short_name()))
         .unwrap_or_default();
     format!(
         "<article class=\"product-card\"><a href=\"/produk/{slug}\">\
-         <img class=\"product-image\" loading=\"{loading}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\" src=\"{src}\" />\
+         <img class=\"product-image\" loading=\"{loading}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\"{responsive} src=\"{src}\" />\
          <h3 class=\"product-card-name\">{name}</h3></a>\
          <p class=\"product-card-price\"><span class=\"price\">{price}</span></p>\
          <p class=\"product-card-maker\">{maker}</p></article>",
@@ -311,6 +328,7 @@ fn card(p: &Product, catalog: &Catalog, eager: bool) -> String {
         loading = if eager { "eager" } else { "lazy" },
         w = image.1,
         h = image.2,
+        responsive = image.3,
         src = escape(&image.0),
         name = escape(&p.name),
         price = escape(&price_line(p)),
@@ -343,10 +361,11 @@ pub fn body_html(page: Page<'_>, catalog: &Catalog) -> String {
             let img = image
                 .map(|i| {
                     format!(
-                        "<div class=\"product-gallery\"><img class=\"product-image\" width=\"{}\" height=\"{}\" alt=\"{}\" src=\"{}\" /></div>",
+                        "<div class=\"product-gallery\"><img class=\"product-image\" width=\"{}\" height=\"{}\" alt=\"{}\"{} src=\"{}\" /></div>",
                         i.width,
                         i.height,
                         escape(&i.alt),
+                        responsive(i),
                         escape(&i.src)
                     )
                 })
@@ -512,6 +531,51 @@ mod tests {
             Resolved::Page(Page::Ikm(_))
         ));
         assert!(matches!(resolve(&c, "/cari"), Resolved::Other));
+    }
+
+    #[test]
+    fn a_photo_in_several_widths_is_offered_as_srcset_so_a_phone_loads_one_file() {
+        let mut c = catalog();
+        let slug = "kopi-robusta-bubuk-250-g";
+        let p = c
+            .products
+            .iter_mut()
+            .find(|p| p.slug.as_str() == slug)
+            .unwrap();
+        let size = |w: u32| crate::catalog::ImageSize {
+            src: format!("/media/produk/kopi-ab12-{w}.jpg"),
+            width: w,
+        };
+        p.images = vec![Image {
+            src: "/media/produk/kopi-ab12-1280.jpg".into(),
+            alt: "Kopi".into(),
+            width: 1280,
+            height: 960,
+            sizes: vec![size(320), size(640), size(1280)],
+        }];
+        let c = Catalog::from_data(CatalogData {
+            ikm: c.ikm.clone(),
+            products: c.products.clone(),
+        });
+        let srcset = "srcset=\"/media/produk/kopi-ab12-320.jpg 320w, \
+                      /media/produk/kopi-ab12-640.jpg 640w, /media/produk/kopi-ab12-1280.jpg 1280w\"";
+        let sizes = format!("sizes=\"{}\"", escape(IMAGE_SIZES));
+        for path in [
+            format!("/produk/{slug}"),
+            "/ikm/kopi-gunung-betung".to_owned(),
+        ] {
+            let Resolved::Page(page) = resolve(&c, &path) else {
+                panic!("{path} resolves");
+            };
+            let html = body_html(page, &c);
+            assert!(html.contains(srcset), "{path}: {html}");
+            assert!(html.contains(&sizes), "{path}");
+        }
+        // A drawn picture (one file) gets no srcset.
+        let Resolved::Page(page) = resolve(&c, "/produk/keripik-pisang-coklat-250-g") else {
+            panic!("resolves");
+        };
+        assert!(!body_html(page, &c).contains("srcset"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A product's picture with its size reserved, so nothing shifts while it loads.
 
-use etalase_core::catalog::{Image, Product};
+use etalase_core::catalog::{Image, Product, IMAGE_SIZES};
 use leptos::prelude::*;
 
 /// The product's first image, or its category's illustration until it has one.
@@ -14,16 +14,13 @@ pub fn primary_image(product: &Product) -> Image {
     })
 }
 
-/// How wide a picture shows: the full column on a phone, a grid cell on wider screens.
-const SIZES: &str = "(min-width: 960px) 300px, (min-width: 600px) 45vw, 100vw";
-
 #[component]
 pub fn ProductImage(image: Image, #[prop(default = true)] lazy: bool) -> impl IntoView {
     let srcset = image.srcset();
     let (srcset, sizes) = if srcset.is_empty() {
         (None, None)
     } else {
-        (Some(srcset), Some(SIZES))
+        (Some(srcset), Some(IMAGE_SIZES))
     };
     view! {
         // `loading` must be set before `src`: an image given its source first starts

@@ -153,3 +153,71 @@ test('an IKM owner changes the demo password: weak ones are refused, other phone
     await who.context.close();
   }
 });
+
+test('an IKM uploads a product photo with a progress bar; the storefront shows it, a fake one is refused', async () => {
+  const user = 'madu-hutan-liwa';
+  const { context, page, errors } = await phone(browser);
+  await logIn(page, user, demoAccounts()[user]);
+  await page.waitForURL(/\/desk$/);
+  await page.getByRole('link', { name: 'Produk', exact: true }).click();
+  await page.locator('a.desk-product').first().click();
+  await page.waitForURL(/\/desk\/produk\/[a-z0-9-]+$/);
+  const slug = new URL(page.url()).pathname.split('/').pop();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+
+  // A text file renamed .jpg: the server's clear refusal, nothing saved.
+  await page.locator('#p-photo').setInputFiles({
+    name: 'bukan-foto.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('bukan foto, hanya teks'),
+  });
+  await page.getByText('Berkas ini bukan foto JPEG, PNG atau WebP.').waitFor();
+
+  // A real photo, drawn by the phone's own canvas (800×600 JPEG).
+  const bytes = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 800;
+    canvas.height = 600;
+    const g = canvas.getContext('2d');
+    const gradient = g.createLinearGradient(0, 0, 800, 600);
+    gradient.addColorStop(0, '#c98a1b');
+    gradient.addColorStop(1, '#5a2d0c');
+    g.fillStyle = gradient;
+    g.fillRect(0, 0, 800, 600);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  // On a slow uplink (as from a kabupaten), the bar shows how much has gone up.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 100, downloadThroughput: -1, uploadThroughput: 16 * 1024,
+  });
+  await page.locator('#p-photo').setInputFiles({
+    name: 'madu.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(bytes),
+  });
+  await page.locator('progress').waitFor();
+  await page.getByText('Foto tersimpan dan tampil di etalase.').waitFor();
+  assert.equal(await page.locator('progress').count(), 0, 'the bar goes when the upload is done');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+  });
+  await screenshot(page, '48-photo-uploaded');
+
+  // The server's first HTML already offers the sizes, so a slow phone fetches one file.
+  const first = await (await page.request.get(`${BASE_URL}/produk/${slug}`)).text();
+  assert.match(first, /srcset="\/media\/produk\/[^"]+-320\.jpg 320w/);
+
+  // The storefront shows the photo in phone and desktop sizes (never enlarged: 320, 640, 800).
+  await page.goto(`${BASE_URL}/produk/${slug}`);
+  await page.locator('#prerender').waitFor({ state: 'detached' });
+  const picture = page.locator('.product-gallery img.product-image').first();
+  await picture.waitFor();
+  const srcset = await picture.getAttribute('srcset');
+  assert.match(srcset ?? '', /\/media\/produk\/.+-320\.jpg 320w/);
+  assert.match(srcset ?? '', /-640\.jpg 640w/);
+  assert.ok(!/-1280\.jpg/.test(srcset ?? ''), `an 800 px photo is not enlarged: ${srcset}`);
+  const loaded = await picture.evaluate((img) => img.complete && img.naturalWidth > 0);
+  assert.ok(loaded, 'the photo loads under the content security policy');
+
+  assert.deepEqual(errors.filter((e) => !/40[0-9]|415|422/.test(e)), []);
+  await context.close();
+});
