@@ -2,38 +2,47 @@
 //! and working days. Days are counted with the proleptic Gregorian calendar.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Days off besides weekends: national holidays and *cuti bersama*, which the government sets
 /// each year (SKB 3 Menteri). Read from a plain list: one `YYYY-MM-DD` per line, a name after
 /// it, `#` for comments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Holidays(BTreeSet<Date>);
+pub struct Holidays(BTreeMap<Date, String>);
 
 impl Holidays {
     /// Parses the list; a bad line is named by its number.
     pub fn parse(text: &str) -> Result<Holidays, String> {
-        let mut days = BTreeSet::new();
+        let mut days = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let first = line.split_whitespace().next().unwrap_or("");
+            let (first, name) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
             let day = Date::parse(first)
                 .ok_or_else(|| format!("line {}: {first:?} is not a date (YYYY-MM-DD)", n + 1))?;
-            days.insert(day);
+            days.insert(day, name.trim().to_owned());
         }
         Ok(Holidays(days))
     }
 
     pub fn from_dates(dates: impl IntoIterator<Item = Date>) -> Holidays {
-        Holidays(dates.into_iter().collect())
+        Holidays(dates.into_iter().map(|d| (d, String::new())).collect())
+    }
+
+    pub fn from_entries(entries: impl IntoIterator<Item = (Date, String)>) -> Holidays {
+        Holidays(entries.into_iter().collect())
+    }
+
+    /// Each day off with its name, in date order.
+    pub fn entries(&self) -> impl Iterator<Item = (Date, &str)> {
+        self.0.iter().map(|(d, n)| (*d, n.as_str()))
     }
 
     pub fn contains(&self, day: Date) -> bool {
-        self.0.contains(&day)
+        self.0.contains_key(&day)
     }
 
     pub fn len(&self) -> usize {
@@ -46,7 +55,7 @@ impl Holidays {
 
     /// The last day on the list, to warn when the list runs out.
     pub fn last(&self) -> Option<Date> {
-        self.0.last().copied()
+        self.0.keys().next_back().copied()
     }
 }
 
@@ -253,6 +262,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(christmas.len(), 2);
+        assert_eq!(
+            christmas.entries().nth(1),
+            Some((d("2026-12-25"), "Hari Raya Natal"))
+        );
         assert!(!d("2026-12-24").is_working_day(&christmas));
         assert!(d("2026-12-23").is_working_day(&christmas));
         // Tuesday 22 Dec + 3 working days skips Thu 24, Fri 25 and the weekend: Tuesday 29.

@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use etalase_core::account::Role;
 use etalase_core::admin::{
-    csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, IkmAccount, NewAccount,
-    PasswordReset, SetFlag, Stat, Stats,
+    check_holiday, csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, Holiday,
+    HolidayInput, IkmAccount, NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
 use etalase_core::api::Tracking;
 use etalase_core::order::OrderStatus;
@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/orders/{code}/{ikm}", get(order))
         .route("/api/v1/admin/stats", get(stats))
         .route("/api/v1/admin/audit", get(audit_log))
+        .route("/api/v1/admin/holidays", get(holidays).post(save_holiday))
+        .route("/api/v1/admin/holidays/remove", post(remove_holiday))
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
 }
 
@@ -127,6 +129,92 @@ async fn set_verified(
     tx.commit().await?;
     state.reload_catalog().await?;
     one_ikm(&state.db, &slug).await
+}
+
+/// The days off the IKM's time to answer skips, in date order.
+async fn holidays(State(state): State<AppState>, _: Admin) -> Json<Vec<Holiday>> {
+    Json(holiday_list(&state))
+}
+
+fn holiday_list(state: &AppState) -> Vec<Holiday> {
+    state
+        .holidays()
+        .entries()
+        .map(|(day, name)| Holiday {
+            day,
+            name: name.to_owned(),
+        })
+        .collect()
+}
+
+/// Adds a day off, or renames one already listed; answers the whole list.
+async fn save_holiday(
+    State(state): State<AppState>,
+    Admin(account): Admin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Vec<Holiday>>, AppError> {
+    check_state_change(&state, &headers)?;
+    let locale = crate::http::locale_of(&headers);
+    let input: HolidayInput = parse_json(&body)?;
+    let holiday = check_holiday(&input, locale).map_err(|f| AppError::Fields(f, locale))?;
+    let day = holiday.day.to_string();
+    let mut tx = state.db.begin().await?;
+    let before: Option<(String,)> = sqlx::query_as("SELECT name FROM holiday WHERE day = ?")
+        .bind(&day)
+        .fetch_optional(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO holiday (day, name) VALUES (?, ?) \
+         ON CONFLICT (day) DO UPDATE SET name = excluded.name",
+    )
+    .bind(&day)
+    .bind(&holiday.name)
+    .execute(&mut *tx)
+    .await?;
+    let from = before.map(|b| b.0).unwrap_or_default();
+    let change = ("save_holiday", from.as_str(), holiday.name.as_str());
+    finish_holiday(&state, tx, &account, &day, change).await
+}
+
+/// Audits a change to the list, commits it, and answers the list as it is now.
+async fn finish_holiday(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: &crate::auth::Account,
+    day: &str,
+    (action, from, to): (&str, &str, &str),
+) -> Result<Json<Vec<Holiday>>, AppError> {
+    let object = format!("hari libur {day}");
+    audit(&mut tx, account, action, &object, from, to).await?;
+    tx.commit().await?;
+    state.reload_holidays().await?;
+    Ok(Json(holiday_list(state)))
+}
+
+/// Takes a day off the list (it counts as a working day again); answers the whole list.
+async fn remove_holiday(
+    State(state): State<AppState>,
+    Admin(account): Admin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Vec<Holiday>>, AppError> {
+    check_state_change(&state, &headers)?;
+    let input: HolidayInput = parse_json(&body)?;
+    let day = etalase_core::Date::parse(input.day.trim())
+        .ok_or(AppError::NotFound("Hari libur tidak ditemukan."))?
+        .to_string();
+    let mut tx = state.db.begin().await?;
+    let (name,): (String,) = sqlx::query_as("SELECT name FROM holiday WHERE day = ?")
+        .bind(&day)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound("Hari libur tidak ditemukan."))?;
+    sqlx::query("DELETE FROM holiday WHERE day = ?")
+        .bind(&day)
+        .execute(&mut *tx)
+        .await?;
+    finish_holiday(&state, tx, &account, &day, ("remove_holiday", &name, "")).await
 }
 
 async fn one_ikm(db: &SqlitePool, slug: &str) -> Result<Json<AdminIkm>, AppError> {

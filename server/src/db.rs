@@ -58,6 +58,43 @@ fn check(data: &CatalogData) -> anyhow::Result<()> {
 }
 
 /// Seeds an empty database from the catalog file, all or nothing. Returns whether it seeded.
+/// Puts the seed holiday list into an empty `holiday` table; true when it did.
+pub async fn seed_holidays_if_empty(
+    pool: &SqlitePool,
+    holidays: &etalase_core::Holidays,
+) -> anyhow::Result<bool> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM holiday")
+        .fetch_one(pool)
+        .await?;
+    if count > 0 {
+        return Ok(false);
+    }
+    let mut tx = pool.begin().await?;
+    for (day, name) in holidays.entries() {
+        sqlx::query("INSERT INTO holiday (day, name) VALUES (?, ?)")
+            .bind(day.to_string())
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The days off as stored.
+pub async fn load_holidays(pool: &SqlitePool) -> anyhow::Result<etalase_core::Holidays> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT day, name FROM holiday")
+        .fetch_all(pool)
+        .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for (day, name) in rows {
+        let day = etalase_core::Date::parse(&day)
+            .ok_or_else(|| anyhow::anyhow!("stored holiday {day:?} is not a date"))?;
+        entries.push((day, name));
+    }
+    Ok(etalase_core::Holidays::from_entries(entries))
+}
+
 pub async fn seed_if_empty(pool: &SqlitePool, seed: &Path) -> anyhow::Result<bool> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm")
         .fetch_one(pool)

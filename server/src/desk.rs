@@ -203,7 +203,7 @@ async fn order(
 ) -> Result<Json<DeskOrder>, AppError> {
     let (request_id, _) = own_part(&state.db, &code, &ikm).await?;
     Ok(Json(
-        desk_order(&state.db, request_id, &ikm, &state.holidays).await?,
+        desk_order(&state.db, request_id, &ikm, &state.holidays()).await?,
     ))
 }
 
@@ -223,11 +223,11 @@ async fn event(
         &event,
         Actor::Ikm,
         today_wib(),
-        &state.holidays,
+        &state.holidays(),
         Some(&account),
     )
     .await?;
     Ok(Json(
-        desk_order(&state.db, request_id, &ikm, &state.holidays).await?,
+        desk_order(&state.db, request_id, &ikm, &state.holidays()).await?,
     ))
 }

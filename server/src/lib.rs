@@ -43,8 +43,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// The Content-Security-Policy for `index_html` (its inline loader allowed by hash).
     pub content_security_policy: Arc<str>,
-    /// Days off besides weekends, for the IKM's time to answer (`ETALASE_HOLIDAYS`).
-    pub holidays: Arc<etalase_core::Holidays>,
+    /// Days off besides weekends, for the IKM's time to answer: the `holiday` table, swapped
+    /// whole when the admin edits it.
+    holidays: Arc<RwLock<Arc<etalase_core::Holidays>>>,
     /// Proxies whose `X-Forwarded-For` is believed (`ETALASE_TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
@@ -65,6 +66,24 @@ impl AppState {
         match self.catalog.write() {
             Ok(mut guard) => *guard = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+        Ok(())
+    }
+
+    /// The days off as they are now.
+    pub fn holidays(&self) -> Arc<etalase_core::Holidays> {
+        match self.holidays.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads the days off from storage again (after an admin's edit).
+    pub async fn reload_holidays(&self) -> anyhow::Result<()> {
+        let fresh = Arc::new(db::load_holidays(&self.db).await?);
+        match self.holidays.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
     }
@@ -113,7 +132,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         }
     };
     let content_security_policy = security::content_security_policy(index_html.as_deref()).into();
-    let holidays = load_holidays(&config.holidays)?;
+    let seed_holidays = read_holidays(&config.holidays)?;
+    if db::seed_holidays_if_empty(&db, &seed_holidays).await? {
+        tracing::info!(days = seed_holidays.len(), "seeded the holiday list");
+    }
+    let holidays = db::load_holidays(&db).await?;
+    warn_if_holidays_run_out(&holidays);
     Ok(AppState {
         db,
         content_security_policy,
@@ -124,35 +148,35 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             .precompressed_gzip(),
         public_url: config.public_url.clone(),
         trusted_proxies: config.trusted_proxies.clone().into(),
-        holidays: Arc::new(holidays),
+        holidays: Arc::new(RwLock::new(Arc::new(holidays))),
         media_dir: config.media.clone(),
         dist_dir: config.dist.clone(),
         og_cache: Arc::new(og::OgCache::default()),
     })
 }
 
-/// The holiday list; a bad line stops the start (an expiry computed from a half-read list
-/// would be wrong without anyone noticing). The list must be renewed every year.
-fn load_holidays(path: &std::path::Path) -> anyhow::Result<etalase_core::Holidays> {
+/// The holiday list that seeds an empty database; a bad line stops the start (an expiry
+/// computed from a half-read list would be wrong without anyone noticing).
+fn read_holidays(path: &std::path::Path) -> anyhow::Result<etalase_core::Holidays> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the holiday list {} (set ETALASE_HOLIDAYS)",
             path.display()
         )
     })?;
-    let holidays = etalase_core::Holidays::parse(&text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    etalase_core::Holidays::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// The list must be renewed every year: say so in the log before it runs out.
+fn warn_if_holidays_run_out(holidays: &etalase_core::Holidays) {
     let today = clock::today_wib();
     match holidays.last() {
         Some(last) if last >= today.add_days(60) => {}
         last => tracing::warn!(
-            file = %path.display(),
             last = ?last.map(|d| d.to_string()),
-            "the holiday list ends soon: add next year's holidays and cuti bersama"
+            "the holiday list ends soon: add next year's holidays and cuti bersama (/admin)"
         ),
     }
-    tracing::info!(days = holidays.len(), "holidays loaded");
-    Ok(holidays)
 }
 
 pub fn app(state: AppState) -> Router {
@@ -193,10 +217,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!("Etalase is running at http://{addr}");
-    tokio::spawn(expire_periodically(
-        state.db.clone(),
-        state.holidays.clone(),
-    ));
+    tokio::spawn(expire_periodically(state.clone()));
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
@@ -221,11 +242,12 @@ async fn shutdown_signal() {
 }
 
 /// Parts left unanswered past their time expire; checked every quarter hour.
-async fn expire_periodically(db: SqlitePool, holidays: Arc<etalase_core::Holidays>) {
+async fn expire_periodically(state: AppState) {
+    let db = state.db.clone();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
     loop {
         tick.tick().await;
-        match orders::expire_overdue(&db, clock::today_wib(), &holidays).await {
+        match orders::expire_overdue(&db, clock::today_wib(), &state.holidays()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "expired unanswered orders"),
             Err(e) => tracing::warn!(error = ?e, "expiring orders failed"),

@@ -576,7 +576,7 @@ async fn cancel(
         &OrderEvent::Cancel,
         Actor::Partner,
         today_wib(),
-        &state.holidays,
+        &state.holidays(),
     )
     .await?;
     let tracking = load_tracking(&state.db, id).await?;

@@ -5,8 +5,8 @@ mod common;
 
 use common::{post, request, spawn_app, Session, TestApp};
 use etalase_core::account::Role;
-use etalase_core::admin::{AdminIkm, AdminOrders, AuditEntry, PasswordReset, Stats};
-use etalase_core::api::{DeskOrder, Inbox, OrderCreated, Tracking};
+use etalase_core::admin::{AdminIkm, AdminOrders, AuditEntry, Holiday, PasswordReset, Stats};
+use etalase_core::api::{ApiError, DeskOrder, Inbox, OrderCreated, Tracking};
 use etalase_core::order::OrderStatus;
 use etalase_core::product_edit::ProductInput;
 use reqwest::Method;
@@ -199,6 +199,24 @@ async fn every_desk_and_admin_endpoint_checks_role_and_ownership() {
             get.clone(),
             "/api/v1/admin/audit".into(),
             none.clone(),
+            [401, 403, 200, 403],
+        ),
+        (
+            get.clone(),
+            "/api/v1/admin/holidays".into(),
+            none.clone(),
+            [401, 403, 200, 403],
+        ),
+        (
+            post.clone(),
+            "/api/v1/admin/holidays".into(),
+            json!({ "day": "2027-03-10", "name": "Idulfitri 1448 H" }),
+            [401, 403, 200, 403],
+        ),
+        (
+            post.clone(),
+            "/api/v1/admin/holidays/remove".into(),
+            json!({ "day": "2027-03-10" }),
             [401, 403, 200, 403],
         ),
     ];
@@ -570,4 +588,77 @@ async fn the_admin_sees_every_order_as_numbers_and_as_csv() {
     assert!(lines[0].starts_with("\u{feff}kode,ikm,"));
     assert!(lines[1..].iter().all(|l| l.contains(&w.created.code)));
     assert!(csv.contains("PT Bukit Asam (Persero) Tbk"));
+}
+
+#[tokio::test]
+async fn the_admin_keeps_the_holiday_list_and_the_desk_deadline_follows_it() {
+    let w = world().await;
+    let app = &w.app;
+    let code = &w.created.code;
+    // The "answer by" date the desk shows the owner.
+    let deadline = || async {
+        let order: DeskOrder = app
+            .get_as(&w.owner, &format!("/api/v1/desk/orders/{code}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        order.answer_by.unwrap()
+    };
+    let before = deadline().await;
+
+    // The first working day of the window becomes a day off: the deadline moves one
+    // working day later.
+    let received = etalase_server::clock::today_wib();
+    let mut day_off = received.add_days(1);
+    let none = etalase_core::Holidays::default();
+    while !day_off.is_working_day(&none) {
+        day_off = day_off.add_days(1);
+    }
+    let res = app
+        .post_as(
+            &w.admin,
+            "/api/v1/admin/holidays",
+            &json!({ "day": day_off.to_string(), "name": "Cuti bersama (uji)" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let list: Vec<Holiday> = res.json().await.unwrap();
+    assert!(list
+        .iter()
+        .any(|h| h.day == day_off && h.name == "Cuti bersama (uji)"));
+    let after = deadline().await;
+    assert_eq!(after, before.add_working_days(1, &none));
+
+    // Bad input: field errors in the caller's language, nothing stored.
+    let res = app
+        .post_as(
+            &w.admin,
+            "/api/v1/admin/holidays",
+            &json!({ "day": "31-12-2027", "name": "" }),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let error: ApiError = res.json().await.unwrap();
+    assert!(error.fields.contains_key("day") && error.fields.contains_key("name"));
+
+    // Removing it gives the day back, and both changes are in the audit log.
+    let res = app
+        .post_as(
+            &w.admin,
+            "/api/v1/admin/holidays/remove",
+            &json!({ "day": day_off.to_string() }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let back = deadline().await;
+    assert_eq!(back, before);
+    let audit: Vec<AuditEntry> = app
+        .get_as(&w.admin, "/api/v1/admin/audit")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().take(2).map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["remove_holiday", "save_holiday"]);
 }

@@ -367,7 +367,7 @@ async fn the_partner_cancels_a_new_part_but_not_a_confirmed_one() {
         &confirm,
         Actor::Ikm,
         today,
-        &app.state.holidays,
+        &app.state.holidays(),
     )
     .await
     .unwrap();
@@ -404,7 +404,7 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         &confirm,
         Actor::Ikm,
         today,
-        &app.state.holidays,
+        &app.state.holidays(),
     )
     .await
     .unwrap();
@@ -414,7 +414,7 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         &OrderEvent::StartProduction,
         Actor::Ikm,
         today,
-        &app.state.holidays,
+        &app.state.holidays(),
     )
     .await
     .unwrap();
@@ -429,7 +429,7 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         &no_receipt,
         Actor::Ikm,
         today,
-        &app.state.holidays
+        &app.state.holidays()
     )
     .await
     .is_err());
@@ -437,7 +437,7 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         courier: "JNE".into(),
         receipt: "JN0012345678".into(),
     };
-    apply_event(db, part_id, &ship, Actor::Ikm, today, &app.state.holidays)
+    apply_event(db, part_id, &ship, Actor::Ikm, today, &app.state.holidays())
         .await
         .unwrap();
     // Completing twice: the second is illegal.
@@ -447,7 +447,7 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         &OrderEvent::Complete,
         Actor::Ikm,
         today,
-        &app.state.holidays,
+        &app.state.holidays(),
     )
     .await
     .unwrap();
@@ -457,7 +457,7 @@ async fn confirming_with_a_changed_price_updates_the_part_and_the_timeline() {
         &OrderEvent::Complete,
         Actor::Ikm,
         today,
-        &app.state.holidays
+        &app.state.holidays()
     )
     .await
     .is_err());
@@ -499,14 +499,14 @@ async fn unanswered_parts_expire_after_three_working_days() {
     let today = etalase_server::clock::today_wib();
     let db = &app.state.db;
     assert_eq!(
-        etalase_server::orders::expire_overdue(db, today, &app.state.holidays)
+        etalase_server::orders::expire_overdue(db, today, &app.state.holidays())
             .await
             .unwrap(),
         0
     );
     let later: Date = today.add_days(7);
     assert_eq!(
-        etalase_server::orders::expire_overdue(db, later, &app.state.holidays)
+        etalase_server::orders::expire_overdue(db, later, &app.state.holidays())
             .await
             .unwrap(),
         3
@@ -542,7 +542,8 @@ async fn holidays_give_the_ikm_more_time_before_a_part_expires() {
     let app = spawn_with(dir, config).await;
     post(&app, "key-holiday-0001", &request()).await;
     let db = &app.state.db;
-    let expire = |day: Date| etalase_server::orders::expire_overdue(db, day, &app.state.holidays);
+    let holidays = app.state.holidays();
+    let expire = |day: Date| etalase_server::orders::expire_overdue(db, day, &holidays);
 
     // A week later nobody has worked a day yet: nothing expires.
     assert_eq!(expire(today.add_days(7)).await.unwrap(), 0);

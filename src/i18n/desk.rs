@@ -56,6 +56,14 @@ pub struct DeskTexts {
     pub tab_orders: &'static str,
     pub tab_charts: &'static str,
     pub tab_audit: &'static str,
+    pub tab_holidays: &'static str,
+    pub holidays_intro: &'static str,
+    pub holiday_day: &'static str,
+    pub holiday_name: &'static str,
+    pub save_holiday: &'static str,
+    pub remove: &'static str,
+    pub holidays_end: &'static str,
+    pub holidays_run_out: &'static str,
     pub verified: &'static str,
     pub verify: &'static str,
     pub unverify: &'static str,
@@ -161,6 +169,14 @@ pub const ID: DeskTexts = DeskTexts {
     tab_orders: "Pesanan",
     tab_charts: "Grafik",
     tab_audit: "Log audit",
+    tab_holidays: "Hari libur",
+    holidays_intro: "Hari libur nasional dan cuti bersama tidak dihitung dalam 3 hari kerja IKM untuk menjawab pesanan. Perbarui setiap tahun dari SKB 3 Menteri.",
+    holiday_day: "Tanggal",
+    holiday_name: "Nama hari libur",
+    save_holiday: "Simpan hari libur",
+    remove: "Hapus",
+    holidays_end: "Daftar ini berakhir pada",
+    holidays_run_out: "Segera tambahkan hari libur tahun berikutnya.",
     verified: "Terverifikasi Disperindag",
     verify: "Verifikasi",
     unverify: "Cabut verifikasi",
@@ -266,6 +282,14 @@ pub const EN: DeskTexts = DeskTexts {
     tab_orders: "Orders",
     tab_charts: "Charts",
     tab_audit: "Audit log",
+    tab_holidays: "Holidays",
+    holidays_intro: "National holidays and cuti bersama do not count towards an IKM's 3 working days to answer an order. Renew the list every year from the SKB 3 Menteri.",
+    holiday_day: "Date",
+    holiday_name: "Name of the day off",
+    save_holiday: "Save day off",
+    remove: "Remove",
+    holidays_end: "This list ends on",
+    holidays_run_out: "Add next year's holidays soon.",
     verified: "Verified by Disperindag",
     verify: "Verify",
     unverify: "Withdraw verification",
@@ -332,7 +356,7 @@ pub fn dt() -> &'static DeskTexts {
 /// The audit log's action names (as the server records them) in the reader's language;
 /// `None` for one this build does not know, which is then shown as recorded.
 pub fn audit_action(locale: Locale, action: &str) -> Option<&'static str> {
-    const ACTIONS: [(&str, &str, &str); 18] = [
+    const ACTIONS: [(&str, &str, &str); 20] = [
         ("confirm", "Konfirmasi pesanan", "Confirmed order"),
         ("decline", "Tolak pesanan", "Declined order"),
         ("start_production", "Mulai produksi", "Started production"),
@@ -363,6 +387,8 @@ pub fn audit_action(locale: Locale, action: &str) -> Option<&'static str> {
             "Tampilkan lagi produk",
             "Relisted product",
         ),
+        ("save_holiday", "Simpan hari libur", "Saved day off"),
+        ("remove_holiday", "Hapus hari libur", "Removed day off"),
     ];
     ACTIONS
         .iter()

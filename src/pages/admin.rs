@@ -1,15 +1,15 @@
 //! Disperindag's admin (`/admin`): curate IKM and their accounts, see every order (with
 //! CSV), the programme in charts the app draws itself, and the audit log.
 
-use crate::api::get_json;
+use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::desk::{audit_action, dt};
 use crate::i18n::t;
 use crate::session::{log_out, staff_error, staff_post, StaffOnly};
 use etalase_core::account::Role;
 use etalase_core::admin::{
-    AccountCreated, AdminIkm, AdminOrders, AuditEntry, NewAccount, PasswordReset, SetFlag, Stat,
-    Stats,
+    check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, Holiday, HolidayInput,
+    NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
 use etalase_core::order::OrderStatus;
 use etalase_core::phone::percent_encode;
@@ -24,6 +24,7 @@ enum Tab {
     Orders,
     Charts,
     Audit,
+    Holidays,
 }
 
 impl Tab {
@@ -33,6 +34,7 @@ impl Tab {
             Tab::Orders => "pesanan",
             Tab::Charts => "grafik",
             Tab::Audit => "audit",
+            Tab::Holidays => "libur",
         }
     }
 }
@@ -45,6 +47,7 @@ pub fn AdminPage() -> impl IntoView {
         Some("pesanan") => Tab::Orders,
         Some("grafik") => Tab::Charts,
         Some("audit") => Tab::Audit,
+        Some("libur") => Tab::Holidays,
         _ => Tab::Ikm,
     };
     view! {
@@ -53,7 +56,7 @@ pub fn AdminPage() -> impl IntoView {
             <StaffOnly role=Role::Admin>
                 <nav class="desk-nav" aria-label=d.admin_title>
                     <span class="desk-who">{d.admin_title}</span>
-                    {[(Tab::Ikm, d.tab_ikm), (Tab::Orders, d.tab_orders), (Tab::Charts, d.tab_charts), (Tab::Audit, d.tab_audit)]
+                    {[(Tab::Ikm, d.tab_ikm), (Tab::Orders, d.tab_orders), (Tab::Charts, d.tab_charts), (Tab::Audit, d.tab_audit), (Tab::Holidays, d.tab_holidays)]
                         .into_iter()
                         .map(|(which, label)| view! {
                             <a href=format!("/admin?tab={}", which.slug())
@@ -68,6 +71,7 @@ pub fn AdminPage() -> impl IntoView {
                     Tab::Orders => view! { <OrdersAdmin /> }.into_any(),
                     Tab::Charts => view! { <Charts /> }.into_any(),
                     Tab::Audit => view! { <AuditLog /> }.into_any(),
+                    Tab::Holidays => view! { <HolidaysAdmin /> }.into_any(),
                 }}
             </StaffOnly>
         </section>
@@ -404,5 +408,133 @@ fn AuditLog() -> impl IntoView {
         }
         .into_any(),
     }
+    }
+}
+
+/// The days off the IKM's time to answer skips: add or rename a day, remove one.
+#[component]
+fn HolidaysAdmin() -> impl IntoView {
+    const PATH: &str = "/api/v1/admin/holidays";
+    let (texts, d) = (t(), dt());
+    let list = LocalResource::new(|| get_json::<Vec<Holiday>>(PATH));
+    let updated = RwSignal::new(None::<Vec<Holiday>>);
+    let current = move || updated.get().or_else(|| list.get().and_then(Result::ok));
+    let form = RwSignal::new(HolidayInput::default());
+    let errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let message = RwSignal::new(None::<String>);
+    let send = move |path: &'static str, body: HolidayInput, clear_form: bool| {
+        leptos::task::spawn_local(async move {
+            match staff_post::<_, Vec<Holiday>>(path, &body).await {
+                Ok(all) => {
+                    message.set(None);
+                    errors.set(Default::default());
+                    if clear_form {
+                        form.set(HolidayInput::default());
+                    }
+                    updated.set(Some(all));
+                }
+                Err(e) => {
+                    if let FetchError::Api { error, .. } = &e {
+                        errors.set(error.fields.clone().into_iter().collect());
+                    }
+                    message.set(Some(staff_error(&e)));
+                }
+            }
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = form.get_untracked();
+        // Core's rule answers at once; the server checks again.
+        match check_holiday(&input, texts.locale) {
+            Ok(_) => send(PATH, input, true),
+            Err(found) => errors.set(found),
+        }
+    };
+    let error_for = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
+    let field = move |name: &'static str, label: &'static str, kind: &'static str| {
+        let id = format!("h-{name}");
+        let value = move |f: &HolidayInput| match name {
+            "day" => f.day.clone(),
+            _ => f.name.clone(),
+        };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <input id=id.clone() type=kind maxlength="80"
+                    aria-invalid=move || error_for(name)().is_some().to_string()
+                    aria-describedby=format!("{id}-error")
+                    prop:value=move || form.with(value)
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        form.update(|f| match name {
+                            "day" => f.day = typed,
+                            _ => f.name = typed,
+                        });
+                    } />
+                <p class="field-error" id=format!("{id}-error")>{error_for(name)}</p>
+            </div>
+        }
+    };
+    let today = crate::pages::checkout::today_wib();
+    view! {
+        <h1>{d.tab_holidays}</h1>
+        <p>{d.holidays_intro}</p>
+        <form class="checkout-form desk-card holiday-form" novalidate on:submit=submit>
+            {field("day", d.holiday_day, "date")}
+            {field("name", d.holiday_name, "text")}
+            <button type="submit" class="button">{d.save_holiday}</button>
+        </form>
+        <p class="notice admin-message" role="status">{move || message.get()}</p>
+        {move || match (current(), list.get()) {
+            (Some(all), _) => {
+                let ends = all.last().map(|h| {
+                    let soon = h.day < today.add_days(60);
+                    view! {
+                        <p class=if soon { "notice" } else { "hint" }>
+                            {format!("{} {}.", d.holidays_end, texts.date(&h.day.to_string()))}
+                            {soon.then(|| format!(" {}", d.holidays_run_out))}
+                        </p>
+                    }
+                });
+                let mut years: Vec<(i32, Vec<Holiday>)> = Vec::new();
+                for h in all {
+                    let year = h.day.year();
+                    match years.last_mut() {
+                        Some((y, days)) if *y == year => days.push(h),
+                        _ => years.push((year, vec![h])),
+                    }
+                }
+                view! {
+                    {ends}
+                    {years.into_iter().map(|(year, days)| view! {
+                        <section class="holiday-year">
+                            <h2>{year}</h2>
+                            <ul class="holiday-list">
+                                {days.into_iter().map(|h| {
+                                    let day = h.day.to_string();
+                                    let label = format!("{} {}", d.remove, texts.date(&day));
+                                    view! {
+                                        <li>
+                                            <time datetime=day.clone()>{texts.date(&day)}</time>
+                                            <span class="holiday-name">{h.name}</span>
+                                            <button type="button" class="link-button" aria-label=label
+                                                on:click=move |_| send(
+                                                    "/api/v1/admin/holidays/remove",
+                                                    HolidayInput { day: day.clone(), name: String::new() },
+                                                    false,
+                                                )>{d.remove}</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                }
+                .into_any()
+            }
+            (None, Some(Err(error))) => view! { <LoadError error on_retry=move || list.refetch() /> }.into_any(),
+            (None, _) => view! { <Loading /> }.into_any(),
+        }}
     }
 }

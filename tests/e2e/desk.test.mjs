@@ -221,3 +221,32 @@ test('an IKM uploads a product photo with a progress bar; the storefront shows i
   assert.deepEqual(errors.filter((e) => !/40[0-9]|415|422/.test(e)), []);
   await context.close();
 });
+
+test('Disperindag keeps the holiday list: a bad entry is explained, a new day is added and removed', async () => {
+  const { context, page, errors } = await phone(browser);
+  await logIn(page, 'disperindag', demoAccounts().disperindag);
+  await page.waitForURL(/\/admin/);
+  await page.getByRole('link', { name: 'Hari libur' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Hari libur' }).waitFor();
+  // The seeded list is there.
+  await page.getByText('Hari Raya Natal').first().waitFor();
+
+  await page.getByRole('button', { name: 'Simpan hari libur' }).click();
+  await page.getByText('Pilih tanggal (TTTT-BB-HH).').waitFor();
+  await page.getByText('Tulis nama hari libur', { exact: false }).waitFor();
+
+  await page.getByLabel('Tanggal').fill('2027-03-10');
+  await page.getByLabel('Nama hari libur').fill('Idulfitri 1448 H (uji)');
+  await page.getByRole('button', { name: 'Simpan hari libur' }).click();
+  const added = page.locator('.holiday-list li', { hasText: 'Idulfitri 1448 H (uji)' });
+  await added.waitFor();
+  assert.match(await added.textContent(), /10 Maret 2027/);
+  assert.equal(await page.getByLabel('Nama hari libur').inputValue(), '', 'the form is ready for the next day');
+  await added.scrollIntoViewIfNeeded();
+  await screenshot(page, '49-admin-holidays');
+
+  await added.getByRole('button', { name: 'Hapus' }).click();
+  await added.waitFor({ state: 'detached' });
+  assert.deepEqual(errors.filter((e) => !/40[0-9]|422/.test(e)), []);
+  await context.close();
+});
