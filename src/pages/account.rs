@@ -47,7 +47,7 @@ fn AccountView() -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
 
-    let new_error = {
+    let new_error = Signal::derive({
         let username = username.clone();
         move || {
             let typed = new.get();
@@ -61,12 +61,12 @@ fn AccountView() -> impl IntoView {
                 .err()
                 .map(|e| e.message(locale))
         }
-    };
-    let repeat_error = move || {
+    });
+    let repeat_error = Signal::derive(move || {
         let r = repeat.get();
         (!r.is_empty() && r != new.get()).then_some(d.passwords_differ.to_owned())
-    };
-    let current_error = move || server_errors.with(|m| m.get("current").cloned());
+    });
+    let current_error = Signal::derive(move || server_errors.with(|m| m.get("current").cloned()));
 
     let account_name = username.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -107,12 +107,6 @@ fn AccountView() -> impl IntoView {
             }
         });
     };
-    let forget = move |field: &'static str| {
-        server_errors.update(|m| {
-            m.remove(field);
-        })
-    };
-
     view! {
         <nav class="desk-nav" aria-label=d.account_title>
             <a href=home>{format!("← {home_label}")}</a>
@@ -125,41 +119,48 @@ fn AccountView() -> impl IntoView {
             // The user name lets password managers file the new password under the account.
             <input type="text" name="username" autocomplete="username" value=username.clone()
                 hidden=true readonly=true />
-            <div class="field">
-                <label for="a-current">{d.current_password}</label>
-                <input id="a-current" type="password" autocomplete="current-password" required
-                    aria-invalid=move || current_error().is_some().to_string()
-                    aria-describedby="a-current-error"
-                    prop:value=move || current.get()
-                    on:input=move |ev| { forget("current"); current.set(event_target_value(&ev)); } />
-                <p class="field-error" id="a-current-error">{current_error}</p>
-            </div>
-            <div class="field">
-                <label for="a-new">{d.new_password}</label>
-                <input id="a-new" type="password" autocomplete="new-password" required
-                    aria-invalid={
-                        let new_error = new_error.clone();
-                        move || new_error().is_some().to_string()
-                    }
-                    aria-describedby="a-new-help a-new-error"
-                    prop:value=move || new.get()
-                    on:input=move |ev| { forget("new"); new.set(event_target_value(&ev)); } />
-                <p class="hint" id="a-new-help">{d.password_help}</p>
-                <p class="field-error" id="a-new-error">{new_error}</p>
-            </div>
-            <div class="field">
-                <label for="a-repeat">{d.repeat_password}</label>
-                <input id="a-repeat" type="password" autocomplete="new-password" required
-                    aria-invalid=move || repeat_error().is_some().to_string()
-                    aria-describedby="a-repeat-error"
-                    prop:value=move || repeat.get()
-                    on:input=move |ev| repeat.set(event_target_value(&ev)) />
-                <p class="field-error" id="a-repeat-error">{repeat_error}</p>
-            </div>
+            {password_field("current", d.current_password, "current-password", current, current_error, None, server_errors)}
+            {password_field("new", d.new_password, "new-password", new, new_error, Some(d.password_help), server_errors)}
+            {password_field("repeat", d.repeat_password, "new-password", repeat, repeat_error, None, server_errors)}
             <p class=move || match message.get() { Some((true, _)) => "saved", _ => "notice" } role="status">
                 {move || message.get().map(|(_, m)| m)}
             </p>
             <button type="submit" class="button" disabled=move || busy.get()>{d.change_password}</button>
         </form>
+    }
+}
+
+/// One password input with its label, optional hint and error. Typing in it clears what the
+/// server said about that field.
+fn password_field(
+    name: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    hint: Option<&'static str>,
+    server_errors: RwSignal<std::collections::BTreeMap<String, String>>,
+) -> impl IntoView {
+    let id = format!("a-{name}");
+    let described_by = match hint {
+        Some(_) => format!("{id}-help {id}-error"),
+        None => format!("{id}-error"),
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() type="password" autocomplete=autocomplete required
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    server_errors.update(|m| {
+                        m.remove(name);
+                    });
+                    value.set(event_target_value(&ev));
+                } />
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-help")>{h}</p> })}
+            <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
+        </div>
     }
 }
