@@ -59,6 +59,15 @@ impl Holidays {
     }
 }
 
+/// How far ahead the list of days off must reach before someone is asked to extend it.
+pub const HOLIDAYS_WARN_DAYS: i64 = 60;
+
+/// Whether a list of days off whose last day is `last` needs next year's days soon (or has
+/// none at all) — the server's log and the admin's tab say so on the same rule.
+pub fn holidays_end_soon(last: Option<Date>, today: Date) -> bool {
+    last.is_none_or(|last| last < today.add_days(HOLIDAYS_WARN_DAYS))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Date {
@@ -277,6 +286,14 @@ mod tests {
             d("2026-12-22").add_working_days(3, &Holidays::default()),
             d("2026-12-25")
         );
+    }
+
+    #[test]
+    fn a_list_ending_within_sixty_days_asks_for_more() {
+        let today = d("2026-11-29");
+        assert!(holidays_end_soon(None, today));
+        assert!(holidays_end_soon(Some(d("2026-12-25")), today));
+        assert!(!holidays_end_soon(Some(d("2027-12-25")), today));
     }
 
     #[test]

@@ -30,7 +30,7 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone)]
 pub struct AppState {
     pub db: SqlitePool,
-    catalog: Arc<RwLock<Arc<CatalogSnapshot>>>,
+    catalog: Snapshot<CatalogSnapshot>,
     pub index_html: Option<Arc<str>>,
     pub static_dir: ServeDir,
     /// The built storefront (`dist/`), also the source of drawn pictures for share images.
@@ -45,7 +45,7 @@ pub struct AppState {
     pub content_security_policy: Arc<str>,
     /// Days off besides weekends, for the IKM's time to answer: the `holiday` table, swapped
     /// whole when the admin edits it.
-    holidays: Arc<RwLock<Arc<etalase_core::Holidays>>>,
+    holidays: Snapshot<etalase_core::Holidays>,
     /// Proxies whose `X-Forwarded-For` is believed (`ETALASE_TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
@@ -62,37 +62,24 @@ impl AppState {
     /// Reads the catalog from storage again and swaps it in whole: the next request sees the
     /// edit, with a new ETag.
     pub async fn reload_catalog(&self) -> anyhow::Result<()> {
-        let snapshot = Arc::new(CatalogSnapshot::new(db::load_catalog(&self.db).await?)?);
-        match self.catalog.write() {
-            Ok(mut guard) => *guard = snapshot,
-            Err(poisoned) => *poisoned.into_inner() = snapshot,
-        }
+        let snapshot = CatalogSnapshot::new(db::load_catalog(&self.db).await?)?;
+        self.catalog.set(snapshot);
         Ok(())
     }
 
     /// The days off as they are now.
     pub fn holidays(&self) -> Arc<etalase_core::Holidays> {
-        match self.holidays.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.holidays.get()
     }
 
     /// Reads the days off from storage again (after an admin's edit).
     pub async fn reload_holidays(&self) -> anyhow::Result<()> {
-        let fresh = Arc::new(db::load_holidays(&self.db).await?);
-        match self.holidays.write() {
-            Ok(mut guard) => *guard = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
+        self.holidays.set(db::load_holidays(&self.db).await?);
         Ok(())
     }
 
     pub fn catalog(&self) -> Arc<CatalogSnapshot> {
-        match self.catalog.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.catalog.get()
     }
 }
 
@@ -141,14 +128,14 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     Ok(AppState {
         db,
         content_security_policy,
-        catalog: Arc::new(RwLock::new(Arc::new(snapshot))),
+        catalog: Snapshot::new(snapshot),
         index_html,
         static_dir: ServeDir::new(&config.dist)
             .precompressed_br()
             .precompressed_gzip(),
         public_url: config.public_url.clone(),
         trusted_proxies: config.trusted_proxies.clone().into(),
-        holidays: Arc::new(RwLock::new(Arc::new(holidays))),
+        holidays: Snapshot::new(holidays),
         media_dir: config.media.clone(),
         dist_dir: config.dist.clone(),
         og_cache: Arc::new(og::OgCache::default()),
@@ -169,13 +156,44 @@ fn read_holidays(path: &std::path::Path) -> anyhow::Result<etalase_core::Holiday
 
 /// The list must be renewed every year: say so in the log before it runs out.
 fn warn_if_holidays_run_out(holidays: &etalase_core::Holidays) {
-    let today = clock::today_wib();
-    match holidays.last() {
-        Some(last) if last >= today.add_days(60) => {}
-        last => tracing::warn!(
+    let last = holidays.last();
+    if etalase_core::date::holidays_end_soon(last, clock::today_wib()) {
+        tracing::warn!(
             last = ?last.map(|d| d.to_string()),
             "the holiday list ends soon: add next year's holidays and cuti bersama (/admin)"
-        ),
+        );
+    }
+}
+
+/// A value every request reads whole and an edit replaces whole: readers never see half an
+/// update, and a poisoned lock (a panic while swapping) still holds a complete value.
+struct Snapshot<T>(Arc<RwLock<Arc<T>>>);
+
+// By hand: a derive would ask `T: Clone`, but only the shared handle is cloned.
+impl<T> Clone for Snapshot<T> {
+    fn clone(&self) -> Self {
+        Snapshot(self.0.clone())
+    }
+}
+
+impl<T> Snapshot<T> {
+    fn new(value: T) -> Snapshot<T> {
+        Snapshot(Arc::new(RwLock::new(Arc::new(value))))
+    }
+
+    fn get(&self) -> Arc<T> {
+        match self.0.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set(&self, value: T) {
+        let value = Arc::new(value);
+        match self.0.write() {
+            Ok(mut guard) => *guard = value,
+            Err(poisoned) => *poisoned.into_inner() = value,
+        }
     }
 }
 

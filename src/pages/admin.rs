@@ -489,7 +489,7 @@ fn HolidaysAdmin() -> impl IntoView {
         {move || match (current(), list.get()) {
             (Some(all), _) => {
                 let ends = all.last().map(|h| {
-                    let soon = h.day < today.add_days(60);
+                    let soon = etalase_core::date::holidays_end_soon(Some(h.day), today);
                     view! {
                         <p class=if soon { "notice" } else { "hint" }>
                             {format!("{} {}.", d.holidays_end, texts.date(&h.day.to_string()))}
