@@ -58,6 +58,9 @@ pub struct PasswordReset {
 pub struct AdminOrders {
     pub counts: Vec<StatusCount>,
     pub orders: Vec<OrderSummary>,
+    /// Present when more orders follow: ask again with `cursor=<this>`.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// One bar of a chart: a key (kabupaten, category or status slug, or `YYYY-MM`), how many
@@ -85,6 +88,15 @@ pub struct AuditEntry {
     pub object: String,
     pub from: String,
     pub to: String,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Present when older entries follow: ask again with `cursor=<this>`.
+    #[serde(default)]
+    pub next_cursor: Option<i64>,
 }
 
 /// A day off as the admin lists it (`GET /api/v1/admin/holidays`).

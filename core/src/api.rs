@@ -41,6 +41,12 @@ pub fn tracking_page_path(code: &str, secret: &str) -> String {
     format!("/pesanan/{code}?t={secret}")
 }
 
+/// The order on the IKM's desk: what an IKM is sent (it opens after the IKM logs in and shows
+/// only its own part).
+pub fn desk_order_page_path(code: &str) -> String {
+    format!("/desk/pesanan/{code}")
+}
+
 /// The printable invoice of one IKM's part, behind the same secret as the tracking page.
 pub fn invoice_page_path(code: &str, ikm: &str, secret: &str) -> String {
     format!("/pesanan/{code}/invoice/{ikm}?t={secret}")
@@ -167,8 +173,9 @@ impl TrackedLine {
         self.confirmed_unit_price.unwrap_or(self.unit_price)
     }
 
+    /// For showing: stored lines were bounded when written (see `money::MAX_ORDER_TOTAL`).
     pub fn agreed_total(&self) -> Rupiah {
-        self.agreed_unit_price() * self.quantity
+        self.agreed_unit_price().saturating_mul(self.quantity)
     }
 }
 
@@ -191,7 +198,7 @@ impl TrackedPart {
 
     /// The sum of the lines at their agreed prices.
     pub fn agreed_subtotal(&self) -> Rupiah {
-        self.lines.iter().map(TrackedLine::agreed_total).sum()
+        Rupiah::saturating_sum(self.lines.iter().map(TrackedLine::agreed_total))
     }
 }
 
@@ -233,6 +240,9 @@ pub struct OrderSummary {
 pub struct Inbox {
     pub counts: Vec<StatusCount>,
     pub orders: Vec<OrderSummary>,
+    /// Present when more orders follow: ask again with `cursor=<this>`.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// One order as the IKM works it: the request with only this IKM's part, the actions the

@@ -2,7 +2,7 @@
 
 use crate::category::{Category, CategoryInfo};
 use crate::kabupaten::{Kabupaten, KabupatenInfo};
-use crate::money::Rupiah;
+use crate::money::{Rupiah, MAX_QUANTITY, MAX_UNIT_PRICE};
 use crate::phone::Phone;
 use crate::slug::Slug;
 use serde::{Deserialize, Serialize};
@@ -294,22 +294,28 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
         if p.unit.trim().is_empty() {
             err(record.clone(), "unit", "must not be empty".into());
         }
-        if p.price.amount() <= 0 {
+        if !p.price.is_valid_unit_price() {
             err(
                 record.clone(),
                 "price",
-                format!("must be more than 0, is {}", p.price.amount()),
+                format!(
+                    "must be more than 0 and at most {}, is {}",
+                    MAX_UNIT_PRICE.amount(),
+                    p.price.amount()
+                ),
             );
         }
-        if p.min_order < 1 {
-            err(record.clone(), "min_order", "must be at least 1".into());
-        }
-        if p.order_increment < 1 {
-            err(
-                record.clone(),
-                "order_increment",
-                "must be at least 1".into(),
-            );
+        for (field, value) in [
+            ("min_order", p.min_order),
+            ("order_increment", p.order_increment),
+        ] {
+            if !(1..=MAX_QUANTITY).contains(&value) {
+                err(
+                    record.clone(),
+                    field,
+                    format!("must be 1 to {MAX_QUANTITY}, is {value}"),
+                );
+            }
         }
         if p.availability == Availability::MadeToOrder && p.lead_time_days < 1 {
             err(
@@ -331,11 +337,11 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
                     ),
                 );
             }
-            if tier.price.amount() <= 0 {
+            if !tier.price.is_valid_unit_price() {
                 err(
                     record.clone(),
                     &format!("tiers[{t}].price"),
-                    "must be more than 0".into(),
+                    format!("must be more than 0 and at most {}", MAX_UNIT_PRICE.amount()),
                 );
             } else if tier.price >= prev_price {
                 err(
@@ -611,7 +617,7 @@ mod tests {
         let e = &validate(&data).unwrap_err()[0];
         assert_eq!(
             e.to_string(),
-            "product \"kopi-bubuk\" (#1), field `min_order`: must be at least 1"
+            "product \"kopi-bubuk\" (#1), field `min_order`: must be 1 to 1000000, is 0"
         );
     }
 

@@ -61,14 +61,16 @@ pub fn invoice_totals(subtotal: Rupiah, seller_pkp: bool, buyer: BuyerType) -> I
             due_to_seller: subtotal,
         };
     }
-    let dpp = Rupiah(subtotal.0 * 11 / 12);
-    let amount = Rupiah(dpp.0 * PPN_RATE_PERCENT / 100);
+    // In i128: no subtotal an i64 holds can overflow these, and the results are smaller
+    // than the subtotal, so they fit back.
+    let dpp = Rupiah(narrow(i128::from(subtotal.0) * 11 / 12));
+    let amount = Rupiah(narrow(i128::from(dpp.0) * i128::from(PPN_RATE_PERCENT) / 100));
     let collection = if collects_ppn(buyer) {
         PpnCollection::CollectedByBuyer
     } else {
         PpnCollection::PaidToSeller
     };
-    let total = subtotal + amount;
+    let total = Rupiah(narrow(i128::from(subtotal.0) + i128::from(amount.0)));
     InvoiceTotals {
         subtotal,
         ppn: Some(Ppn {
@@ -82,6 +84,12 @@ pub fn invoice_totals(subtotal: Rupiah, seller_pkp: bool, buyer: BuyerType) -> I
             PpnCollection::CollectedByBuyer => subtotal,
         },
     }
+}
+
+/// An i128 back into i64 money, at the bound if it cannot be held (it never is: invoiced
+/// subtotals are bounded by `money::MAX_ORDER_TOTAL`).
+fn narrow(v: i128) -> i64 {
+    i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// An IKM part's invoice number: the request code and the part's place in the request,

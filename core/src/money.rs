@@ -2,7 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::ops::{Add, Mul, Sub};
+
+/// The most one unit of anything may cost: Rp 10.000.000.000. A catalog price, a tier
+/// price and an IKM's confirmed price above it are refused.
+pub const MAX_UNIT_PRICE: Rupiah = Rupiah(10_000_000_000);
+/// The most units one line may ask for.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+/// The most a line, an IKM's part or a whole request may come to: Rp 1.000.000.000.000
+/// (one trillion Rupiah, far above any order this programme sees). Sums of stored parts stay
+/// far from `i64::MAX` (9.2 × 10^18): nine million parts at this bound still fit.
+pub const MAX_ORDER_TOTAL: Rupiah = Rupiah(1_000_000_000_000);
+
+// The bounds keep every product of a price and a quantity inside i64, so a checked
+// multiplication can only fail on values that were never validated.
+const _: () = assert!(MAX_UNIT_PRICE.0.checked_mul(MAX_QUANTITY as i64).is_some());
 
 /// An amount of money in whole Rupiah. Rupiah has no minor unit in everyday use,
 /// so an integer keeps totals exact.
@@ -28,8 +41,44 @@ impl Rupiah {
         format_rupiah(self.0)
     }
 
+    /// `None` on overflow: money is never wrapped or clamped where it is computed.
     pub fn checked_mul(self, qty: u32) -> Option<Rupiah> {
         self.0.checked_mul(i64::from(qty)).map(Rupiah)
+    }
+
+    pub fn checked_add(self, other: Rupiah) -> Option<Rupiah> {
+        self.0.checked_add(other.0).map(Rupiah)
+    }
+
+    pub fn checked_sub(self, other: Rupiah) -> Option<Rupiah> {
+        self.0.checked_sub(other.0).map(Rupiah)
+    }
+
+    /// The sum of `amounts`, or `None` if it overflows.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Rupiah>) -> Option<Rupiah> {
+        amounts
+            .into_iter()
+            .try_fold(Rupiah::ZERO, |acc, a| acc.checked_add(a))
+    }
+
+    /// For showing figures read back from storage, which were bounded when written: a sum
+    /// that could not be represented shows as the largest amount instead of wrapping.
+    pub fn saturating_sum(amounts: impl IntoIterator<Item = Rupiah>) -> Rupiah {
+        Rupiah(
+            amounts
+                .into_iter()
+                .fold(0i64, |acc, a| acc.saturating_add(a.0)),
+        )
+    }
+
+    /// See [`Rupiah::saturating_sum`]: for display of stored, bounded values only.
+    pub fn saturating_mul(self, qty: u32) -> Rupiah {
+        Rupiah(self.0.saturating_mul(i64::from(qty)))
+    }
+
+    /// A unit price the rules accept: more than Rp 0 and at most [`MAX_UNIT_PRICE`].
+    pub fn is_valid_unit_price(self) -> bool {
+        self.0 > 0 && self <= MAX_UNIT_PRICE
     }
 }
 
@@ -53,33 +102,6 @@ pub fn format_rupiah(amount: i64) -> String {
 impl fmt::Display for Rupiah {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.format())
-    }
-}
-
-impl Add for Rupiah {
-    type Output = Rupiah;
-    fn add(self, rhs: Rupiah) -> Rupiah {
-        Rupiah(self.0 + rhs.0)
-    }
-}
-
-impl Sub for Rupiah {
-    type Output = Rupiah;
-    fn sub(self, rhs: Rupiah) -> Rupiah {
-        Rupiah(self.0 - rhs.0)
-    }
-}
-
-impl Mul<u32> for Rupiah {
-    type Output = Rupiah;
-    fn mul(self, rhs: u32) -> Rupiah {
-        Rupiah(self.0 * i64::from(rhs))
-    }
-}
-
-impl std::iter::Sum for Rupiah {
-    fn sum<I: Iterator<Item = Rupiah>>(iter: I) -> Rupiah {
-        iter.fold(Rupiah::ZERO, Add::add)
     }
 }
 
@@ -115,15 +137,29 @@ mod tests {
     }
 
     #[test]
-    fn arithmetic() {
-        assert_eq!(Rupiah(12_500) * 4, Rupiah(50_000));
+    fn arithmetic_is_checked() {
+        assert_eq!(Rupiah(12_500).checked_mul(4), Some(Rupiah(50_000)));
         assert_eq!(
-            [Rupiah(1), Rupiah(2), Rupiah(3)]
-                .into_iter()
-                .sum::<Rupiah>(),
-            Rupiah(6)
+            Rupiah::checked_sum([Rupiah(1), Rupiah(2), Rupiah(3)]),
+            Some(Rupiah(6))
         );
         assert_eq!(Rupiah(i64::MAX).checked_mul(2), None);
+        assert_eq!(Rupiah(i64::MAX).checked_add(Rupiah(1)), None);
+        assert_eq!(Rupiah(i64::MIN).checked_sub(Rupiah(1)), None);
+        assert_eq!(Rupiah::checked_sum([Rupiah(i64::MAX), Rupiah(1)]), None);
+        assert_eq!(
+            Rupiah::saturating_sum([Rupiah(i64::MAX), Rupiah(1)]),
+            Rupiah(i64::MAX)
+        );
+    }
+
+    #[test]
+    fn unit_prices_are_bounded() {
+        assert!(Rupiah(1).is_valid_unit_price());
+        assert!(MAX_UNIT_PRICE.is_valid_unit_price());
+        assert!(!Rupiah(MAX_UNIT_PRICE.0 + 1).is_valid_unit_price());
+        assert!(!Rupiah(0).is_valid_unit_price());
+        assert!(!Rupiah(-5).is_valid_unit_price());
     }
 
     #[test]

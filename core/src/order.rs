@@ -7,7 +7,7 @@
 //! becomes `kedaluwarsa`.
 
 use crate::date::{Date, Holidays};
-use crate::money::Rupiah;
+use crate::money::{Rupiah, MAX_ORDER_TOTAL};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -225,30 +225,54 @@ pub fn transition(
 /// The longest lead time an IKM may confirm.
 pub const MAX_LEAD_TIME_DAYS: u32 = 365;
 
-/// Whether a confirmation's adjustments fit a part of `lines` lines: each price for an
-/// existing line, once, above zero; a lead time of at most a year.
-pub fn check_confirmation(event: &OrderEvent, lines: usize) -> Result<(), TransitionError> {
+/// A line of an IKM's part as stored: what a confirmation prices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartLine {
+    pub quantity: u32,
+    /// The price the partner ordered at.
+    pub unit_price: Rupiah,
+}
+
+/// Whether a confirmation's adjustments fit a part of `lines`: each price for an existing
+/// line, once, within `1..=MAX_UNIT_PRICE`; a lead time of at most a year; and the part at
+/// its new prices within [`MAX_ORDER_TOTAL`]. A confirmation answers that new subtotal,
+/// computed with checked arithmetic; other events `None`.
+pub fn check_confirmation(
+    event: &OrderEvent,
+    lines: &[PartLine],
+) -> Result<Option<Rupiah>, TransitionError> {
     let OrderEvent::Confirm {
         prices,
         lead_time_days,
     } = event
     else {
-        return Ok(());
+        return Ok(None);
     };
+    let mut agreed: Vec<Rupiah> = lines.iter().map(|l| l.unit_price).collect();
     let mut seen = Vec::new();
     for adj in prices {
-        if adj.line >= lines || seen.contains(&adj.line) {
+        if adj.line >= lines.len() || seen.contains(&adj.line) {
             return Err(TransitionError::Invalid("prices"));
         }
-        if adj.unit_price.amount() <= 0 {
+        if !adj.unit_price.is_valid_unit_price() {
             return Err(TransitionError::Invalid("prices"));
         }
+        agreed[adj.line] = adj.unit_price;
         seen.push(adj.line);
     }
     if lead_time_days.is_some_and(|d| d > MAX_LEAD_TIME_DAYS) {
         return Err(TransitionError::Invalid("lead_time_days"));
     }
-    Ok(())
+    let line_totals = lines
+        .iter()
+        .zip(&agreed)
+        .map(|(l, price)| price.checked_mul(l.quantity))
+        .collect::<Option<Vec<Rupiah>>>();
+    line_totals
+        .and_then(Rupiah::checked_sum)
+        .filter(|total| *total <= MAX_ORDER_TOTAL)
+        .map(Some)
+        .ok_or(TransitionError::Invalid("prices"))
 }
 
 /// The day a part still `baru` expires: 3 working days after it arrived, weekends and
@@ -284,29 +308,56 @@ mod tests {
                 .collect(),
             lead_time_days: lead,
         };
+        let two = [
+            PartLine {
+                quantity: 10,
+                unit_price: Rupiah(45_000),
+            },
+            PartLine {
+                quantity: 100,
+                unit_price: Rupiah(10_000),
+            },
+        ];
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 40_000), (1, 9_000)], Some(14)), 2),
-            Ok(())
+            check_confirmation(&confirm(vec![(0, 40_000), (1, 9_000)], Some(14)), &two),
+            Ok(Some(Rupiah(400_000 + 900_000)))
         );
-        assert_eq!(check_confirmation(&confirm(vec![], None), 1), Ok(()));
+        assert_eq!(
+            check_confirmation(&confirm(vec![], None), &two[..1]),
+            Ok(Some(Rupiah(450_000)))
+        );
         let invalid = |e| Err(TransitionError::Invalid(e));
         assert_eq!(
-            check_confirmation(&confirm(vec![(2, 40_000)], None), 2),
+            check_confirmation(&confirm(vec![(2, 40_000)], None), &two),
             invalid("prices")
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 0)], None), 2),
+            check_confirmation(&confirm(vec![(0, 0)], None), &two),
             invalid("prices")
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 5), (0, 6)], None), 2),
+            check_confirmation(&confirm(vec![(0, 5), (0, 6)], None), &two),
             invalid("prices")
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![], Some(366)), 2),
+            check_confirmation(&confirm(vec![], Some(366)), &two),
             invalid("lead_time_days")
         );
-        assert_eq!(check_confirmation(&OrderEvent::Complete, 0), Ok(()));
+        assert_eq!(check_confirmation(&OrderEvent::Complete, &[]), Ok(None));
+        // The outside review's overflow: a price near 2^63 is refused, never stored.
+        assert_eq!(
+            check_confirmation(&confirm(vec![(0, 9_000_000_000_000_000_000)], None), &two),
+            invalid("prices")
+        );
+        // Each price within bounds, but the part too large together.
+        let big = [PartLine {
+            quantity: 1_000_000,
+            unit_price: Rupiah(1),
+        }];
+        assert_eq!(
+            check_confirmation(&confirm(vec![(0, 10_000_000_000)], None), &big),
+            invalid("prices")
+        );
     }
 
     fn day(s: &str) -> Date {

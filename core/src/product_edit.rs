@@ -4,7 +4,7 @@
 use crate::catalog::{Availability, PriceTier, Product};
 use crate::category::Category;
 use crate::locale::Locale;
-use crate::money::Rupiah;
+use crate::money::{Rupiah, MAX_QUANTITY, MAX_UNIT_PRICE};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,7 +59,11 @@ pub enum ProductError {
     Required,
     TooLong(usize),
     PriceNotPositive,
+    /// Above `money::MAX_UNIT_PRICE`.
+    PriceTooHigh,
     AtLeastOne,
+    /// Above `money::MAX_QUANTITY`.
+    QuantityTooLarge,
     LeadTimeTooLong,
     MadeToOrderNeedsLeadTime,
     TooManyTiers,
@@ -77,6 +81,14 @@ impl ProductError {
             (Locale::En, TooLong(n)) => format!("At most {n} characters."),
             (Locale::Id, PriceNotPositive) => "Harga harus lebih dari Rp 0.".into(),
             (Locale::En, PriceNotPositive) => "The price must be more than Rp 0.".into(),
+            (Locale::Id, PriceTooHigh) => {
+                format!("Harga paling tinggi {}.", locale.rupiah(MAX_UNIT_PRICE))
+            }
+            (Locale::En, PriceTooHigh) => {
+                format!("The price may be at most {}.", locale.rupiah(MAX_UNIT_PRICE))
+            }
+            (Locale::Id, QuantityTooLarge) => format!("Paling banyak {MAX_QUANTITY}."),
+            (Locale::En, QuantityTooLarge) => format!("At most {MAX_QUANTITY}."),
             (Locale::Id, AtLeastOne) => "Paling sedikit 1.".into(),
             (Locale::En, AtLeastOne) => "At least 1.".into(),
             (Locale::Id, LeadTimeTooLong) => {
@@ -123,12 +135,18 @@ pub fn check_product(input: &ProductInput) -> BTreeMap<&'static str, ProductErro
     }
     if input.price.amount() <= 0 {
         errors.insert("price", ProductError::PriceNotPositive);
+    } else if input.price > MAX_UNIT_PRICE {
+        errors.insert("price", ProductError::PriceTooHigh);
     }
-    if input.min_order < 1 {
-        errors.insert("min_order", ProductError::AtLeastOne);
-    }
-    if input.order_increment < 1 {
-        errors.insert("order_increment", ProductError::AtLeastOne);
+    for (field, value) in [
+        ("min_order", input.min_order),
+        ("order_increment", input.order_increment),
+    ] {
+        if value < 1 {
+            errors.insert(field, ProductError::AtLeastOne);
+        } else if value > MAX_QUANTITY {
+            errors.insert(field, ProductError::QuantityTooLarge);
+        }
     }
     if input.lead_time_days > MAX_LEAD_TIME_DAYS {
         errors.insert("lead_time_days", ProductError::LeadTimeTooLong);
@@ -140,7 +158,7 @@ pub fn check_product(input: &ProductInput) -> BTreeMap<&'static str, ProductErro
     } else {
         let (mut qty, mut price) = (input.min_order, input.price);
         for tier in &input.tiers {
-            if tier.min_qty <= qty {
+            if tier.min_qty <= qty || tier.min_qty > MAX_QUANTITY {
                 errors.insert("tiers", ProductError::TierQuantityNotAscending);
                 break;
             }

@@ -6,14 +6,14 @@ use crate::catalog::{Catalog, Product};
 use crate::date::Date;
 use crate::kabupaten::Kabupaten;
 use crate::locale::Locale;
-use crate::money::Rupiah;
+use crate::money::{Rupiah, MAX_ORDER_TOTAL};
 use crate::phone::Phone;
 use crate::slug::Slug;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The most units of one product one request may ask for.
-pub const MAX_QUANTITY: u32 = 1_000_000;
+pub use crate::money::MAX_QUANTITY;
 /// The most lines one request may hold.
 pub const MAX_LINES: usize = 100;
 pub const MAX_TEXT: usize = 200;
@@ -140,6 +140,10 @@ pub enum FieldError {
     TooMany {
         max: u32,
     },
+    /// A line, a part or the whole request would come to more than [`MAX_ORDER_TOTAL`].
+    TotalTooLarge {
+        max: Rupiah,
+    },
 }
 
 impl FieldError {
@@ -208,8 +212,8 @@ impl FieldError {
                 },
             ) => format!(
                 "Jumlah harus {minimum}, {}, {}, … {unit} (kelipatan {increment}).",
-                minimum + increment,
-                minimum + 2 * increment
+                u64::from(*minimum) + u64::from(*increment),
+                u64::from(*minimum) + 2 * u64::from(*increment)
             ),
             (
                 Locale::En,
@@ -220,11 +224,19 @@ impl FieldError {
                 },
             ) => format!(
                 "The quantity must be {minimum}, {}, {}, … {unit} (steps of {increment}).",
-                minimum + increment,
-                minimum + 2 * increment
+                u64::from(*minimum) + u64::from(*increment),
+                u64::from(*minimum) + 2 * u64::from(*increment)
             ),
             (Locale::Id, TooMany { max }) => format!("Paling banyak {max}."),
             (Locale::En, TooMany { max }) => format!("At most {max}."),
+            (Locale::Id, TotalTooLarge { max }) => format!(
+                "Nilai pesanan melebihi batas {}. Bagi menjadi beberapa pesanan.",
+                locale.rupiah(*max)
+            ),
+            (Locale::En, TotalTooLarge { max }) => format!(
+                "The order's value exceeds the limit of {}. Split it into several requests.",
+                locale.rupiah(*max)
+            ),
         }
     }
 }
@@ -313,20 +325,32 @@ pub struct PricedLine {
     pub note: String,
 }
 
-pub fn price_line(product: &Product, quantity: u32, note: &str) -> PricedLine {
+/// The line priced, or `TotalTooLarge` when it would come to more than [`MAX_ORDER_TOTAL`].
+pub fn price_line(product: &Product, quantity: u32, note: &str) -> Result<PricedLine, FieldError> {
+    let too_large = FieldError::TotalTooLarge {
+        max: MAX_ORDER_TOTAL,
+    };
     let unit_price = product.unit_price(quantity);
-    let subtotal = unit_price * quantity;
-    PricedLine {
+    let subtotal = unit_price
+        .checked_mul(quantity)
+        .filter(|s| *s <= MAX_ORDER_TOTAL)
+        .ok_or_else(|| too_large.clone())?;
+    let saving = product
+        .price
+        .checked_mul(quantity)
+        .and_then(|base| base.checked_sub(subtotal))
+        .ok_or(too_large)?;
+    Ok(PricedLine {
         product: product.slug.clone(),
         name: product.name.clone(),
         unit: product.unit.clone(),
         quantity,
         unit_price,
-        saving: product.price * quantity - subtotal,
+        saving,
         subtotal,
         lead_time_days: product.lead_time_days,
         note: note.trim().to_owned(),
-    }
+    })
 }
 
 /// One IKM's part of a request.
@@ -398,7 +422,9 @@ pub struct ValidRequest {
 }
 
 /// Lines split into one part per IKM, in the order the partner first listed each, with
-/// subtotals and savings. The order list and the server split requests the same way.
+/// subtotals and savings. The order list and the server split requests the same way. Sums
+/// stop at the largest amount rather than wrap; [`request_total`] (which validation applies)
+/// refuses any request they would not fit.
 pub fn group_by_ikm<'a>(
     catalog: &Catalog,
     lines: impl IntoIterator<Item = (&'a Product, PricedLine)>,
@@ -422,11 +448,20 @@ pub fn group_by_ikm<'a>(
             }
         };
         let part = &mut parts[idx];
-        part.subtotal = part.subtotal + line.subtotal;
-        part.saving = part.saving + line.saving;
+        part.subtotal = Rupiah::saturating_sum([part.subtotal, line.subtotal]);
+        part.saving = Rupiah::saturating_sum([part.saving, line.saving]);
         part.lines.push(line);
     }
     parts
+}
+
+/// What the parts come to together, within [`MAX_ORDER_TOTAL`].
+pub fn request_total(parts: &[IkmPart]) -> Result<Rupiah, FieldError> {
+    Rupiah::checked_sum(parts.iter().map(|p| p.subtotal))
+        .filter(|t| *t <= MAX_ORDER_TOTAL)
+        .ok_or(FieldError::TotalTooLarge {
+            max: MAX_ORDER_TOTAL,
+        })
 }
 
 /// NPWP: 15 digits (the old form, 99.999.999.9-999.999) or 16 (the NIK-based form).
@@ -598,7 +633,12 @@ pub fn validate_request(
                 FieldError::TooLong { max: MAX_TEXT },
             );
         }
-        priced.push((i, product, price_line(product, line.quantity, &line.note)));
+        match price_line(product, line.quantity, &line.note) {
+            Ok(priced_line) => priced.push((i, product, priced_line)),
+            Err(e) => {
+                errors.insert(format!("lines[{i}].quantity"), e);
+            }
+        }
     }
 
     // The needed-by date must leave every line its lead time; name the tightest one.
@@ -644,7 +684,7 @@ pub fn validate_request(
         .collect();
 
     let parts = group_by_ikm(catalog, priced.into_iter().map(|(_, p, line)| (p, line)));
-    let total = parts.iter().map(|p| p.subtotal).sum();
+    let total = request_total(&parts).map_err(|e| FieldErrors::from([("lines".to_owned(), e)]))?;
     Ok(ValidRequest {
         company,
         buyer_type,
@@ -758,8 +798,17 @@ mod tests {
             line.unit_price < keripik.price,
             "120 reaches the first tier"
         );
-        assert_eq!(line.saving, (keripik.price - line.unit_price) * 120);
-        assert_eq!(v.total, v.parts.iter().map(|p| p.subtotal).sum::<Rupiah>());
+        assert_eq!(
+            Some(line.saving),
+            keripik
+                .price
+                .checked_sub(line.unit_price)
+                .and_then(|d| d.checked_mul(120))
+        );
+        assert_eq!(
+            Some(v.total),
+            Rupiah::checked_sum(v.parts.iter().map(|p| p.subtotal))
+        );
         assert!(v.price_changes.is_empty());
     }
 

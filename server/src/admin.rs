@@ -15,12 +15,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use etalase_core::account::Role;
 use etalase_core::admin::{
-    check_holiday, csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, Holiday,
+    check_holiday, csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday,
     HolidayInput, IkmAccount, NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
 use etalase_core::api::Tracking;
 use etalase_core::order::OrderStatus;
 use etalase_core::{Category, Kabupaten, Slug};
+use futures_util::StreamExt;
 use sqlx::SqlitePool;
 
 pub fn routes() -> Router<AppState> {
@@ -106,7 +107,7 @@ async fn set_verified(
 ) -> Result<Json<AdminIkm>, AppError> {
     check_state_change(&state, &headers)?;
     let SetFlag { value } = parse_json(&body)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let (before,): (bool,) = sqlx::query_as("SELECT verified FROM ikm WHERE slug = ?")
         .bind(&slug)
         .fetch_optional(&mut *tx)
@@ -159,7 +160,7 @@ async fn save_holiday(
     let input: HolidayInput = parse_json(&body)?;
     let holiday = check_holiday(&input, locale).map_err(|f| AppError::Fields(f, locale))?;
     let day = holiday.day.to_string();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let before: Option<(String,)> = sqlx::query_as("SELECT name FROM holiday WHERE day = ?")
         .bind(&day)
         .fetch_optional(&mut *tx)
@@ -204,7 +205,7 @@ async fn remove_holiday(
     let day = etalase_core::Date::parse(input.day.trim())
         .ok_or(AppError::NotFound("Hari libur tidak ditemukan."))?
         .to_string();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let (name,): (String,) = sqlx::query_as("SELECT name FROM holiday WHERE day = ?")
         .bind(&day)
         .fetch_optional(&mut *tx)
@@ -286,7 +287,7 @@ async fn new_account(
         &password,
     )
     .await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     audit(
         &mut tx,
         &admin,
@@ -314,7 +315,7 @@ async fn set_disabled(
     check_state_change(&state, &headers)?;
     let SetFlag { value } = parse_json(&body)?;
     let ikm = ikm_of_account(&state.db, id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let (username, before): (String, bool) =
         sqlx::query_as("SELECT username, disabled FROM account WHERE id = ?")
             .bind(id)
@@ -361,7 +362,7 @@ async fn reset_password(
         .bind(id)
         .fetch_one(&state.db)
         .await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     audit(
         &mut tx,
         &admin,
@@ -380,9 +381,11 @@ async fn orders(
     _: Admin,
     Query(filter): Query<OrderFilter>,
 ) -> Result<Json<AdminOrders>, AppError> {
+    let page = order_summaries(&state.db, None, &filter).await?;
     Ok(Json(AdminOrders {
         counts: status_counts(&state.db, None).await?,
-        orders: order_summaries(&state.db, None, &filter).await?,
+        orders: page.orders,
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -398,16 +401,60 @@ async fn order(
 }
 
 /// Every order part that passes the filter, as CSV for a spreadsheet (UTF-8 with BOM, so
-/// Excel reads the accents right).
+/// Excel reads the accents right). Streamed a page at a time: memory stays flat however many
+/// orders there are.
 async fn orders_csv(
     State(state): State<AppState>,
     _: Admin,
     Query(filter): Query<OrderFilter>,
 ) -> Result<Response, AppError> {
-    let rows = order_summaries(&state.db, None, &filter).await?;
-    let mut csv = String::from(
-        "\u{feff}kode,ikm,nama_ikm,pemesan,jenis_pemesan,kabupaten_kota,status,subtotal_rp,dibutuhkan,diajukan,jumlah_baris\r\n",
+    // Refuse a bad cursor before the answer starts: after that an error cannot be a status.
+    if let Some(c) = filter.cursor.as_deref() {
+        crate::desk::Cursor::parse(c)?;
+    }
+    let header_line = "\u{feff}kode,ikm,nama_ikm,pemesan,jenis_pemesan,kabupaten_kota,status,subtotal_rp,dibutuhkan,diajukan,jumlah_baris\r\n";
+    let db = state.db.clone();
+    let first = OrderFilter {
+        limit: Some(crate::desk::MAX_PAGE),
+        ..filter
+    };
+    let pages = futures_util::stream::unfold(Some(first), move |next| {
+        let db = db.clone();
+        async move {
+            let filter = next?;
+            match order_summaries(&db, None, &filter).await {
+                Ok(page) => {
+                    let chunk = csv_rows(&page.orders);
+                    let following = page.next_cursor.map(|cursor| OrderFilter {
+                        cursor: Some(cursor),
+                        ..filter
+                    });
+                    Some((Ok::<_, std::io::Error>(chunk), following))
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, "CSV export stopped");
+                    Some((Err(std::io::Error::other("CSV export failed")), None))
+                }
+            }
+        }
+    });
+    let body = futures_util::stream::once(async move { Ok(header_line.to_owned()) }).chain(pages);
+    let mut response = axum::body::Body::from_stream(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
     );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"pesanan-etalase.csv\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn csv_rows(rows: &[etalase_core::api::OrderSummary]) -> String {
+    let mut csv = String::new();
     for r in rows {
         let fields = [
             r.code.clone(),
@@ -426,18 +473,7 @@ async fn orders_csv(
         csv.push_str(&line.join(","));
         csv.push_str("\r\n");
     }
-    let mut response = csv.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"pesanan-etalase.csv\""),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    csv
 }
 
 /// The programme's numbers: requests and value by buyer's kabupaten/kota, by category, by
@@ -446,7 +482,7 @@ async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, A
     let live = "o.status NOT IN ('ditolak', 'dibatalkan', 'kedaluwarsa')";
     let group = |key: &str, from: &str| {
         format!(
-            "SELECT {key} AS k, COUNT(DISTINCT r.id), SUM(l.quantity * COALESCE(l.confirmed_unit_price, l.unit_price)) \
+            "SELECT {key} AS k, COUNT(DISTINCT r.id), CAST(TOTAL(l.quantity * COALESCE(l.confirmed_unit_price, l.unit_price)) AS INTEGER) \
              FROM order_line l JOIN ikm_order o ON o.id = l.ikm_order_id \
              JOIN order_request r ON r.id = o.request_id {from} \
              WHERE {live} GROUP BY k ORDER BY k"
@@ -477,7 +513,7 @@ async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, A
     .await?;
     let by_month = fetch(group("substr(r.created_at, 1, 7)", "")).await?;
     let status_rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT o.status, COUNT(*), SUM(o.subtotal) FROM ikm_order o GROUP BY o.status",
+        "SELECT o.status, COUNT(*), CAST(TOTAL(o.subtotal) AS INTEGER) FROM ikm_order o GROUP BY o.status",
     )
     .fetch_all(&state.db)
     .await?;
@@ -511,19 +547,43 @@ async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, A
     }))
 }
 
+#[derive(serde::Deserialize)]
+struct AuditQuery {
+    /// Entries per page, 1 to `desk::MAX_PAGE` (default `desk::DEFAULT_PAGE`).
+    limit: Option<u32>,
+    /// The `next_cursor` of the page before: entries older than it.
+    cursor: Option<i64>,
+}
+
+/// The audit log, newest first, a page at a time.
 async fn audit_log(
     State(state): State<AppState>,
     _: Admin,
-) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT at, username, action, object, from_value, to_value FROM audit_log \
-         ORDER BY id DESC LIMIT 500",
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, AppError> {
+    let limit = q
+        .limit
+        .unwrap_or(crate::desk::DEFAULT_PAGE)
+        .clamp(1, crate::desk::MAX_PAGE);
+    let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, at, username, action, object, from_value, to_value FROM audit_log \
+         WHERE (?1 IS NULL OR id < ?1) ORDER BY id DESC LIMIT ?2",
     )
+    .bind(q.cursor)
+    .bind(i64::from(limit) + 1)
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(at, username, action, object, from, to)| AuditEntry {
+    let more = rows.len() > limit as usize;
+    let entries: Vec<_> = rows.into_iter().take(limit as usize).collect();
+    let next_cursor = if more {
+        entries.last().map(|r| r.0)
+    } else {
+        None
+    };
+    Ok(Json(AuditPage {
+        entries: entries
+            .into_iter()
+            .map(|(_, at, username, action, object, from, to)| AuditEntry {
                 at,
                 username,
                 action,
@@ -532,5 +592,6 @@ async fn audit_log(
                 to,
             })
             .collect(),
-    ))
+        next_cursor,
+    }))
 }

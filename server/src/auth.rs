@@ -5,6 +5,7 @@
 use crate::clock::{now_utc, unix_secs};
 use crate::error::AppError;
 use crate::http::{locale_of, random_hex, require_json, sha256_hex};
+use crate::throttle::{self, Limit};
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -27,6 +28,19 @@ pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 /// Failures allowed per account, and per client address, in one window.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+const PER_ACCOUNT: Limit = Limit {
+    max: MAX_FAILURES_PER_ACCOUNT,
+    window_secs: THROTTLE_WINDOW_SECS,
+};
+const PER_CLIENT: Limit = Limit {
+    max: MAX_FAILURES_PER_CLIENT,
+    window_secs: THROTTLE_WINDOW_SECS,
+};
+/// Password hashes computed at once (each argon2id takes 19 MiB and a core for a moment).
+pub const MAX_PARALLEL_HASHES: usize = 2;
+/// Requests that may wait for a hash; beyond them the answer is 503 with `Retry-After`, so a
+/// burst costs neither memory nor a growing queue.
+pub const MAX_WAITING_HASHES: usize = 32;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -107,6 +121,26 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// Runs password hashing off the async workers, at most [`MAX_PARALLEL_HASHES`] at once with
+/// at most [`MAX_WAITING_HASHES`] waiting; beyond that `AppError::Busy` at once.
+pub async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    use std::sync::LazyLock;
+    use tokio::sync::Semaphore;
+    static ADMITTED: LazyLock<Semaphore> =
+        LazyLock::new(|| Semaphore::new(MAX_PARALLEL_HASHES + MAX_WAITING_HASHES));
+    static RUNNING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(MAX_PARALLEL_HASHES));
+    let _admitted = ADMITTED.try_acquire().map_err(|_| AppError::Busy(1))?;
+    let _running = RUNNING
+        .acquire()
+        .await
+        .map_err(|e| anyhow::anyhow!("hash gate closed: {e}"))?;
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| anyhow::anyhow!("hash task: {e}"))?)
 }
 
 /// A random password for seeded and reset accounts: 16 letters and digits, read aloud easily.
@@ -300,6 +334,17 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// The client's address, for throttles: see [`client_address`].
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(ClientAddr(client_address(state, parts)))
+    }
+}
+
 /// The client's address for throttling: the connection's peer, or what trusted proxies say.
 fn client_address(state: &AppState, parts: &Parts) -> String {
     let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
@@ -335,42 +380,6 @@ async fn me_of(db: &SqlitePool, account: &Account) -> Result<Me, AppError> {
     })
 }
 
-/// How long until a throttled key may try again; `None` when it may try now.
-async fn throttled(
-    db: &SqlitePool,
-    key: &str,
-    max: i64,
-    now: i64,
-) -> Result<Option<i64>, AppError> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = ?")
-            .bind(key)
-            .fetch_optional(db)
-            .await?;
-    Ok(match row {
-        Some((failures, start)) if now < start + THROTTLE_WINDOW_SECS && failures >= max => {
-            Some(start + THROTTLE_WINDOW_SECS - now)
-        }
-        _ => None,
-    })
-}
-
-async fn record_failure(db: &SqlitePool, key: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?) \
-         ON CONFLICT (key) DO UPDATE SET \
-           failures = CASE WHEN window_start + ? <= excluded.window_start THEN 1 ELSE failures + 1 END, \
-           window_start = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.window_start ELSE window_start END",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(THROTTLE_WINDOW_SECS)
-    .bind(THROTTLE_WINDOW_SECS)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// Deletes expired sessions and throttle windows that have closed; returns how many rows went.
 /// Runs with the periodic jobs, so neither table grows with every visitor ever seen.
 pub async fn sweep(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
@@ -379,13 +388,7 @@ pub async fn sweep(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
         .execute(db)
         .await?
         .rows_affected();
-    let windows = sqlx::query("DELETE FROM login_throttle WHERE window_start + ? <= ?")
-        .bind(THROTTLE_WINDOW_SECS)
-        .bind(now)
-        .execute(db)
-        .await?
-        .rows_affected();
-    Ok(sessions + windows)
+    Ok(sessions + throttle::sweep(db, now).await?)
 }
 
 /// A hash to verify against when the account does not exist, so that the answer takes as
@@ -411,13 +414,13 @@ async fn login(
     let now = unix_secs();
     let account_key = format!("account:{username}");
     let client_key = format!("client:{}", client_address(&state, &parts));
-    for (key, max) in [
-        (&account_key, MAX_FAILURES_PER_ACCOUNT),
-        (&client_key, MAX_FAILURES_PER_CLIENT),
-    ] {
-        if let Some(wait) = throttled(&state.db, key, max, now).await? {
-            return Err(AppError::TooManyAttempts(wait.max(1), locale));
-        }
+    // Counted as failures before the password is checked; a right password hands them back.
+    if let Some(wait) = throttle::take(&state.db, &account_key, PER_ACCOUNT, now).await? {
+        return Err(AppError::TooManyAttempts(wait, locale));
+    }
+    if let Some(wait) = throttle::take(&state.db, &client_key, PER_CLIENT, now).await? {
+        throttle::give_back(&state.db, &account_key).await?;
+        return Err(AppError::TooManyAttempts(wait, locale));
     }
     let row: Option<(i64, String, bool)> =
         sqlx::query_as("SELECT id, password_hash, disabled FROM account WHERE username = ?")
@@ -429,23 +432,24 @@ async fn login(
         .as_ref()
         .map(|r| r.1.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
-    // Hashing is slow on purpose: off the async workers.
-    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| anyhow::anyhow!("verify task: {e}"))?;
+    let matches = match hashing(move || verify_password(&hash, &password)).await {
+        Ok(matches) => matches,
+        Err(busy) => {
+            // Not verified: the attempt does not count.
+            throttle::give_back(&state.db, &account_key).await?;
+            throttle::give_back(&state.db, &client_key).await?;
+            return Err(busy);
+        }
+    };
     let account_id = match row {
         Some((id, _, false)) if matches => id,
         _ => {
-            record_failure(&state.db, &account_key, now).await?;
-            record_failure(&state.db, &client_key, now).await?;
             tracing::info!(client = %client_key, "failed login");
             return Err(AppError::LoginFailed(locale));
         }
     };
-    sqlx::query("DELETE FROM login_throttle WHERE key = ?")
-        .bind(&account_key)
-        .execute(&state.db)
-        .await?;
+    throttle::clear(&state.db, &account_key).await?;
+    throttle::give_back(&state.db, &client_key).await?;
     // A new id on every login; the session the browser came with (if any) ends.
     if let Some(old) = session_id_from(headers, cookie_name(&state)) {
         sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
@@ -518,21 +522,25 @@ async fn change_password(
     // limit as the login form.
     let now = unix_secs();
     let account_key = format!("account:{}", account.username);
-    if let Some(wait) = throttled(&state.db, &account_key, MAX_FAILURES_PER_ACCOUNT, now).await? {
-        return Err(AppError::TooManyAttempts(wait.max(1), locale));
+    if let Some(wait) = throttle::take(&state.db, &account_key, PER_ACCOUNT, now).await? {
+        return Err(AppError::TooManyAttempts(wait, locale));
     }
     let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM account WHERE id = ?")
         .bind(account.id)
         .fetch_one(&state.db)
         .await?;
     let current = input.current.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &current))
-        .await
-        .map_err(|e| anyhow::anyhow!("verify task: {e}"))?;
+    let ok = match hashing(move || verify_password(&hash, &current)).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            throttle::give_back(&state.db, &account_key).await?;
+            return Err(busy);
+        }
+    };
     if !ok {
-        record_failure(&state.db, &account_key, now).await?;
         return Err(AppError::field("current", wrong_password(locale), locale));
     }
+    throttle::give_back(&state.db, &account_key).await?;
     if let Err(e) = check_password(&input.new, &account.username) {
         return Err(AppError::field("new", e.message(locale), locale));
     }
@@ -541,7 +549,7 @@ async fn change_password(
     let this_session = session_id_from(&headers, cookie_name(&state))
         .map(|id| sha256_hex(id.as_bytes()))
         .unwrap_or_default();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     sqlx::query("DELETE FROM session WHERE account_id = ? AND id_sha256 <> ?")
         .bind(account.id)
         .bind(this_session)
@@ -567,9 +575,7 @@ pub async fn set_password(
     password: &str,
 ) -> Result<(), AppError> {
     let owned = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&owned))
-        .await
-        .map_err(|e| anyhow::anyhow!("hash task: {e}"))??;
+    let hash = hashing(move || hash_password(&owned)).await??;
     sqlx::query("UPDATE account SET password_hash = ? WHERE id = ?")
         .bind(hash)
         .bind(account_id)

@@ -54,6 +54,11 @@ pub struct Config {
     #[arg(long, env = "ETALASE_HOLIDAYS", default_value = "data/hari-libur.txt")]
     pub holidays: PathBuf,
 
+    /// Order requests one client address may submit per hour (replays of the same request
+    /// do not count). Counted in the database, so every server shares the count.
+    #[arg(long, env = "ETALASE_ORDERS_PER_HOUR", default_value_t = 30)]
+    pub orders_per_hour: i64,
+
     /// Seed catalog loaded into an empty database on first start.
     #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
     pub seed: PathBuf,

@@ -3,16 +3,29 @@
 use anyhow::{anyhow, bail, Context};
 use etalase_core::catalog::{validate, Availability, CatalogData, Ikm, LegalIds, Product};
 use etalase_core::{Category, Kabupaten, Phone, Rupiah, Slug};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 
+/// Connections in the pool. SQLite runs one writer at a time whatever the pool size; the
+/// others read (WAL lets readers run beside the writer) or wait for the write lock.
+pub const POOL_SIZE: u32 = 8;
+/// How long a transaction waits for the write lock before it fails. Every writing
+/// transaction takes the lock first (`write_tx`), so a busy moment queues, not fails.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Opens (creating if missing) and migrates the database, with the settings stated once:
+/// WAL journal (readers never wait for the writer), `synchronous = FULL` (a commit is on disk
+/// before the order is acknowledged, even if the machine loses power), foreign keys on,
+/// [`BUSY_TIMEOUT`], [`POOL_SIZE`] connections.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("DATABASE_URL {url:?} is not a SQLite URL"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true);
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
@@ -21,7 +34,7 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         }
     }
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(POOL_SIZE)
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open database {url}"))?;
@@ -30,6 +43,14 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .await
         .context("database migration failed")?;
     Ok(pool)
+}
+
+/// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A plain `BEGIN`
+/// reads first and asks for the lock at its first write; if another writer committed in
+/// between, SQLite cannot wait and fails with "database is locked". Every transaction here
+/// writes, so every one starts this way (`clippy.toml` forbids `Pool::begin`).
+pub async fn write_tx(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// Reads and validates a catalog file; errors name the record and the field.
@@ -69,7 +90,7 @@ pub async fn seed_holidays_if_empty(
     if count > 0 {
         return Ok(false);
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     for (day, name) in holidays.entries() {
         sqlx::query("INSERT INTO holiday (day, name) VALUES (?, ?)")
             .bind(day.to_string())
@@ -103,7 +124,7 @@ pub async fn seed_if_empty(pool: &SqlitePool, seed: &Path) -> anyhow::Result<boo
         return Ok(false);
     }
     let data = read_seed(seed)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     for (pos, ikm) in data.ikm.iter().enumerate() {
         insert_ikm(&mut tx, pos as i64, ikm).await?;
     }

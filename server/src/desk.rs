@@ -26,12 +26,17 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
 }
 
+/// The most rows one page of a list holds; `limit` asks for fewer.
+pub const MAX_PAGE: u32 = 200;
+/// Rows per page when `limit` is not given.
+pub const DEFAULT_PAGE: u32 = 50;
+
 #[derive(Debug, Default, Deserialize)]
 pub struct OrderFilter {
     /// A status slug; empty for all.
     #[serde(default)]
     pub status: String,
-    /// Words found in the code, company or contact person.
+    /// Words found in the code or company (at most the first five count).
     #[serde(default)]
     pub q: String,
     /// Admin only: one IKM.
@@ -40,10 +45,46 @@ pub struct OrderFilter {
     /// Admin only: the buyer's kabupaten/kota.
     #[serde(default)]
     pub kabupaten: String,
+    /// Rows per page, 1 to [`MAX_PAGE`] (default [`DEFAULT_PAGE`]).
+    pub limit: Option<u32>,
+    /// Where the page starts: the `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+/// Where a page of orders starts: after this request, and within it after this part. Written
+/// `<request id>-<part id>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    request: i64,
+    part: i64,
+}
+
+impl Cursor {
+    pub fn parse(s: &str) -> Result<Cursor, AppError> {
+        let bad = || {
+            AppError::BadRequest(
+                "bad_cursor",
+                "Parameter cursor tidak valid: pakai next_cursor dari halaman sebelumnya.".into(),
+            )
+        };
+        let (request, part) = s.split_once('-').ok_or_else(bad)?;
+        Ok(Cursor {
+            request: request.parse().map_err(|_| bad())?,
+            part: part.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.request, self.part)
+    }
 }
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
+    request_id: i64,
+    part_id: i64,
     code: String,
     ikm_slug: String,
     ikm_name: String,
@@ -57,15 +98,49 @@ struct SummaryRow {
     lines: i64,
 }
 
-/// The orders that pass `filter`, newest first; `ikm` limits them to one IKM's.
+impl SummaryRow {
+    fn into_summary(self) -> Option<OrderSummary> {
+        Some(OrderSummary {
+            ikm: Slug::parse(&self.ikm_slug).ok()?,
+            ikm_name: self.ikm_name,
+            company: self.company,
+            buyer_type: BuyerType::from_slug(&self.buyer_type)?,
+            kabupaten: Kabupaten::from_slug(&self.kabupaten)?,
+            status: OrderStatus::from_slug(&self.status)?,
+            subtotal: Rupiah(self.subtotal),
+            needed_by: Date::parse(&self.needed_by)?,
+            created_at: self.created_at,
+            lines: usize::try_from(self.lines).ok()?,
+            code: self.code,
+        })
+    }
+}
+
+/// One page of orders.
+pub struct Page {
+    pub orders: Vec<OrderSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// A page of the orders that pass `filter`, newest first; `ikm` limits them to one IKM's. A
+/// stored row that cannot be read is logged and left out: it never takes the list down.
 pub async fn order_summaries(
     db: &SqlitePool,
     ikm: Option<&str>,
     filter: &OrderFilter,
-) -> Result<Vec<OrderSummary>, AppError> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT r.code, o.ikm_slug, i.name AS ikm_name, r.company, r.buyer_type, r.kabupaten, \
-         o.status, o.subtotal, r.needed_by, r.created_at, \
+) -> Result<Page, AppError> {
+    let limit = filter.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let after = filter.cursor.as_deref().map(Cursor::parse).transpose()?;
+    let mut words: Vec<String> = filter
+        .q
+        .split_whitespace()
+        .take(5)
+        .map(str::to_lowercase)
+        .collect();
+    words.resize(5, String::new());
+    let rows: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(
+        "SELECT r.id AS request_id, o.id AS part_id, r.code, o.ikm_slug, i.name AS ikm_name, \
+         r.company, r.buyer_type, r.kabupaten, o.status, o.subtotal, r.needed_by, r.created_at, \
          (SELECT COUNT(*) FROM order_line l WHERE l.ikm_order_id = o.id) AS lines \
          FROM ikm_order o JOIN order_request r ON r.id = o.request_id \
          JOIN ikm i ON i.slug = o.ikm_slug \
@@ -73,37 +148,56 @@ pub async fn order_summaries(
            AND (?2 = '' OR o.status = ?2) \
            AND (?3 = '' OR o.ikm_slug = ?3) \
            AND (?4 = '' OR r.kabupaten = ?4) \
-         ORDER BY r.created_at DESC, r.id DESC, o.id",
+           AND (?5 IS NULL OR r.id < ?5 OR (r.id = ?5 AND o.id > ?6)) \
+           AND instr(lower(r.code || ' ' || r.company), ?7) > 0 \
+           AND instr(lower(r.code || ' ' || r.company), ?8) > 0 \
+           AND instr(lower(r.code || ' ' || r.company), ?9) > 0 \
+           AND instr(lower(r.code || ' ' || r.company), ?10) > 0 \
+           AND instr(lower(r.code || ' ' || r.company), ?11) > 0 \
+         ORDER BY r.id DESC, o.id \
+         LIMIT ?12",
     )
     .bind(ikm)
     .bind(&filter.status)
     .bind(&filter.ikm)
     .bind(&filter.kabupaten)
+    .bind(after.map(|c| c.request))
+    .bind(after.map_or(0, |c| c.part))
+    .bind(&words[0])
+    .bind(&words[1])
+    .bind(&words[2])
+    .bind(&words[3])
+    .bind(&words[4])
+    .bind(i64::from(limit) + 1)
     .fetch_all(db)
     .await?;
-    let words: Vec<String> = filter.q.split_whitespace().map(str::to_lowercase).collect();
-    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("stored {what} is invalid"));
-    let mut out = Vec::new();
-    for row in rows {
-        let haystack = format!("{} {}", row.code, row.company).to_lowercase();
-        if !words.iter().all(|w| haystack.contains(w.as_str())) {
+    let more = rows.len() > limit as usize;
+    let mut orders = Vec::with_capacity(rows.len());
+    let mut last = None;
+    for row in rows.iter().take(limit as usize) {
+        let decoded = <SummaryRow as sqlx::FromRow<_>>::from_row(row);
+        let Ok(summary_row) = decoded else {
+            tracing::error!(error = ?decoded.err(), "an order row cannot be read; left out of the list");
             continue;
-        }
-        out.push(OrderSummary {
-            ikm: Slug::parse(&row.ikm_slug).map_err(|_| bad("ikm"))?,
-            ikm_name: row.ikm_name,
-            company: row.company,
-            buyer_type: BuyerType::from_slug(&row.buyer_type).ok_or_else(|| bad("buyer type"))?,
-            kabupaten: Kabupaten::from_slug(&row.kabupaten).ok_or_else(|| bad("kabupaten"))?,
-            status: OrderStatus::from_slug(&row.status).ok_or_else(|| bad("status"))?,
-            subtotal: Rupiah(row.subtotal),
-            needed_by: Date::parse(&row.needed_by).ok_or_else(|| bad("needed_by"))?,
-            created_at: row.created_at,
-            lines: usize::try_from(row.lines).unwrap_or(0),
-            code: row.code,
+        };
+        last = Some(Cursor {
+            request: summary_row.request_id,
+            part: summary_row.part_id,
         });
+        let part = summary_row.part_id;
+        match summary_row.into_summary() {
+            Some(summary) => orders.push(summary),
+            None => tracing::error!(part, "a stored order part is invalid; left out of the list"),
+        }
     }
-    Ok(out)
+    Ok(Page {
+        orders,
+        next_cursor: if more {
+            last.map(|c| c.to_string())
+        } else {
+            None
+        },
+    })
 }
 
 /// How many orders are in each status, in the state machine's order.
@@ -140,9 +234,11 @@ async fn inbox(
         kabupaten: String::new(),
         ..filter
     };
+    let page = order_summaries(&state.db, Some(&ikm), &filter).await?;
     Ok(Json(Inbox {
         counts: status_counts(&state.db, Some(&ikm)).await?,
-        orders: order_summaries(&state.db, Some(&ikm), &filter).await?,
+        orders: page.orders,
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -172,6 +268,9 @@ pub async fn desk_order(
         .parts
         .first()
         .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    // What the partner spends with other IKM is not this IKM's business: the total shown on
+    // the desk is this part's.
+    request.total = part.subtotal;
     let allowed = allowed_events(part.status)
         .iter()
         .filter(|e| !matches!(**e, "cancel" | "expire"))

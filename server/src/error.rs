@@ -35,6 +35,11 @@ pub enum AppError {
     /// An upload that is not a photo we take, or a decompression bomb.
     Photo(crate::photo::PhotoError),
     UnsupportedMediaType,
+    /// Too many order requests from one address: try again after this many seconds.
+    TooManyOrders(i64, Locale),
+    /// The server is at its limit for this kind of work (password hashing): try again after
+    /// this many seconds.
+    Busy(i64),
     Internal(anyhow::Error),
 }
 
@@ -71,15 +76,28 @@ impl IntoResponse for AppError {
                         format!("Too many login attempts. Try again in {minutes} minutes.")
                     }
                 };
-                let mut response = (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    Json(ApiError::new("too_many_attempts", message)),
-                )
-                    .into_response();
-                if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                return response;
+                let body = ApiError::new("too_many_attempts", message);
+                return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
+            }
+            AppError::TooManyOrders(wait, locale) => {
+                let minutes = (wait + 59) / 60;
+                let message = match locale {
+                    Locale::Id => format!(
+                        "Terlalu banyak pengajuan pesanan dari jaringan ini. Coba lagi dalam {minutes} menit."
+                    ),
+                    Locale::En => format!(
+                        "Too many order requests from this network. Try again in {minutes} minutes."
+                    ),
+                };
+                let body = ApiError::new("too_many_orders", message);
+                return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
+            }
+            AppError::Busy(wait) => {
+                let body = ApiError::new(
+                    "busy",
+                    "Server sedang sibuk. Coba lagi sebentar lagi.",
+                );
+                return retry_after(StatusCode::SERVICE_UNAVAILABLE, body, wait);
             }
             AppError::Fields(fields, locale) => {
                 let message = match locale {
@@ -156,6 +174,15 @@ impl IntoResponse for AppError {
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// A refusal that says when to come back.
+fn retry_after(status: StatusCode, body: ApiError, wait: i64) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 impl AppError {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod desk;
 pub mod error;
+pub mod guard;
 pub mod http;
 pub mod og;
 pub mod orders;
@@ -16,6 +17,7 @@ pub mod products;
 pub mod security;
 pub mod snapshot;
 pub mod spa;
+pub mod throttle;
 
 use anyhow::Context;
 use axum::Router;
@@ -48,6 +50,8 @@ pub struct AppState {
     holidays: Snapshot<etalase_core::Holidays>,
     /// Proxies whose `X-Forwarded-For` is believed (`ETALASE_TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Order requests per client address per hour (`ETALASE_ORDERS_PER_HOUR`).
+    pub orders_per_hour: i64,
 }
 
 impl AppState {
@@ -135,6 +139,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             .precompressed_gzip(),
         public_url: config.public_url.clone(),
         trusted_proxies: config.trusted_proxies.clone().into(),
+        orders_per_hour: config.orders_per_hour.max(1),
         holidays: Snapshot::new(holidays),
         media_dir: config.media.clone(),
         dist_dir: config.dist.clone(),
@@ -210,6 +215,10 @@ pub fn app(state: AppState) -> Router {
         .merge(spa::routes())
         .fallback(spa::static_files);
     security::layers(&state, routes)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -217,14 +226,29 @@ pub fn app(state: AppState) -> Router {
 
 /// Uploaded photos: every upload gets new names, so a file never changes: cache a year.
 fn media_files(state: &AppState) -> Router<AppState> {
+    let dir = ServeDir::new(&state.media_dir);
+    Router::new().nest_service(
+        products::MEDIA_URL,
+        axum::routing::get(move |req: axum::extract::Request| media_file(dir.clone(), req)),
+    )
+}
+
+/// A photo, or a JSON 404: whatever the file system says about a name that is not there (too
+/// long, not a folder, unreadable), the answer is "not found", never a 500.
+async fn media_file(dir: ServeDir, req: axum::extract::Request) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
-    use tower_http::set_header::SetResponseHeaderLayer;
-    Router::new()
-        .nest_service(products::MEDIA_URL, ServeDir::new(&state.media_dir))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ))
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+    let Ok(served) = dir.oneshot(req).await;
+    if !served.status().is_success() && served.status() != axum::http::StatusCode::NOT_MODIFIED {
+        return error::AppError::NotFound("Foto tidak ditemukan.").into_response();
+    }
+    let mut served = served.map(axum::body::Body::new);
+    served.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    served
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -272,6 +296,9 @@ async fn expire_periodically(state: AppState) {
         }
         if let Err(e) = auth::sweep(&db, clock::unix_secs()).await {
             tracing::warn!(error = ?e, "sweeping sessions failed");
+        }
+        if let Err(e) = orders::sweep_idempotency(&db, clock::unix_secs()).await {
+            tracing::warn!(error = ?e, "sweeping idempotency records failed");
         }
     }
 }

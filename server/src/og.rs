@@ -22,9 +22,26 @@ pub fn routes() -> Router<AppState> {
         .route("/og/{kind}/{file}", get(page))
 }
 
-/// Rendered images by path, each with the catalog ETag it was drawn from.
+/// Rendered images by path, each with the catalog ETag it was drawn from, and the lock that
+/// makes drawing single-flight: a burst of crawlers asking for one new image draws it once
+/// (the others wait, then find it cached), and at most one drawing runs at a time.
 #[derive(Default)]
-pub struct OgCache(Mutex<HashMap<String, (String, axum::body::Bytes)>>);
+pub struct OgCache {
+    images: Mutex<HashMap<String, (String, axum::body::Bytes)>>,
+    drawing: tokio::sync::Mutex<()>,
+    /// How many images were drawn (tests check the single flight).
+    pub drawn: std::sync::atomic::AtomicUsize,
+}
+
+impl OgCache {
+    fn get(&self, key: &str, etag: &str) -> Option<axum::body::Bytes> {
+        self.images.lock().ok().and_then(|c| {
+            c.get(key)
+                .filter(|(e, _)| e == etag)
+                .map(|(_, b)| b.clone())
+        })
+    }
+}
 
 /// The largest JPEG we send: crawlers' limits start at 300 KB.
 pub const MAX_BYTES: usize = 300 * 1024;
@@ -228,28 +245,32 @@ fn card_for(state: &AppState, kind: &str, slug: &str) -> Option<Card> {
 
 async fn serve(state: AppState, key: String, card: impl FnOnce() -> Option<Card>) -> Response {
     let etag = state.catalog().etag.clone();
-    let cached = state.og_cache.0.lock().ok().and_then(|c| {
-        c.get(&key)
-            .filter(|(e, _)| *e == etag)
-            .map(|(_, b)| b.clone())
-    });
-    let bytes = match cached {
+    let cache = &state.og_cache;
+    let bytes = match cache.get(&key, &etag) {
         Some(bytes) => bytes,
         None => {
-            let Some(card) = card() else {
-                return AppError::NotFound("Gambar tidak ditemukan.").into_response();
-            };
-            let svg = svg(&card);
-            match tokio::task::spawn_blocking(move || render(&svg)).await {
-                Ok(Ok(jpeg)) => {
-                    let bytes = axum::body::Bytes::from(jpeg);
-                    if let Ok(mut c) = state.og_cache.0.lock() {
-                        c.insert(key, (etag.clone(), bytes.clone()));
-                    }
-                    bytes
+            let _drawing = cache.drawing.lock().await;
+            // Drawn while this request waited for the lock?
+            if let Some(bytes) = cache.get(&key, &etag) {
+                bytes
+            } else {
+                let Some(card) = card() else {
+                    return AppError::NotFound("Gambar tidak ditemukan.").into_response();
+                };
+                let svg = svg(&card);
+                let jpeg = match tokio::task::spawn_blocking(move || render(&svg)).await {
+                    Ok(Ok(jpeg)) => jpeg,
+                    Ok(Err(e)) => return AppError::Internal(e).into_response(),
+                    Err(e) => return AppError::Internal(e.into()).into_response(),
+                };
+                cache
+                    .drawn
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let bytes = axum::body::Bytes::from(jpeg);
+                if let Ok(mut c) = cache.images.lock() {
+                    c.insert(key, (etag.clone(), bytes.clone()));
                 }
-                Ok(Err(e)) => return AppError::Internal(e).into_response(),
-                Err(e) => return AppError::Internal(e.into()).into_response(),
+                bytes
             }
         }
     };

@@ -2,7 +2,9 @@
 //! tracked through an unguessable link, and moved only by the core state machine.
 
 use crate::auth::Account;
-use crate::clock::{now_utc, today_wib};
+use crate::auth::ClientAddr;
+use crate::clock::{now_utc, today_wib, unix_secs};
+use crate::throttle::{self, Limit};
 use crate::error::AppError;
 use crate::http::{
     constant_time_eq, locale_of, origin, parse_json, random_hex as new_secret, require_json,
@@ -16,11 +18,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use etalase_core::api::{
-    tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent, TrackedLine,
+    desk_order_page_path, tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent, TrackedLine,
     TrackedPart, Tracking,
 };
 use etalase_core::order::{
-    check_confirmation, expires_on, transition, Actor, OrderEvent, OrderStatus, TransitionError,
+    check_confirmation, expires_on, transition, Actor, OrderEvent, OrderStatus, PartLine,
+    TransitionError,
 };
 use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
 use etalase_core::{Date, Holidays, Kabupaten, Locale, Rupiah, Slug};
@@ -70,18 +73,53 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     }
 }
 
-/// A stored response for this key: replayed when the body is the same, refused otherwise.
+/// How long an order's idempotency record answers a retry with the same response.
+pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
+
+/// The pad that seals a tracking secret in the idempotency record: derived from the key,
+/// which only the client holds (the database keeps a different hash of it), so a copy of the
+/// database alone cannot open the seal.
+fn seal_pad(key: &str) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"etalase/idempotency/seal\0")
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut pad = [0u8; 16];
+    pad.copy_from_slice(&digest[..16]);
+    pad
+}
+
+/// Seals (or, applied to a sealed value, opens) a 32-hex-digit secret with `key`'s pad.
+fn seal(secret_hex: &str, key: &str) -> Option<String> {
+    let bytes = crate::http::hex_bytes::<16>(secret_hex)?;
+    let pad = seal_pad(key);
+    Some(
+        bytes
+            .iter()
+            .zip(pad)
+            .map(|(b, p)| format!("{:02x}", b ^ p))
+            .collect(),
+    )
+}
+
+/// A stored response for this key, younger than a day: replayed when the body is the same
+/// (with the tracking secret unsealed by the key), refused otherwise.
 async fn replay(
     db: impl sqlx::SqliteExecutor<'_>,
     key: &str,
     body_hash: &str,
+    now: i64,
 ) -> Result<Option<Response>, AppError> {
-    let row: Option<(String, i64, String)> =
-        sqlx::query_as("SELECT body_sha256, status, response FROM idempotency WHERE key = ?")
-            .bind(key)
-            .fetch_optional(db)
-            .await?;
-    let Some((hash, status, response)) = row else {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT body_sha256, response, sealed_secret FROM idempotency \
+         WHERE key_sha256 = ? AND created_at > ?",
+    )
+    .bind(sha256_hex(key.as_bytes()))
+    .bind(now - IDEMPOTENCY_TTL_SECS)
+    .fetch_optional(db)
+    .await?;
+    let Some((hash, response, sealed)) = row else {
         return Ok(None);
     };
     if hash != body_hash {
@@ -90,19 +128,22 @@ async fn replay(
             "Idempotency-Key ini sudah dipakai untuk permintaan lain.".into(),
         ));
     }
-    let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::CREATED);
-    let mut res = (status, response).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    let mut created: OrderCreated = serde_json::from_str(&response)
+        .map_err(|e| anyhow::anyhow!("stored idempotent response: {e}"))?;
+    let secret =
+        seal(&sealed, key).ok_or_else(|| anyhow::anyhow!("stored sealed secret is malformed"))?;
+    created.tracking_path = tracking_page_path(&created.code, &secret);
+    let mut res = (StatusCode::CREATED, Json(created)).into_response();
     res.headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(Some(res))
 }
 
 async fn create(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -111,7 +152,8 @@ async fn create(
     require_json(&headers)?;
     let key = idempotency_key(&headers)?;
     let body_hash = sha256_hex(&body);
-    if let Some(response) = replay(&state.db, &key, &body_hash).await? {
+    let now = unix_secs();
+    if let Some(response) = replay(&state.db, &key, &body_hash, now).await? {
         return Ok(response);
     }
     let input: RequestInput = parse_json(&body)?;
@@ -122,26 +164,42 @@ async fn create(
     if !valid.price_changes.is_empty() {
         return Err(AppError::PriceChanged(valid.price_changes, locale));
     }
+    // Counted before the work; a request that then fails still counted (as a login does).
+    let limit = Limit {
+        max: state.orders_per_hour,
+        window_secs: 3600,
+    };
+    if let Some(wait) = throttle::take(&state.db, &format!("orders:{client}"), limit, now).await? {
+        return Err(AppError::TooManyOrders(wait, locale));
+    }
 
-    let mut tx = state.db.begin().await?;
-    // Claim the key first: a concurrent duplicate waits here for our commit, then replays.
+    let mut tx = crate::db::write_tx(&state.db).await?;
+    let key_hash = sha256_hex(key.as_bytes());
+    // A record past its day no longer answers; the key starts afresh.
+    sqlx::query("DELETE FROM idempotency WHERE key_sha256 = ? AND created_at <= ?")
+        .bind(&key_hash)
+        .bind(now - IDEMPOTENCY_TTL_SECS)
+        .execute(&mut *tx)
+        .await?;
+    // Claim the key first; the write lock is held, so a concurrent duplicate waits for our
+    // commit and then replays.
     let claimed = sqlx::query(
-        "INSERT INTO idempotency (key, body_sha256, status, response, created_at) \
-         VALUES (?, ?, 0, '', ?) ON CONFLICT (key) DO NOTHING",
+        "INSERT INTO idempotency (key_sha256, body_sha256, response, sealed_secret, created_at) \
+         VALUES (?, ?, '', '', ?) ON CONFLICT (key_sha256) DO NOTHING",
     )
-    .bind(&key)
+    .bind(&key_hash)
     .bind(&body_hash)
-    .bind(now_utc())
+    .bind(now)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if claimed == 0 {
-        let replayed = replay(&mut *tx, &key, &body_hash).await?;
+        let replayed = replay(&mut *tx, &key, &body_hash, now).await?;
         tx.rollback().await?;
         return replayed
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency row vanished")));
     }
-    let created = store_request(
+    let (created, secret) = store_request(
         &mut tx,
         &valid,
         today,
@@ -149,29 +207,43 @@ async fn create(
         &snap.catalog,
     )
     .await?;
-    let json = serde_json::to_string(&created).map_err(anyhow::Error::from)?;
-    sqlx::query("UPDATE idempotency SET status = 201, response = ? WHERE key = ?")
-        .bind(&json)
-        .bind(&key)
+    // Kept without the secret: the path is rebuilt on replay from the sealed secret.
+    let stored = OrderCreated {
+        tracking_path: String::new(),
+        ..created.clone()
+    };
+    let sealed = seal(&secret, &key).ok_or_else(|| anyhow::anyhow!("secret is not hex"))?;
+    sqlx::query("UPDATE idempotency SET response = ?, sealed_secret = ? WHERE key_sha256 = ?")
+        .bind(serde_json::to_string(&stored).map_err(anyhow::Error::from)?)
+        .bind(sealed)
+        .bind(&key_hash)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     tracing::info!(code = %created.code, parts = created.parts.len(), "order request stored");
-    let mut res = (StatusCode::CREATED, json).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    let mut res = (StatusCode::CREATED, Json(created)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
+/// Deletes idempotency records past their day; returns how many.
+pub async fn sweep_idempotency(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM idempotency WHERE created_at <= ?")
+        .bind(now - IDEMPOTENCY_TTL_SECS)
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
+/// Stores a valid request; answers what the partner is told, and the tracking secret.
 async fn store_request(
     tx: &mut Transaction<'_, Sqlite>,
     v: &ValidRequest,
     today: Date,
     origin: &str,
     catalog: &etalase_core::Catalog,
-) -> Result<OrderCreated, AppError> {
+) -> Result<(OrderCreated, String), AppError> {
     let year = today.year();
     let (seq,): (i64,) = sqlx::query_as(
         "INSERT INTO sequence (name, value) VALUES (?, 1) \
@@ -206,7 +278,9 @@ async fn store_request(
     .fetch_one(&mut **tx)
     .await?;
 
-    let tracking = format!("{origin}{}", tracking_page_path(&code, &secret));
+    // The IKM's message links to its desk, never to the partner's tracking page: the secret
+    // there would let one IKM read and cancel another's part.
+    let desk_link = format!("{origin}{}", desk_order_page_path(&code));
     let mut parts = Vec::new();
     for part in &v.parts {
         let (part_id,): (i64,) = sqlx::query_as(
@@ -237,7 +311,7 @@ async fn store_request(
             .await?;
         }
         record_event(tx, part_id, Actor::Partner, None, OrderStatus::Baru, "").await?;
-        let summary = whatsapp_summary(v, part, &code, &tracking);
+        let summary = whatsapp_summary(v, part, &code, &desk_link);
         let whatsapp_link = catalog
             .ikm(part.ikm.as_str())
             .map(|i| i.whatsapp.wa_link(&summary))
@@ -249,20 +323,22 @@ async fn store_request(
             whatsapp_link,
         });
     }
-    Ok(OrderCreated {
+    let created = OrderCreated {
         tracking_path: tracking_page_path(&code, &secret),
         code,
         total: v.total,
         parts,
-    })
+    };
+    Ok((created, secret))
 }
 
-/// The message a partner sends an IKM: what it orders from that IKM, and the tracking link.
+/// The message a partner sends an IKM: what it orders from that IKM, and the link to the
+/// order on the IKM's desk (which asks the IKM to log in).
 fn whatsapp_summary(
     v: &ValidRequest,
     part: &etalase_core::request::IkmPart,
     code: &str,
-    tracking: &str,
+    desk_link: &str,
 ) -> String {
     let mut text = format!(
         "Halo {}, kami {} mengajukan pesanan {code} lewat Etalase IKM Lampung:\n",
@@ -270,7 +346,7 @@ fn whatsapp_summary(
     );
     text.push_str(&etalase_core::request::part_lines_text(part));
     text.push_str(&format!(
-        "\nDibutuhkan: {}\nKontak: {} ({})\nLacak pesanan: {tracking}",
+        "\nDibutuhkan: {}\nKontak: {} ({})\nBuka di meja IKM: {desk_link}",
         Locale::Id.date(&v.needed_by.to_string()),
         v.contact_person,
         v.phone.e164()
@@ -396,17 +472,31 @@ pub async fn apply_event_by(
     holidays: &Holidays,
     by: Option<&Account>,
 ) -> Result<OrderStatus, AppError> {
-    let mut tx = db.begin().await?;
-    let (status, received_on, code, ikm, lines): (String, String, String, String, i64) =
-        sqlx::query_as(
-            "SELECT o.status, o.received_on, r.code, o.ikm_slug, \
-             (SELECT COUNT(*) FROM order_line l WHERE l.ikm_order_id = o.id) \
-             FROM ikm_order o JOIN order_request r ON r.id = o.request_id WHERE o.id = ?",
-        )
-        .bind(part_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    let mut tx = crate::db::write_tx(db).await?;
+    let (status, received_on, code, ikm): (String, String, String, String) = sqlx::query_as(
+        "SELECT o.status, o.received_on, r.code, o.ikm_slug \
+         FROM ikm_order o JOIN order_request r ON r.id = o.request_id WHERE o.id = ?",
+    )
+    .bind(part_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    let stored_lines: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT quantity, unit_price FROM order_line WHERE ikm_order_id = ? ORDER BY position",
+    )
+    .bind(part_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let lines = stored_lines
+        .into_iter()
+        .map(|(quantity, price)| {
+            Some(PartLine {
+                quantity: u32::try_from(quantity).ok()?,
+                unit_price: Rupiah(price),
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| anyhow::anyhow!("stored lines of part {part_id} are out of range"))?;
     let from = OrderStatus::from_slug(&status)
         .ok_or_else(|| anyhow::anyhow!("stored status {status:?} is unknown"))?;
     let received = Date::parse(&received_on)
@@ -418,10 +508,15 @@ pub async fn apply_event_by(
         }
         other => AppError::Conflict("illegal_transition", other.to_string()),
     })?;
-    check_confirmation(event, usize::try_from(lines).unwrap_or(0)).map_err(|e| match e {
+    let confirmed_subtotal = check_confirmation(event, &lines).map_err(|e| match e {
         TransitionError::Invalid(field) => AppError::BadRequest(
             "invalid_adjustment",
-            format!("{field}: di luar batas yang diizinkan."),
+            format!(
+                "{field}: di luar batas yang diizinkan (harga satuan Rp 1 sampai {}, nilai \
+                 pesanan paling banyak {}).",
+                etalase_core::money::MAX_UNIT_PRICE,
+                etalase_core::money::MAX_ORDER_TOTAL
+            ),
         ),
         other => AppError::Conflict("illegal_transition", other.to_string()),
     })?;
@@ -439,16 +534,15 @@ pub async fn apply_event_by(
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(
-                "UPDATE ikm_order SET lead_time_days = ?, subtotal = (SELECT SUM(quantity * \
-                 COALESCE(confirmed_unit_price, unit_price)) FROM order_line WHERE ikm_order_id = ?) \
-                 WHERE id = ?",
-            )
-            .bind(lead_time_days.map(i64::from))
-            .bind(part_id)
-            .bind(part_id)
-            .execute(&mut *tx)
-            .await?;
+            // The subtotal core computed with checked arithmetic, never SQL's.
+            let subtotal = confirmed_subtotal
+                .ok_or_else(|| anyhow::anyhow!("a confirmation without a subtotal"))?;
+            sqlx::query("UPDATE ikm_order SET lead_time_days = ?, subtotal = ? WHERE id = ?")
+                .bind(lead_time_days.map(i64::from))
+                .bind(subtotal.amount())
+                .bind(part_id)
+                .execute(&mut *tx)
+                .await?;
         }
         OrderEvent::Decline { reason } => {
             note = reason.trim().to_owned();
@@ -508,12 +602,14 @@ pub async fn expire_overdue(
     let mut expired = 0;
     for (id, received_on) in rows {
         let overdue = Date::parse(&received_on).is_some_and(|r| expires_on(r, holidays) <= today);
-        if overdue
-            && apply_event(db, id, &OrderEvent::Expire, Actor::System, today, holidays)
-                .await
-                .is_ok()
-        {
-            expired += 1;
+        if !overdue {
+            continue;
+        }
+        match apply_event(db, id, &OrderEvent::Expire, Actor::System, today, holidays).await {
+            Ok(_) => expired += 1,
+            // Answered (or expired by another server) since it was read: nothing to do.
+            Err(AppError::Conflict(..)) => {}
+            Err(e) => tracing::error!(part = id, error = ?e, "expiring an order part failed"),
         }
     }
     Ok(expired)

@@ -155,7 +155,7 @@ async fn update(
     check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
     let input = parse_input(&headers, &body)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     let update = sqlx::query(
         "UPDATE product SET name = ?, category = ?, description = ?, unit = ?, price = ?, \
          min_order = ?, order_increment = ?, tiers = ?, lead_time_days = ?, availability = ? \
@@ -183,7 +183,7 @@ async fn create(
     check_state_change(&state, &headers)?;
     let input = parse_input(&headers, &body)?;
     let base = slug_from_name(&input.name);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     // The first free slug: `name`, `name-2`, `name-3`, …
     let mut slug = base.clone();
     let mut n = 1;
@@ -229,7 +229,7 @@ async fn set_retired(
     check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
     let SetFlag { value } = crate::http::parse_json(&body)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     sqlx::query("UPDATE product SET retired = ? WHERE slug = ? AND ikm_slug = ?")
         .bind(value)
         .bind(&slug)
@@ -311,7 +311,7 @@ async fn upload_photo(
             .take(3)
             .cloned(),
     );
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::write_tx(&state.db).await?;
     sqlx::query("UPDATE product SET images = ? WHERE slug = ? AND ikm_slug = ?")
         .bind(serde_json::to_string(&images).map_err(anyhow::Error::from)?)
         .bind(&slug)

@@ -92,6 +92,15 @@ pub fn layers<S: Clone + Send + Sync + 'static>(
 ) -> axum::Router<S> {
     let policy = HeaderValue::from_str(&state.content_security_policy)
         .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"));
+    // Served over HTTPS: browsers must never try plain HTTP again for a year.
+    let router = if state.secure_cookies() {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    };
     router
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

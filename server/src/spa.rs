@@ -142,7 +142,8 @@ pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> 
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     };
-    if served.status() == StatusCode::NOT_FOUND {
+    // Not there, or a name the file system refuses (too long, not a folder): not found.
+    if served.status() == StatusCode::NOT_FOUND || served.status().is_server_error() {
         return not_found(&state);
     }
     let mut served = served;

@@ -261,7 +261,7 @@ async fn the_sweep_forgets_expired_sessions_and_closed_throttle_windows_only() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO login_throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, ?)")
+    sqlx::query("INSERT INTO throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, ?)")
         .bind(now - etalase_server::auth::THROTTLE_WINDOW_SECS)
         .execute(&app.state.db)
         .await
@@ -274,7 +274,7 @@ async fn the_sweep_forgets_expired_sessions_and_closed_throttle_windows_only() {
     assert_eq!(removed, 2);
     assert_eq!(count("SELECT COUNT(*) FROM session").await, 1);
     assert_eq!(
-        count("SELECT COUNT(*) FROM login_throttle").await,
+        count("SELECT COUNT(*) FROM throttle").await,
         2,
         "today's failures stay"
     );

@@ -5,7 +5,9 @@ mod common;
 
 use common::{post, request, spawn_app, Session, TestApp};
 use etalase_core::account::Role;
-use etalase_core::admin::{AdminIkm, AdminOrders, AuditEntry, Holiday, PasswordReset, Stats};
+use etalase_core::admin::{
+    AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday, PasswordReset, Stats,
+};
 use etalase_core::api::{ApiError, DeskOrder, Inbox, OrderCreated, Tracking};
 use etalase_core::order::OrderStatus;
 use etalase_core::product_edit::ProductInput;
@@ -395,9 +397,10 @@ async fn the_desk_works_an_order_and_the_partner_sees_each_step() {
     let audit: Vec<AuditEntry> = app
         .get_as(&w.admin, "/api/v1/admin/audit")
         .await
-        .json()
+        .json::<AuditPage>()
         .await
-        .unwrap();
+        .unwrap()
+        .entries;
     let mine: Vec<(&str, &str, &str)> = audit
         .iter()
         .filter(|a| a.username == OWNER)
@@ -475,9 +478,10 @@ async fn verifying_an_ikm_reaches_the_storefront_at_once() {
     let audit: Vec<AuditEntry> = app
         .get_as(&w.admin, "/api/v1/admin/audit")
         .await
-        .json()
+        .json::<AuditPage>()
         .await
-        .unwrap();
+        .unwrap()
+        .entries;
     assert_eq!(
         (
             audit[0].action.as_str(),
@@ -656,9 +660,10 @@ async fn the_admin_keeps_the_holiday_list_and_the_desk_deadline_follows_it() {
     let audit: Vec<AuditEntry> = app
         .get_as(&w.admin, "/api/v1/admin/audit")
         .await
-        .json()
+        .json::<AuditPage>()
         .await
-        .unwrap();
+        .unwrap()
+        .entries;
     let actions: Vec<&str> = audit.iter().take(2).map(|a| a.action.as_str()).collect();
     assert_eq!(actions, ["remove_holiday", "save_holiday"]);
 }

@@ -3,12 +3,13 @@
 
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
+use crate::components::more_pages::MorePages;
 use crate::i18n::desk::{audit_action, dt};
 use crate::i18n::t;
 use crate::session::{log_out, staff_error, staff_post, StaffOnly};
 use etalase_core::account::Role;
 use etalase_core::admin::{
-    check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, Holiday, HolidayInput,
+    check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday, HolidayInput,
     NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
 use etalase_core::order::OrderStatus;
@@ -194,6 +195,21 @@ fn IkmAdmin() -> impl IntoView {
     }
 }
 
+/// One order part in the admin's list.
+fn admin_order_row(o: etalase_core::api::OrderSummary) -> impl IntoView {
+    let texts = t();
+    view! {
+        <li class="desk-order">
+            <span class="desk-order-top">
+                <strong>{format!("{} → {}", o.company, o.ikm_name)}</strong>
+                <span class=format!("status status-{}", o.status.slug())>{texts.status(o.status)}</span>
+            </span>
+            <span class="desk-order-meta">{format!("{} · {} · {}", o.code, texts.kabupaten(o.kabupaten), texts.rupiah(o.subtotal))}</span>
+            <span class="desk-order-meta">{texts.locale.timestamp_wib(&o.created_at)}</span>
+        </li>
+    }
+}
+
 #[component]
 fn OrdersAdmin() -> impl IntoView {
     let (texts, d) = (t(), dt());
@@ -210,6 +226,13 @@ fn OrdersAdmin() -> impl IntoView {
         let path = format!("/api/v1/admin/orders?{}", filter_query());
         async move { get_json::<AdminOrders>(&path).await }
     });
+    let orders_path = move || {
+        format!(
+            "/api/v1/admin/orders?status={}&kabupaten={}",
+            percent_encode(&status.get_untracked()),
+            percent_encode(&kabupaten.get_untracked())
+        )
+    };
     view! {
         <h1>{d.tab_orders}</h1>
         <div class="admin-filters">
@@ -235,16 +258,9 @@ fn OrdersAdmin() -> impl IntoView {
             Some(Ok(data)) if data.orders.is_empty() => view! { <p class="empty">{d.no_orders}</p> }.into_any(),
             Some(Ok(data)) => view! {
                 <ul class="desk-orders">
-                    {data.orders.into_iter().map(|o| view! {
-                        <li class="desk-order">
-                            <span class="desk-order-top">
-                                <strong>{format!("{} → {}", o.company, o.ikm_name)}</strong>
-                                <span class=format!("status status-{}", o.status.slug())>{texts.status(o.status)}</span>
-                            </span>
-                            <span class="desk-order-meta">{format!("{} · {} · {}", o.code, texts.kabupaten(o.kabupaten), texts.rupiah(o.subtotal))}</span>
-                            <span class="desk-order-meta">{texts.locale.timestamp_wib(&o.created_at)}</span>
-                        </li>
-                    }).collect_view()}
+                    {data.orders.into_iter().map(admin_order_row).collect_view()}
+                    <MorePages path=orders_path() next=data.next_cursor
+                        split=|page: AdminOrders| (page.orders, page.next_cursor) row=admin_order_row />
                 </ul>
             }.into_any(),
         }}
@@ -373,37 +389,48 @@ fn month_label(key: &str, locale: etalase_core::Locale) -> String {
     }
 }
 
+/// One line of the audit log.
+fn audit_row(e: AuditEntry) -> impl IntoView {
+    let (texts, _) = (t(), dt());
+    view! {
+        <li>
+            <time datetime=e.at.clone()>{texts.locale.timestamp_wib(&e.at)}</time>
+            <span class="audit-who">{format!("{}: {}", dt().audit_who, e.username)}</span>
+            <span>{format!(
+                "{} · {}",
+                audit_action(texts.locale, &e.action).unwrap_or(&e.action),
+                e.object
+            )}</span>
+            {(!e.from.is_empty() || !e.to.is_empty()).then(|| {
+                // Order statuses read as the desk names them; other values as recorded.
+                let value = |v: &str| OrderStatus::from_slug(v)
+                    .map_or_else(|| v.to_owned(), |s| texts.status(s).to_owned());
+                view! {
+                    <span class="audit-change">{format!("{} → {}", value(&e.from), value(&e.to))}</span>
+                }
+            })}
+        </li>
+    }
+}
+
+const AUDIT_PATH: &str = "/api/v1/admin/audit";
+
 #[component]
 fn AuditLog() -> impl IntoView {
-    let (texts, d) = (t(), dt());
-    let log = LocalResource::new(|| get_json::<Vec<AuditEntry>>("/api/v1/admin/audit"));
+    let d = dt();
+    let log = LocalResource::new(|| get_json::<AuditPage>(AUDIT_PATH));
     move || {
         match log.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(error)) => view! { <LoadError error on_retry=move || log.refetch() /> }.into_any(),
-        Some(Ok(entries)) => view! {
+        Some(Ok(page)) => view! {
             <h1>{d.tab_audit}</h1>
-            {entries.is_empty().then(|| view! { <p class="empty">{d.no_data}</p> })}
+            {page.entries.is_empty().then(|| view! { <p class="empty">{d.no_data}</p> })}
             <ol class="audit-log">
-                {entries.into_iter().map(|e| view! {
-                    <li>
-                        <time datetime=e.at.clone()>{texts.locale.timestamp_wib(&e.at)}</time>
-                        <span class="audit-who">{format!("{}: {}", d.audit_who, e.username)}</span>
-                        <span>{format!(
-                            "{} · {}",
-                            audit_action(texts.locale, &e.action).unwrap_or(&e.action),
-                            e.object
-                        )}</span>
-                        {(!e.from.is_empty() || !e.to.is_empty()).then(|| {
-                            // Order statuses read as the desk names them; other values as recorded.
-                            let value = |v: &str| OrderStatus::from_slug(v)
-                                .map_or_else(|| v.to_owned(), |s| texts.status(s).to_owned());
-                            view! {
-                                <span class="audit-change">{format!("{} → {}", value(&e.from), value(&e.to))}</span>
-                            }
-                        })}
-                    </li>
-                }).collect_view()}
+                {page.entries.into_iter().map(audit_row).collect_view()}
+                <MorePages path=AUDIT_PATH.to_owned() next=page.next_cursor.map(|c| c.to_string())
+                    split=|page: AuditPage| (page.entries, page.next_cursor.map(|c| c.to_string()))
+                    row=audit_row />
             </ol>
         }
         .into_any(),

@@ -256,16 +256,11 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         }
     });
     let form_view = move || {
-        let total: etalase_core::Rupiah = list
-            .0
-            .get()
-            .iter()
-            .filter_map(|l| {
-                store
-                    .product(l.product.as_str())
-                    .map(|p| p.unit_price(l.quantity) * l.quantity)
-            })
-            .sum();
+        let total = etalase_core::Rupiah::saturating_sum(list.0.get().iter().filter_map(|l| {
+            store
+                .product(l.product.as_str())
+                .map(|p| p.unit_price(l.quantity).saturating_mul(l.quantity))
+        }));
         let count = list.count();
         view! {
             <p class="checkout-summary">

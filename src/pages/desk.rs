@@ -4,6 +4,7 @@
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::components::document::{Parties, Party, PrintBar};
+use crate::components::more_pages::MorePages;
 use crate::components::timeline::Timeline;
 use crate::i18n::desk::{dt, DeskTexts};
 use crate::i18n::{t, Texts};
@@ -68,17 +69,43 @@ pub fn DeskInboxPage() -> impl IntoView {
     }
 }
 
+/// One order in the inbox list.
+fn inbox_row(o: etalase_core::api::OrderSummary) -> impl IntoView {
+    let (texts, d) = (t(), dt());
+    view! {
+        <li>
+            <a class="desk-order" href=format!("/desk/pesanan/{}", o.code)>
+                <span class="desk-order-top">
+                    <strong>{o.company.clone()}</strong>
+                    <span class=format!("status status-{}", o.status.slug())>{texts.status(o.status)}</span>
+                </span>
+                <span class="desk-order-meta">
+                    {format!("{} · {} {} · {}", o.code, o.lines, d.lines_count, texts.rupiah(o.subtotal))}
+                </span>
+                <span class="desk-order-meta">
+                    {format!("{} {} · {} {}", d.received, texts.locale.timestamp_wib(&o.created_at), texts.f_needed_by, texts.date(&o.needed_by.to_string()))}
+                </span>
+            </a>
+        </li>
+    }
+}
+
 #[component]
 fn InboxView() -> impl IntoView {
     let (texts, d) = (t(), dt());
     let status = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
-    let inbox = LocalResource::new(move || {
-        let path = format!(
+    let inbox_path = move || {
+        format!(
             "{DESK_ORDERS_PATH}?status={}&q={}",
-            status.get(),
-            percent_encode(&q.get())
-        );
+            percent_encode(&status.get_untracked()),
+            percent_encode(&q.get_untracked())
+        )
+    };
+    let inbox = LocalResource::new(move || {
+        status.track();
+        q.track();
+        let path = inbox_path();
         async move { get_json::<Inbox>(&path).await }
     });
     if let Ok(handle) = set_interval_with_handle(move || inbox.refetch(), POLL) {
@@ -114,22 +141,9 @@ fn InboxView() -> impl IntoView {
                     } else {
                         view! {
                             <ul class="desk-orders">
-                                {data.orders.into_iter().map(|o| view! {
-                                    <li>
-                                        <a class="desk-order" href=format!("/desk/pesanan/{}", o.code)>
-                                            <span class="desk-order-top">
-                                                <strong>{o.company.clone()}</strong>
-                                                <span class=format!("status status-{}", o.status.slug())>{texts.status(o.status)}</span>
-                                            </span>
-                                            <span class="desk-order-meta">
-                                                {format!("{} · {} {} · {}", o.code, o.lines, d.lines_count, texts.rupiah(o.subtotal))}
-                                            </span>
-                                            <span class="desk-order-meta">
-                                                {format!("{} {} · {} {}", d.received, texts.locale.timestamp_wib(&o.created_at), texts.f_needed_by, texts.date(&o.needed_by.to_string()))}
-                                            </span>
-                                        </a>
-                                    </li>
-                                }).collect_view()}
+                                {data.orders.into_iter().map(inbox_row).collect_view()}
+                                <MorePages path=inbox_path() next=data.next_cursor
+                                    split=|page: Inbox| (page.orders, page.next_cursor) row=inbox_row />
                             </ul>
                         }.into_any()
                     }}

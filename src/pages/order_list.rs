@@ -7,7 +7,7 @@ use crate::components::add_to_list::{quantity_problem, QuantityStepper};
 use crate::components::catalog_view::WithCatalog;
 use crate::i18n::t;
 use crate::order_list::OrderList;
-use etalase_core::request::{group_by_ikm, price_line, whatsapp_order_text};
+use etalase_core::request::{group_by_ikm, price_line, request_total, whatsapp_order_text};
 use etalase_core::{Product, Rupiah};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,12 +34,20 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
         let lines = list.0.get();
         let _ = ordering.get();
         // Lines whose product left the catalog are dropped from the view, not from storage.
+        // A line too large to price (only hand-edited storage can hold one) is left out of
+        // the view too, with the rule's message.
+        let mut refused = None;
         let priced: Vec<(&Product, _)> = lines
             .iter()
             .filter_map(|l| {
-                store
-                    .product(l.product.as_str())
-                    .map(|p| (p, price_line(p, l.quantity, &l.note)))
+                let p = store.product(l.product.as_str())?;
+                match price_line(p, l.quantity, &l.note) {
+                    Ok(line) => Some((p, line)),
+                    Err(e) => {
+                        refused = Some(e);
+                        None
+                    }
+                }
             })
             .collect();
         if priced.is_empty() {
@@ -53,9 +61,13 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
             .into_any();
         }
         let parts = group_by_ikm(&store.catalog, priced);
-        let total: Rupiah = parts.iter().map(|p| p.subtotal).sum();
-        let saving: Rupiah = parts.iter().map(|p| p.saving).sum();
+        if let Err(e) = request_total(&parts) {
+            refused = Some(e);
+        }
+        let total = Rupiah::saturating_sum(parts.iter().map(|p| p.subtotal));
+        let saving = Rupiah::saturating_sum(parts.iter().map(|p| p.saving));
         view! {
+            {refused.map(|e| view! { <p class="notice-info" role="alert">{e.message(texts.locale)}</p> })}
             // Without a server to take requests, say so before the lists and their buttons.
             {(!ordering.get()).then(|| view! { <p class="notice-info">{texts.ordering_by_wa}</p> })}
             {parts

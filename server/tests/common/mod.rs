@@ -39,6 +39,7 @@ pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
         demo_credentials: dir.join("demo-akun.txt"),
         trusted_proxies: Vec::new(),
         holidays: no_holidays(dir),
+        orders_per_hour: 1_000,
     }
 }
 
