@@ -341,7 +341,10 @@ pub fn validate(data: &CatalogData) -> Result<(), Vec<CatalogError>> {
                 err(
                     record.clone(),
                     &format!("tiers[{t}].price"),
-                    format!("must be more than 0 and at most {}", MAX_UNIT_PRICE.amount()),
+                    format!(
+                        "must be more than 0 and at most {}",
+                        MAX_UNIT_PRICE.amount()
+                    ),
                 );
             } else if tier.price >= prev_price {
                 err(

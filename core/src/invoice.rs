@@ -64,7 +64,9 @@ pub fn invoice_totals(subtotal: Rupiah, seller_pkp: bool, buyer: BuyerType) -> I
     // In i128: no subtotal an i64 holds can overflow these, and the results are smaller
     // than the subtotal, so they fit back.
     let dpp = Rupiah(narrow(i128::from(subtotal.0) * 11 / 12));
-    let amount = Rupiah(narrow(i128::from(dpp.0) * i128::from(PPN_RATE_PERCENT) / 100));
+    let amount = Rupiah(narrow(
+        i128::from(dpp.0) * i128::from(PPN_RATE_PERCENT) / 100,
+    ));
     let collection = if collects_ppn(buyer) {
         PpnCollection::CollectedByBuyer
     } else {

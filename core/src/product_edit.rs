@@ -85,7 +85,10 @@ impl ProductError {
                 format!("Harga paling tinggi {}.", locale.rupiah(MAX_UNIT_PRICE))
             }
             (Locale::En, PriceTooHigh) => {
-                format!("The price may be at most {}.", locale.rupiah(MAX_UNIT_PRICE))
+                format!(
+                    "The price may be at most {}.",
+                    locale.rupiah(MAX_UNIT_PRICE)
+                )
             }
             (Locale::Id, QuantityTooLarge) => format!("Paling banyak {MAX_QUANTITY}."),
             (Locale::En, QuantityTooLarge) => format!("At most {MAX_QUANTITY}."),

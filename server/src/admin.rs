@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use etalase_core::account::Role;
 use etalase_core::admin::{
-    check_holiday, csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday,
-    HolidayInput, IkmAccount, NewAccount, PasswordReset, SetFlag, Stat, Stats,
+    check_holiday, csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage,
+    Holiday, HolidayInput, IkmAccount, NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
 use etalase_core::api::Tracking;
 use etalase_core::order::OrderStatus;

@@ -129,6 +129,18 @@ pub async fn order_summaries(
     ikm: Option<&str>,
     filter: &OrderFilter,
 ) -> Result<Page, AppError> {
+    if !filter.status.is_empty() && OrderStatus::from_slug(&filter.status).is_none() {
+        return Err(AppError::BadRequest(
+            "bad_status",
+            "Parameter status tidak dikenal.".into(),
+        ));
+    }
+    if !filter.kabupaten.is_empty() && Kabupaten::from_slug(&filter.kabupaten).is_none() {
+        return Err(AppError::BadRequest(
+            "bad_kabupaten",
+            "Parameter kabupaten tidak dikenal.".into(),
+        ));
+    }
     let limit = filter.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
     let after = filter.cursor.as_deref().map(Cursor::parse).transpose()?;
     let mut words: Vec<String> = filter

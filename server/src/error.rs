@@ -93,10 +93,7 @@ impl IntoResponse for AppError {
                 return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
             }
             AppError::Busy(wait) => {
-                let body = ApiError::new(
-                    "busy",
-                    "Server sedang sibuk. Coba lagi sebentar lagi.",
-                );
+                let body = ApiError::new("busy", "Server sedang sibuk. Coba lagi sebentar lagi.");
                 return retry_after(StatusCode::SERVICE_UNAVAILABLE, body, wait);
             }
             AppError::Fields(fields, locale) => {

@@ -33,7 +33,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let is_api = path.starts_with("/api/");
     let too_long = path.len() > MAX_PATH_BYTES
         || path.split('/').any(|s| s.len() > MAX_SEGMENT_BYTES)
-        || request.uri().query().is_some_and(|q| q.len() > MAX_QUERY_BYTES);
+        || request
+            .uri()
+            .query()
+            .is_some_and(|q| q.len() > MAX_QUERY_BYTES);
     let mut response = if too_long {
         if is_api || path.starts_with("/media/") || path.starts_with("/og/") {
             (

@@ -4,12 +4,12 @@
 use crate::auth::Account;
 use crate::auth::ClientAddr;
 use crate::clock::{now_utc, today_wib, unix_secs};
-use crate::throttle::{self, Limit};
 use crate::error::AppError;
 use crate::http::{
     constant_time_eq, locale_of, origin, parse_json, random_hex as new_secret, require_json,
     sha256_hex,
 };
+use crate::throttle::{self, Limit};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use etalase_core::api::{
-    desk_order_page_path, tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent, TrackedLine,
-    TrackedPart, Tracking,
+    desk_order_page_path, tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent,
+    TrackedLine, TrackedPart, Tracking,
 };
 use etalase_core::order::{
     check_confirmation, expires_on, transition, Actor, OrderEvent, OrderStatus, PartLine,

@@ -261,11 +261,13 @@ async fn the_sweep_forgets_expired_sessions_and_closed_throttle_windows_only() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, ?)")
-        .bind(now - etalase_server::auth::THROTTLE_WINDOW_SECS)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, ?)",
+    )
+    .bind(now - etalase_server::auth::THROTTLE_WINDOW_SECS)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
 
     let removed = etalase_server::auth::sweep(&app.state.db, now)
         .await

@@ -91,27 +91,25 @@ pub fn AddToList(product: Product) -> impl IntoView {
     let problem = move || p.with_value(|p| quantity_problem(p, &typed.get()));
     let price_line = move || {
         let q = quantity.get();
-        p.with_value(
-            |p| match etalase_core::request::price_line(p, q, "") {
-                Ok(line) => {
-                    let mut text = format!(
-                        "{} × {} = {}",
-                        q,
-                        texts.rupiah(line.unit_price),
-                        texts.rupiah(line.subtotal)
-                    );
-                    if line.saving.amount() > 0 {
-                        text.push_str(&format!(
-                            " · {} {}",
-                            texts.you_save,
-                            texts.rupiah(line.saving)
-                        ));
-                    }
-                    text
+        p.with_value(|p| match etalase_core::request::price_line(p, q, "") {
+            Ok(line) => {
+                let mut text = format!(
+                    "{} × {} = {}",
+                    q,
+                    texts.rupiah(line.unit_price),
+                    texts.rupiah(line.subtotal)
+                );
+                if line.saving.amount() > 0 {
+                    text.push_str(&format!(
+                        " · {} {}",
+                        texts.you_save,
+                        texts.rupiah(line.saving)
+                    ));
                 }
-                Err(e) => e.message(texts.locale),
-            },
-        )
+                text
+            }
+            Err(e) => e.message(texts.locale),
+        })
     };
     let in_list = move || {
         list.0.track();

@@ -9,8 +9,8 @@ use crate::i18n::t;
 use crate::session::{log_out, staff_error, staff_post, StaffOnly};
 use etalase_core::account::Role;
 use etalase_core::admin::{
-    check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday, HolidayInput,
-    NewAccount, PasswordReset, SetFlag, Stat, Stats,
+    check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday,
+    HolidayInput, NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
 use etalase_core::order::OrderStatus;
 use etalase_core::phone::percent_encode;
@@ -419,8 +419,7 @@ const AUDIT_PATH: &str = "/api/v1/admin/audit";
 fn AuditLog() -> impl IntoView {
     let d = dt();
     let log = LocalResource::new(|| get_json::<AuditPage>(AUDIT_PATH));
-    move || {
-        match log.get() {
+    move || match log.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Err(error)) => view! { <LoadError error on_retry=move || log.refetch() /> }.into_any(),
         Some(Ok(page)) => view! {
@@ -434,7 +433,6 @@ fn AuditLog() -> impl IntoView {
             </ol>
         }
         .into_any(),
-    }
     }
 }
 
