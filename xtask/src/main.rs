@@ -3,6 +3,7 @@
 mod art;
 mod bench;
 mod build;
+mod chaos;
 mod export;
 mod test;
 mod tools;
@@ -23,6 +24,10 @@ commands:
           ordering goes to each IKM over WhatsApp)
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
   bench   benchmarks in headless Chromium (keystroke search on 10,000 products)
+  chaos   [--rounds N] [--clients N] [--short] [--seed N]: N clients (16) order and work the
+          desk while the server is SIGKILLed at random moments N times (5) and restarted;
+          checks no acknowledged order is lost or stored twice and no answer is >= 500.
+          --short is CI's pass (2 kills)
   art     draw pictures for products without photos (public/img/produk/) and list them
 ";
 
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::ensure(tools::Need::All),
         Some("art") => art::run(),
         Some("bench") => bench::run_all(),
+        Some("chaos") => chaos::run_cli(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

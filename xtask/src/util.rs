@@ -14,6 +14,15 @@ pub fn root() -> PathBuf {
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
+/// Where cargo builds: `CARGO_TARGET_DIR` if set, else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if PathBuf::from(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 pub fn step(title: &str) {
     println!("\n==> {title}");
 }
@@ -159,8 +168,8 @@ impl LocalServer {
         let _ = std::fs::remove_file(&credentials);
         std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
         let addr = format!("127.0.0.1:{}", free_port()?);
-        let child = cmd(&root()
-            .join("target/debug/etalase-server")
+        let child = cmd(&target_dir()
+            .join("debug/etalase-server")
             .display()
             .to_string())
         .env("ETALASE_ADDR", &addr)
