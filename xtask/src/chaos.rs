@@ -109,7 +109,6 @@ pub fn run_cli(args: &[String]) -> Result {
 }
 
 /// The short pass CI runs: 2 kills, 16 clients, well under two minutes once the server is built.
-#[allow(dead_code)] // called by `cargo xtask test`
 pub fn short_pass() -> Result {
     run_with(&Options::short())
 }

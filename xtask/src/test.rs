@@ -57,6 +57,9 @@ pub fn run_all() -> Result {
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
 
+    step("Chaos, short pass (SIGKILL while ordering; no answer >= 500)");
+    crate::chaos::short_pass()?;
+
     build_spa()?;
     end_to_end()
 }
