@@ -226,6 +226,11 @@ pub fn transition(
     Ok(next)
 }
 
+/// The longest reason a decline may give.
+pub const MAX_REASON_CHARS: usize = 500;
+/// The longest courier name or receipt number.
+pub const MAX_SHIPPING_CHARS: usize = 60;
+
 /// The longest lead time an IKM may confirm.
 pub const MAX_LEAD_TIME_DAYS: u32 = 365;
 
@@ -241,10 +246,26 @@ pub struct PartLine {
 /// line, once, within `1..=MAX_UNIT_PRICE`; a lead time of at most a year; and the part at
 /// its new prices within [`MAX_ORDER_TOTAL`]. A confirmation answers that new subtotal,
 /// computed with checked arithmetic; other events `None`.
+///
+/// The texts other events carry are bounded too: a decline's reason at most
+/// [`MAX_REASON_CHARS`], a courier and a receipt number at most [`MAX_SHIPPING_CHARS`].
 pub fn check_confirmation(
     event: &OrderEvent,
     lines: &[PartLine],
 ) -> Result<Option<Rupiah>, TransitionError> {
+    let too_long = |text: &str, max: usize| text.trim().chars().count() > max;
+    match event {
+        OrderEvent::Decline { reason } if too_long(reason, MAX_REASON_CHARS) => {
+            return Err(TransitionError::Invalid("reason"));
+        }
+        OrderEvent::Ship { courier, .. } if too_long(courier, MAX_SHIPPING_CHARS) => {
+            return Err(TransitionError::Invalid("courier"));
+        }
+        OrderEvent::Ship { receipt, .. } if too_long(receipt, MAX_SHIPPING_CHARS) => {
+            return Err(TransitionError::Invalid("receipt"));
+        }
+        _ => {}
+    }
     let OrderEvent::Confirm {
         prices,
         lead_time_days,
@@ -348,6 +369,22 @@ mod tests {
             invalid("lead_time_days")
         );
         assert_eq!(check_confirmation(&OrderEvent::Complete, &[]), Ok(None));
+        let decline = |n: usize| OrderEvent::Decline {
+            reason: "x".repeat(n),
+        };
+        assert_eq!(
+            check_confirmation(&decline(MAX_REASON_CHARS), &two),
+            Ok(None)
+        );
+        assert_eq!(
+            check_confirmation(&decline(MAX_REASON_CHARS + 1), &two),
+            invalid("reason")
+        );
+        let ship = OrderEvent::Ship {
+            courier: "JNE".into(),
+            receipt: "9".repeat(MAX_SHIPPING_CHARS + 1),
+        };
+        assert_eq!(check_confirmation(&ship, &two), invalid("receipt"));
         // The outside review's overflow: a price near 2^63 is refused, never stored.
         assert_eq!(
             check_confirmation(&confirm(vec![(0, 9_000_000_000_000_000_000)], None), &two),

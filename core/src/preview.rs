@@ -55,11 +55,16 @@ pub fn resolve<'a>(catalog: &'a Catalog, path: &str) -> Resolved<'a> {
     }
 }
 
-/// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
+/// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes, of HTML
+/// and of the SVG share images alike. Characters XML cannot hold at all (controls other than
+/// tab and newlines, U+FFFE, U+FFFF) are dropped: one typed into a product's name must not
+/// break its share image.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -501,6 +506,12 @@ pub fn robots_txt(origin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_drops_what_xml_cannot_hold() {
+        assert_eq!(escape("Keripik\u{1}<Ctrl>\u{fffe}"), "Keripik&lt;Ctrl&gt;");
+        assert_eq!(escape("a\tb\nc"), "a\tb\nc");
+    }
     use crate::catalog::CatalogData;
 
     fn catalog() -> Catalog {

@@ -12,6 +12,8 @@ pub const MAX_NAME_CHARS: usize = 120;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 pub const MAX_LEAD_TIME_DAYS: u32 = 365;
 pub const MAX_TIERS: usize = 6;
+/// Products one IKM may have, retired ones included: the public catalog stays bounded.
+pub const MAX_PRODUCTS_PER_IKM: usize = 200;
 
 /// What an IKM sets on a product. The slug, the IKM and the pictures are not here: the slug
 /// is made once from the first name, pictures come by upload.

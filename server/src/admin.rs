@@ -281,29 +281,34 @@ async fn new_account(
     if exists.is_none() {
         return Err(AppError::NotFound("IKM tidak ditemukan."));
     }
-    let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM account WHERE username = ?")
-        .bind(&username)
-        .fetch_optional(&state.db)
-        .await?;
-    if taken.is_some() {
-        return Err(AppError::field(
+    let taken = || {
+        AppError::field(
             "username",
             match locale {
                 etalase_core::Locale::Id => "Nama pengguna ini sudah dipakai.",
                 etalase_core::Locale::En => "This user name is taken.",
             },
             locale,
-        ));
+        )
+    };
+    // The names the audit log gives parties without an account are never account names.
+    if crate::orders::AUDIT_NAMES.contains(&username.as_str()) {
+        return Err(taken());
     }
     let password = random_password()?;
-    let id = create_account(
+    // Two admins creating the same name at once: the database's unique name decides.
+    let id = match create_account(
         &state.db,
         &username,
         Role::Ikm,
         Some(ikm.as_str()),
         &password,
     )
-    .await?;
+    .await
+    {
+        Err(AppError::Conflict("username_taken", _)) => return Err(taken()),
+        other => other?,
+    };
     let mut tx = crate::db::write_tx(&state.db).await?;
     audit(
         &mut tx,
@@ -442,10 +447,8 @@ async fn orders_csv(
     _: Admin,
     Query(filter): Query<OrderFilter>,
 ) -> Result<Response, AppError> {
-    // Refuse a bad cursor before the answer starts: after that an error cannot be a status.
-    if let Some(c) = filter.cursor.as_deref() {
-        crate::desk::Cursor::parse(c)?;
-    }
+    // Refuse a bad filter before the answer starts: after that an error cannot be a status.
+    filter.check()?;
     let header_line = "\u{feff}kode,ikm,nama_ikm,pemesan,jenis_pemesan,kabupaten_kota,status,subtotal_rp,dibutuhkan,diajukan,jumlah_baris\r\n";
     let db = state.db.clone();
     let first = OrderFilter {
@@ -472,7 +475,11 @@ async fn orders_csv(
             }
         }
     });
-    let body = futures_util::stream::once(async move { Ok(header_line.to_owned()) }).chain(pages);
+    // Fused: a body may be polled again after its end (the compression layer does), and an
+    // unfused unfold panics then.
+    let body = futures_util::stream::once(async move { Ok(header_line.to_owned()) })
+        .chain(pages)
+        .fuse();
     let mut response = axum::body::Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -35,11 +35,6 @@ const PER_CLIENT: Limit = Limit {
     max: MAX_FAILURES_PER_CLIENT,
     window_secs: THROTTLE_WINDOW_SECS,
 };
-/// Password hashes computed at once (each argon2id takes 19 MiB and a core for a moment).
-pub const MAX_PARALLEL_HASHES: usize = 2;
-/// Requests that may wait for a hash; beyond them the answer is 503 with `Retry-After`, so a
-/// burst costs neither memory nor a growing queue.
-pub const MAX_WAITING_HASHES: usize = 32;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
@@ -123,24 +118,11 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Runs password hashing off the async workers, at most [`MAX_PARALLEL_HASHES`] at once with
-/// at most [`MAX_WAITING_HASHES`] waiting; beyond that `AppError::Busy` at once.
+/// Runs password hashing through its bounded queue ([`crate::gate::HASHING`]).
 pub async fn hashing<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    use std::sync::LazyLock;
-    use tokio::sync::Semaphore;
-    static ADMITTED: LazyLock<Semaphore> =
-        LazyLock::new(|| Semaphore::new(MAX_PARALLEL_HASHES + MAX_WAITING_HASHES));
-    static RUNNING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(MAX_PARALLEL_HASHES));
-    let _admitted = ADMITTED.try_acquire().map_err(|_| AppError::Busy(1))?;
-    let _running = RUNNING
-        .acquire()
-        .await
-        .map_err(|e| anyhow::anyhow!("hash gate closed: {e}"))?;
-    Ok(tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| anyhow::anyhow!("hash task: {e}"))?)
+    crate::gate::HASHING.run(work).await
 }
 
 /// A random password for seeded and reset accounts: 16 letters and digits, read aloud easily.
@@ -171,19 +153,23 @@ pub async fn create_account(
 ) -> Result<i64, AppError> {
     check_password(password, username)
         .map_err(|e| AppError::BadRequest("weak_password", e.message(Default::default())))?;
-    let hash = hash_password(password)?;
-    let (id,): (i64,) = sqlx::query_as(
+    let owned = password.to_owned();
+    let hash = hashing(move || hash_password(&owned)).await??;
+    let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO account (username, role, ikm_slug, password_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id",
     )
     .bind(username)
     .bind(role.slug())
     .bind(ikm)
     .bind(hash)
     .bind(now_utc())
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    Ok(id)
+    inserted.map(|(id,)| id).ok_or(AppError::Conflict(
+        "username_taken",
+        "Nama pengguna ini sudah dipakai.".into(),
+    ))
 }
 
 /// On a database without accounts: one demo account per IKM (its slug as user name) and one
@@ -334,6 +320,12 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// The throttle key of a user name as typed (lower-cased): a hash, since people type
+/// passwords into the name field.
+fn account_throttle_key(username: &str) -> String {
+    format!("account:{}", sha256_hex(username.as_bytes()))
+}
+
 /// The client's address, for throttles: see [`client_address`].
 pub struct ClientAddr(pub String);
 
@@ -421,7 +413,8 @@ async fn login(
     let input: LoginInput = crate::http::parse_json(&bytes)?;
     let username = input.username.trim().to_lowercase();
     let now = unix_secs();
-    let account_key = format!("account:{username}");
+    // Hashed: a password typed into the name field must not be stored in the clear.
+    let account_key = account_throttle_key(&username);
     let client_key = format!("client:{}", client_address(&state, &parts));
     // Counted as failures before the password is checked; a right password hands them back.
     if let Some(wait) = throttle::take(&state.db, &account_key, PER_ACCOUNT, now).await? {
@@ -536,7 +529,7 @@ async fn change_password(
     // A stolen session must not become a way to guess the password: the same per-account
     // limit as the login form.
     let now = unix_secs();
-    let account_key = format!("account:{}", account.username);
+    let account_key = account_throttle_key(&account.username);
     if let Some(wait) = throttle::take(&state.db, &account_key, PER_ACCOUNT, now).await? {
         return Err(AppError::TooManyAttempts(wait, locale));
     }

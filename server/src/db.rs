@@ -26,6 +26,9 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(BUSY_TIMEOUT)
+        // Deleted rows (expired sessions, throttle windows, idempotency records) are
+        // overwritten, not left in free pages for a copy of the file to show.
+        .pragma("secure_delete", "ON")
         .foreign_keys(true);
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
@@ -38,11 +41,33 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open database {url}"))?;
+    let sealed_before = migration_applied(&pool, SEALING_MIGRATION).await;
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
         .context("database migration failed")?;
+    if !sealed_before {
+        // The migration dropped idempotency rows that held tracking secrets in plain text;
+        // their bytes stay in free pages until the file is rewritten.
+        sqlx::query("VACUUM")
+            .execute(&pool)
+            .await
+            .context("rewriting the database after sealing idempotency records")?;
+    }
     Ok(pool)
+}
+
+/// The migration that stopped keeping tracking secrets in plain text.
+const SEALING_MIGRATION: i64 = 6;
+
+async fn migration_applied(pool: &SqlitePool, version: i64) -> bool {
+    sqlx::query_as::<_, (i64,)>(
+        "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = ? AND success",
+    )
+    .bind(version)
+    .fetch_one(pool)
+    .await
+    .is_ok_and(|(n,)| n > 0)
 }
 
 /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A plain `BEGIN`

@@ -51,6 +51,26 @@ pub struct OrderFilter {
     pub cursor: Option<String>,
 }
 
+impl OrderFilter {
+    /// Refuses a filter no order could pass (an unknown status or kabupaten, a cursor not
+    /// from us); answers where the page starts.
+    pub fn check(&self) -> Result<Option<Cursor>, AppError> {
+        if !self.status.is_empty() && OrderStatus::from_slug(&self.status).is_none() {
+            return Err(AppError::BadRequest(
+                "bad_status",
+                "Parameter status tidak dikenal.".into(),
+            ));
+        }
+        if !self.kabupaten.is_empty() && Kabupaten::from_slug(&self.kabupaten).is_none() {
+            return Err(AppError::BadRequest(
+                "bad_kabupaten",
+                "Parameter kabupaten tidak dikenal.".into(),
+            ));
+        }
+        self.cursor.as_deref().map(Cursor::parse).transpose()
+    }
+}
+
 /// Where a page of orders starts: after this request, and within it after this part. Written
 /// `<request id>-<part id>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,20 +149,8 @@ pub async fn order_summaries(
     ikm: Option<&str>,
     filter: &OrderFilter,
 ) -> Result<Page, AppError> {
-    if !filter.status.is_empty() && OrderStatus::from_slug(&filter.status).is_none() {
-        return Err(AppError::BadRequest(
-            "bad_status",
-            "Parameter status tidak dikenal.".into(),
-        ));
-    }
-    if !filter.kabupaten.is_empty() && Kabupaten::from_slug(&filter.kabupaten).is_none() {
-        return Err(AppError::BadRequest(
-            "bad_kabupaten",
-            "Parameter kabupaten tidak dikenal.".into(),
-        ));
-    }
+    let after = filter.check()?;
     let limit = filter.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-    let after = filter.cursor.as_deref().map(Cursor::parse).transpose()?;
     let mut words: Vec<String> = filter
         .q
         .split_whitespace()

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod desk;
 pub mod error;
+pub mod gate;
 pub mod guard;
 pub mod http;
 pub mod og;

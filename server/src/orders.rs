@@ -399,6 +399,9 @@ pub async fn audit(
     audit_by(tx, who, action, object, from, to).await
 }
 
+/// The names the audit log gives parties without an account; no account may take one.
+pub const AUDIT_NAMES: [&str; 3] = ["pemesan", "sistem", "ikm"];
+
 /// Who an audit line names: an account, or a party without one.
 #[derive(Clone, Copy)]
 pub enum Who<'a> {
@@ -482,14 +485,15 @@ pub async fn apply_event_by(
     by: Option<&Account>,
 ) -> Result<OrderStatus, AppError> {
     let mut tx = crate::db::write_tx(db).await?;
-    let (status, received_on, code, ikm): (String, String, String, String) = sqlx::query_as(
-        "SELECT o.status, o.received_on, r.code, o.ikm_slug \
+    let (status, received_on, code, ikm, request_id): (String, String, String, String, i64) =
+        sqlx::query_as(
+            "SELECT o.status, o.received_on, r.code, o.ikm_slug, o.request_id \
          FROM ikm_order o JOIN order_request r ON r.id = o.request_id WHERE o.id = ?",
-    )
-    .bind(part_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+        )
+        .bind(part_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
     let stored_lines: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT quantity, unit_price FROM order_line WHERE ikm_order_id = ? ORDER BY position",
     )
@@ -518,13 +522,29 @@ pub async fn apply_event_by(
         other => AppError::Conflict("illegal_transition", other.to_string()),
     })?;
     let confirmed_subtotal = check_confirmation(event, &lines).map_err(|e| match e {
-        TransitionError::Invalid(field) => AppError::BadRequest(
+        TransitionError::Invalid("prices") => AppError::BadRequest(
             "invalid_adjustment",
             format!(
-                "{field}: di luar batas yang diizinkan (harga satuan Rp 1 sampai {}, nilai \
+                "prices: di luar batas yang diizinkan (harga satuan Rp 1 sampai {}, nilai \
                  pesanan paling banyak {}).",
                 etalase_core::money::MAX_UNIT_PRICE,
                 etalase_core::money::MAX_ORDER_TOTAL
+            ),
+        ),
+        TransitionError::Invalid("lead_time_days") => AppError::BadRequest(
+            "invalid_adjustment",
+            format!(
+                "lead_time_days: paling lama {} hari.",
+                etalase_core::order::MAX_LEAD_TIME_DAYS
+            ),
+        ),
+        TransitionError::Invalid(field) => AppError::BadRequest(
+            "too_long",
+            format!(
+                "{field}: terlalu panjang (alasan paling banyak {} karakter, kurir dan nomor \
+                 resi {}).",
+                etalase_core::order::MAX_REASON_CHARS,
+                etalase_core::order::MAX_SHIPPING_CHARS
             ),
         ),
         other => AppError::Conflict("illegal_transition", other.to_string()),
@@ -550,6 +570,19 @@ pub async fn apply_event_by(
                 .bind(lead_time_days.map(i64::from))
                 .bind(subtotal.amount())
                 .bind(part_id)
+                .execute(&mut *tx)
+                .await?;
+            // The request's total follows its parts' agreed subtotals.
+            let subtotals: Vec<(i64,)> =
+                sqlx::query_as("SELECT subtotal FROM ikm_order WHERE request_id = ?")
+                    .bind(request_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let total = Rupiah::checked_sum(subtotals.into_iter().map(|(s,)| Rupiah(s)))
+                .ok_or_else(|| anyhow::anyhow!("request {code}: parts overflow a total"))?;
+            sqlx::query("UPDATE order_request SET total = ? WHERE id = ?")
+                .bind(total.amount())
+                .bind(request_id)
                 .execute(&mut *tx)
                 .await?;
         }

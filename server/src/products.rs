@@ -18,6 +18,7 @@ use etalase_core::admin::SetFlag;
 use etalase_core::catalog::{Image, ImageSize};
 use etalase_core::product_edit::{
     check_product, product_messages, slug_from_name, DeskProduct, ProductInput,
+    MAX_PRODUCTS_PER_IKM,
 };
 use sqlx::SqlitePool;
 
@@ -196,6 +197,19 @@ async fn create(
     let input = parse_input(&headers, &body)?;
     let base = slug_from_name(&input.name);
     let mut tx = crate::db::write_tx(&state.db).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM product WHERE ikm_slug = ?")
+        .bind(&ikm)
+        .fetch_one(&mut *tx)
+        .await?;
+    if count >= MAX_PRODUCTS_PER_IKM as i64 {
+        return Err(AppError::Conflict(
+            "too_many_products",
+            format!(
+                "Paling banyak {MAX_PRODUCTS_PER_IKM} produk per IKM (termasuk yang ditarik). \
+                 Ubah produk yang ditarik untuk dipakai lagi."
+            ),
+        ));
+    }
     // The first free slug: `name`, `name-2`, `name-3`, …
     let mut slug = base.clone();
     let mut n = 1;
@@ -293,9 +307,9 @@ async fn upload_photo(
     if body.len() > MAX_UPLOAD {
         return Err(AppError::PhotoTooLarge);
     }
-    let sizes = tokio::task::spawn_blocking(move || photo::process(&body))
-        .await
-        .map_err(|e| anyhow::anyhow!("photo task: {e}"))?
+    let sizes = crate::gate::PHOTOS
+        .run(move || photo::process(&body))
+        .await?
         .map_err(AppError::Photo)?;
     let stem = format!("{slug}-{}", &random_hex()?[..8]);
     let dir = state.media_dir.join("produk");

@@ -157,6 +157,9 @@ async fn a_copy_of_the_database_opens_nothing_and_replays_still_answer_the_same(
     let password = app.account("disperindag", Role::Admin, None).await;
     let session = app.login("disperindag", &password).await;
     let session_id = session.cookie.split('=').nth(1).unwrap().to_owned();
+    // Someone types the password into the name field: the failure is counted, not kept.
+    let res = app.login_response(&password, "anything-at-all").await;
+    assert_eq!(res.status(), 401);
 
     let dump = database_text(&app).await;
     let secret = secret_of(&created);
@@ -483,6 +486,22 @@ async fn lists_come_in_pages_and_the_csv_streams_every_row() {
     for code in &codes {
         assert!(text.contains(code.as_str()));
     }
+    // Compressed, as every browser asks for it: the whole file, not a cut connection.
+    let gz = app
+        .client
+        .get(format!("{}/api/v1/admin/orders.csv", app.base))
+        .header("Cookie", &boss.cookie)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.status(), 200);
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let bytes = gz.bytes().await.unwrap();
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, text);
 }
 
 #[tokio::test]
@@ -533,4 +552,114 @@ async fn a_burst_of_crawlers_draws_a_share_image_once() {
             .load(std::sync::atomic::Ordering::Relaxed),
         1
     );
+}
+
+#[tokio::test]
+async fn two_admins_creating_one_name_get_one_account_and_audit_names_are_reserved() {
+    let app = spawn_app().await;
+    let boss = admin(&app).await;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let (base, client, cookie) = (app.base.clone(), app.client.clone(), boss.cookie.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}/api/v1/admin/accounts"))
+                .header("Origin", &base)
+                .header("Cookie", cookie)
+                .json(&json!({"username": "kasir-kopi", "ikm": COFFEE}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 422, 503].contains(s)),
+        "{statuses:?}"
+    );
+    for name in ["pemesan", "sistem", "ikm"] {
+        let res = app
+            .post_as(
+                &boss,
+                "/api/v1/admin/accounts",
+                &json!({"username": name, "ikm": COFFEE}),
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_confirmation_moves_the_request_total_and_long_texts_are_refused() {
+    let app = spawn_app().await;
+    let created = create(&app, "key-trust-total-01").await;
+    let coffee = ikm(&app, COFFEE).await;
+    let path = format!("/api/v1/desk/orders/{}/events", created.code);
+    let res = app
+        .post_as(
+            &coffee,
+            &path,
+            &json!({"action": "decline", "reason": "x".repeat(501)}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "too_long");
+    // The roaster confirms its 50 packs at Rp 1 more each: the request total follows.
+    let doc: DeskOrder = app
+        .get_as(&coffee, &format!("/api/v1/desk/orders/{}", created.code))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let line = &doc.part().unwrap().lines[0];
+    let new_price = line.unit_price.amount() + 1;
+    let res = app
+        .post_as(
+            &coffee,
+            &path,
+            &json!({"action": "confirm", "prices": [{"line": 0, "unit_price": new_price}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let tracking: Tracking = app
+        .get(
+            &created
+                .tracking_path
+                .replace("/pesanan/", "/api/v1/orders/"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        tracking.total.amount(),
+        created.total.amount() + i64::from(line.quantity)
+    );
+    assert_eq!(
+        Some(tracking.total),
+        etalase_core::Rupiah::checked_sum(tracking.parts.iter().map(|p| p.subtotal))
+    );
+}
+
+#[tokio::test]
+async fn a_bad_csv_filter_is_a_json_error_before_any_row() {
+    let app = spawn_app().await;
+    let boss = admin(&app).await;
+    for query in ["status=bogus", "kabupaten=atlantis", "cursor=x"] {
+        let res = app
+            .get_as(&boss, &format!("/api/v1/admin/orders.csv?{query}"))
+            .await;
+        assert_eq!(res.status(), 400, "{query}");
+        assert!(res.json::<ApiError>().await.is_ok(), "{query}");
+    }
 }

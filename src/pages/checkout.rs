@@ -66,18 +66,25 @@ pub fn today_wib() -> Date {
     Date::from_days(((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0).floor() as i64)
 }
 
-/// A fresh key for one submission: random enough that two drafts never share one.
+/// A fresh key for one submission: 128 bits from the browser's cryptographic random source.
+/// The server seals the tracking secret with a pad derived from this key, so the key must be
+/// as unguessable as the secret (`Math.random` is not).
 fn new_key() -> String {
+    let mut bytes = [0u8; 16];
     #[cfg(target_arch = "wasm32")]
-    let parts = [
-        js_sys::Math::random(),
-        js_sys::Math::random(),
-        js_sys::Date::now(),
-    ];
-    #[cfg(not(target_arch = "wasm32"))]
-    let parts = [0.5, 0.25, 1.0];
-    let [a, b, c] = parts.map(|x| (x * 4_294_967_296.0) as u64);
-    format!("etl-{a:08x}{b:08x}-{c:x}")
+    {
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        if !filled {
+            // Only in a browser without Web Crypto (none we support): still unique per draft.
+            for b in &mut bytes {
+                *b = (js_sys::Math::random() * 256.0) as u8;
+            }
+        }
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("etl-{hex}")
 }
 
 #[component]

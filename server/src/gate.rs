@@ -1,0 +1,56 @@
+//! Bounded queues for heavy work that runs off the async workers: password hashing (argon2id,
+//! 19 MiB each) and photo decoding (up to ~600 MB for a 40-megapixel photo). At most `running`
+//! jobs of a kind run at once and at most `waiting` more wait; beyond that the answer is 503
+//! with `Retry-After` at once, so a burst costs neither memory nor a growing queue.
+
+use crate::error::AppError;
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+pub struct Gate {
+    name: &'static str,
+    admitted: Semaphore,
+    running: Semaphore,
+}
+
+impl Gate {
+    fn new(name: &'static str, running: usize, waiting: usize) -> Gate {
+        Gate {
+            name,
+            admitted: Semaphore::new(running + waiting),
+            running: Semaphore::new(running),
+        }
+    }
+
+    /// Runs `work` on the blocking pool when its turn comes, or refuses at once when the
+    /// queue is full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _admitted = self.admitted.try_acquire().map_err(|_| {
+            tracing::warn!(gate = self.name, "queue full; refused with 503");
+            AppError::Busy(1)
+        })?;
+        let _running = self
+            .running
+            .acquire()
+            .await
+            .map_err(|e| anyhow::anyhow!("{} gate closed: {e}", self.name))?;
+        Ok(tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| anyhow::anyhow!("{} task: {e}", self.name))?)
+    }
+}
+
+/// Password hashes computed at once, and waiting.
+pub const PARALLEL_HASHES: usize = 2;
+pub const WAITING_HASHES: usize = 32;
+/// Photos decoded at once, and waiting.
+pub const PARALLEL_PHOTOS: usize = 1;
+pub const WAITING_PHOTOS: usize = 4;
+
+pub static HASHING: LazyLock<Gate> =
+    LazyLock::new(|| Gate::new("hashing", PARALLEL_HASHES, WAITING_HASHES));
+pub static PHOTOS: LazyLock<Gate> =
+    LazyLock::new(|| Gate::new("photos", PARALLEL_PHOTOS, WAITING_PHOTOS));
