@@ -9,7 +9,7 @@
 
 use crate::util::{
     by_message, clip, cmd, exchange, free_port, http_status, root, run, step, strip_ansi,
-    target_dir, NoAnswer, Reply, Result, ANSWER_TIMEOUT,
+    target_dir, today_wib, unix_now, utc_time, NoAnswer, Reply, Result, ANSWER_TIMEOUT,
 };
 use etalase_core::account::LoginInput;
 use etalase_core::admin::SetFlag;
@@ -354,22 +354,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 fn now_utc() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let date = Date::from_days(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
-}
-
-/// Today in Lampung (UTC+7), as the server decides what "too soon" is.
-fn today_wib() -> Date {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    Date::from_days((secs + 7 * 3600).div_euclid(86_400))
+    format!("{}Z", utc_time(unix_now()))
 }
 
 // ---- what the clients share -----------------------------------------------------------------

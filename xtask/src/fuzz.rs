@@ -9,9 +9,14 @@
 //! second, so it can be reproduced by hand.
 
 use crate::util::{
-    by_message, clip, exchange, root, run, step, strip_ansi, target_dir, LocalServer, Result,
+    by_message, clip, exchange, root, run, step, strip_ansi, target_dir, today_wib, unix_now,
+    utc_time, LocalServer, Result,
 };
 use etalase_core::account::LoginInput;
+use etalase_core::api::OrderCreated;
+use etalase_core::catalog::Catalog;
+use etalase_core::request::{BuyerType, LineInput, RequestInput};
+use etalase_core::Kabupaten;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -138,7 +143,7 @@ fn ensure_schemathesis() -> Result<PathBuf> {
         if make_venv("python3", &venv).is_err() {
             // Debian's python3 comes without ensurepip until python3-venv is installed.
             crate::tools::apt_install(&["python3-venv"])?;
-            make_venv("python3", &venv)?;
+            make_venv("/usr/bin/python3", &venv)?;
         }
     }
     step(&format!(
@@ -276,6 +281,8 @@ struct Target {
     from_file: bool,
     ikm_cookie: String,
     admin_cookie: String,
+    /// schemathesis.toml with the [`Seeds`].
+    config: PathBuf,
     work: PathBuf,
 }
 
@@ -345,6 +352,16 @@ fn run_with(options: &Options) -> Result {
     let admin_cookie = login(&server.addr, "disperindag", &admin_password)?;
     let ikm_cookie = login(&server.addr, &ikm_user, &ikm_password)?;
     println!("    sessions: admin `disperindag`, IKM `{ikm_user}`");
+    let seeds = seed(&server.addr, &ikm_user)?;
+    let config_file = work.join("schemathesis.toml");
+    std::fs::write(&config_file, config(&seeds)).map_err(|e| e.to_string())?;
+    println!(
+        "    real names mixed in: {} products, {} IKM, {} orders placed with `{ikm_user}` ({})",
+        seeds.products.len(),
+        seeds.ikm.len(),
+        seeds.orders.len(),
+        config_file.display()
+    );
 
     let target = Target {
         base_url,
@@ -352,6 +369,7 @@ fn run_with(options: &Options) -> Result {
         from_file,
         ikm_cookie,
         admin_cookie,
+        config: config_file,
         work: work.clone(),
     };
     let slots: Vec<usize> = PASSES
@@ -489,6 +507,133 @@ fn login(addr: &str, username: &str, password: &str) -> Result<String> {
         .ok_or_else(|| format!("login {username}: 200 without a session cookie"))
 }
 
+// ---- real names to fuzz with --------------------------------------------------------------
+
+/// Real names the fuzzer mixes into what it makes up: without them nearly every path
+/// parameter names nothing, and the call stops at a 404 before the handler's logic.
+#[derive(Debug, Default)]
+struct Seeds {
+    /// Product slugs: the IKM's own first (the desk edits only those), then everyone's.
+    products: Vec<String>,
+    ikm: Vec<String>,
+    /// Codes and tracking secrets of orders placed with the IKM before fuzzing.
+    orders: Vec<(String, String)>,
+}
+
+/// Reads the catalog and places a few orders with the IKM whose session we use, so its desk
+/// and the admin's order views have something to open.
+fn seed(addr: &str, ikm_user: &str) -> Result<Seeds> {
+    let reply = exchange(addr, "GET", etalase_core::api::CATALOG_PATH, &[], b"")
+        .map_err(|_| "no answer to GET /api/v1/catalog")?;
+    let catalog: Catalog = reply.json()?;
+    let own: Vec<&etalase_core::catalog::Product> = catalog
+        .products
+        .iter()
+        .filter(|p| p.ikm.as_str() == ikm_user)
+        .collect();
+    let mut seeds = Seeds {
+        products: own.iter().map(|p| p.slug.to_string()).collect(),
+        ikm: catalog.ikm.iter().map(|i| i.slug.to_string()).collect(),
+        orders: Vec::new(),
+    };
+    for p in &catalog.products {
+        if p.ikm.as_str() != ikm_user && seeds.products.len() < 40 {
+            seeds.products.push(p.slug.to_string());
+        }
+    }
+    let today = today_wib();
+    for (n, product) in own.iter().take(3).enumerate() {
+        let input = RequestInput {
+            company: format!("CV Uji Fuzz {n}"),
+            buyer_type: Some(BuyerType::ALL[n % BuyerType::ALL.len()]),
+            npwp: String::new(),
+            contact_person: "Rina Marlina".into(),
+            phone: format!("08123456789{n}"),
+            email: "pembeli@contoh.co.id".into(),
+            address: "Jl. Uji No. 1".into(),
+            kabupaten: Some(Kabupaten::ALL[n % Kabupaten::ALL.len()]),
+            needed_by: today
+                .add_days(i64::from(product.lead_time_days) + 21)
+                .to_string(),
+            purpose: "Uji fuzz".into(),
+            notes: String::new(),
+            lines: vec![LineInput {
+                product: product.slug.to_string(),
+                quantity: product.min_order,
+                note: String::new(),
+                seen_unit_price: Some(product.unit_price(product.min_order)),
+            }],
+        };
+        let body = serde_json::to_vec(&input).map_err(|e| e.to_string())?;
+        let key = format!("fuzz-seed-{n}-{}", unix_now());
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key.as_str()),
+        ];
+        let reply = exchange(addr, "POST", "/api/v1/orders", &headers, &body)
+            .map_err(|_| "no answer to POST /api/v1/orders")?;
+        if reply.status != 201 {
+            return Err(format!(
+                "placing a seed order answered {}: {}",
+                reply.status,
+                reply.text()
+            ));
+        }
+        let created: OrderCreated = reply.json()?;
+        let secret = created
+            .tracking_path
+            .split_once("?t=")
+            .map(|(_, s)| s.to_owned())
+            .unwrap_or_default();
+        seeds.orders.push((created.code, secret));
+    }
+    Ok(seeds)
+}
+
+/// schemathesis.toml: the seeds as dictionaries, each path parameter taking a real name half
+/// the time.
+fn config(seeds: &Seeds) -> String {
+    let list = |values: &mut dyn Iterator<Item = &str>| {
+        let quoted: Vec<String> = values
+            .map(|v| serde_json::Value::String(v.to_owned()).to_string())
+            .collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let mut out = String::from("# Written by `cargo xtask fuzz` for one run.\n\n");
+    let mut dictionary = |name: &str, values: String, binds: &[&str]| {
+        if values == "[]" {
+            return;
+        }
+        out.push_str(&format!("[dictionaries.{name}]\nvalues = {values}\n\n"));
+        for key in binds {
+            out.push_str(&format!(
+                "[parameters.\"{key}\"]\ndictionary = \"{name}\"\nprobability = 0.5\n\n"
+            ));
+        }
+    };
+    dictionary(
+        "slug",
+        list(&mut seeds.products.iter().chain(&seeds.ikm).map(String::as_str)),
+        &["path.slug"],
+    );
+    dictionary(
+        "ikm",
+        list(&mut seeds.ikm.iter().map(String::as_str)),
+        &["path.ikm"],
+    );
+    dictionary(
+        "code",
+        list(&mut seeds.orders.iter().map(|(c, _)| c.as_str())),
+        &["path.code"],
+    );
+    dictionary(
+        "secret",
+        list(&mut seeds.orders.iter().map(|(_, s)| s.as_str())),
+        &["query.t"],
+    );
+    out
+}
+
 // ---- one pass: st run, then its report ------------------------------------------------------
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -578,6 +723,8 @@ fn run_pass(
     let output = dir.join("schemathesis.txt");
     let mut c = Command::new(st);
     c.current_dir(&dir)
+        .arg("--config-file")
+        .arg(&target.config)
         .arg("run")
         .arg(&target.location)
         .args(["--checks", &CHECKS.join(",")])
@@ -1070,18 +1217,11 @@ fn fingerprint(bytes: &[u8]) -> u64 {
 /// Log lines stamped in the second of `at` (unix seconds) or the one before.
 fn log_lines_near(log: &[String], at: f64) -> Vec<String> {
     let secs = at as i64;
-    let stamps = [utc_second(secs - 1), utc_second(secs), utc_second(secs + 1)];
+    let stamps = [utc_time(secs - 1), utc_time(secs), utc_time(secs + 1)];
     log.iter()
         .filter(|l| stamps.iter().any(|s| l.starts_with(s.as_str())))
         .cloned()
         .collect()
-}
-
-/// "2026-12-02T11:15:24", as the server's log lines begin.
-fn utc_second(secs: i64) -> String {
-    let date = etalase_core::Date::from_days(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!("{date}T{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
 }
 
 #[cfg(test)]
@@ -1184,11 +1324,5 @@ mod tests {
             Some((500, r#"{"code":"internal"}"#.to_owned()))
         );
         assert_eq!(error.request.as_ref().unwrap().body, b"{}");
-    }
-
-    #[test]
-    fn log_seconds() {
-        assert_eq!(utc_second(0), "1970-01-01T00:00:00");
-        assert_eq!(utc_second(1_796_211_927), "2026-12-02T11:45:27");
     }
 }

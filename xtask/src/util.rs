@@ -1,11 +1,12 @@
 //! Running commands with visible progress, and finding our way around the workspace.
 
+use etalase_core::Date;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -236,6 +237,28 @@ impl Drop for LocalServer {
     }
 }
 
+// ---- time --------------------------------------------------------------------------------
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// "2026-12-02T11:15:24": unix seconds in UTC, as the server's log lines begin.
+pub fn utc_time(secs: i64) -> String {
+    let date = Date::from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// Today in Lampung (UTC+7), as the server decides what "too soon" is.
+pub fn today_wib() -> Date {
+    Date::from_days((unix_now() + 7 * 3600).div_euclid(86_400))
+}
+
 // ---- server logs ---------------------------------------------------------------------------
 
 /// Log lines grouped by what they say (times and numbers aside), most frequent first, each
@@ -414,5 +437,11 @@ mod tests {
         assert_eq!(parse_reply(chunked).unwrap().body, b"abcde");
         let cut = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n";
         assert!(parse_reply(cut).is_none());
+    }
+
+    #[test]
+    fn utc_times() {
+        assert_eq!(utc_time(0), "1970-01-01T00:00:00");
+        assert_eq!(utc_time(1_796_211_927), "2026-12-02T11:45:27");
     }
 }
