@@ -432,6 +432,7 @@ fn run_with(options: &Options) -> Result {
     drop(server);
 
     let total = print_figures(&results, wall.elapsed());
+    print_default_only(&doc, &results);
     let problems = report_problems(&results, &target, &log, &admin_password, &ikm_user);
     println!(
         "\n    reports: {} (NDJSON and JUnit per pass, schemathesis output, server.log)",
@@ -696,6 +697,8 @@ struct PassResult {
     operations: usize,
     figures: Figures,
     findings: Vec<Finding>,
+    /// (operation, status) → responses.
+    statuses: BTreeMap<(String, u16), usize>,
     /// What schemathesis printed.
     output: PathBuf,
 }
@@ -774,7 +777,11 @@ fn run_pass(
     let status = c
         .status()
         .map_err(|e| format!("cannot start {}: {e}", st.display()))?;
-    let (mut figures, findings) = read_events(&ndjson)?;
+    let Events {
+        mut figures,
+        findings,
+        statuses,
+    } = read_events(&ndjson)?;
     figures.wall = started.elapsed();
     let operations = count_tested(&output);
     println!(
@@ -806,6 +813,7 @@ fn run_pass(
         operations,
         figures,
         findings,
+        statuses,
         output,
     })
 }
@@ -823,7 +831,7 @@ fn count_tested(output: &Path) -> usize {
 
 /// Figures and problems from schemathesis' NDJSON events: every `ScenarioFinished` carries
 /// the cases it sent, their interactions and the checks run on each.
-fn read_events(ndjson: &Path) -> Result<(Figures, Vec<Finding>)> {
+fn read_events(ndjson: &Path) -> Result<Events> {
     let text = std::fs::read_to_string(ndjson)
         .map_err(|e| format!("{}: {e} (did schemathesis run?)", ndjson.display()))?;
     let mut figures = Figures::default();
@@ -831,6 +839,7 @@ fn read_events(ndjson: &Path) -> Result<(Figures, Vec<Finding>)> {
     // Why the connection of an operation failed, as schemathesis said just before.
     let mut connection_errors: BTreeMap<String, (String, f64)> = BTreeMap::new();
     let mut connection_error_count = 0;
+    let mut statuses = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let event: serde_json::Value =
             serde_json::from_str(line).map_err(|e| format!("{}: {e}", ndjson.display()))?;
@@ -894,6 +903,13 @@ fn read_events(ndjson: &Path) -> Result<(Figures, Vec<Finding>)> {
                 continue;
             }
             let status = response["status_code"].as_u64().unwrap_or(0) as u16;
+            // The coverage phase also tries methods the path does not have (405 is right).
+            let same_method = request
+                .as_ref()
+                .is_some_and(|r| operation.starts_with(&format!("{} ", r.method)));
+            if same_method {
+                *statuses.entry((operation.clone(), status)).or_insert(0) += 1;
+            }
             let body = decode_body(&response["content"]);
             let got = Some((status, String::from_utf8_lossy(&body).into_owned()));
             if status >= 500 {
@@ -960,7 +976,18 @@ fn read_events(ndjson: &Path) -> Result<(Figures, Vec<Finding>)> {
             }
         }
     }
-    Ok((figures, findings))
+    Ok(Events {
+        figures,
+        findings,
+        statuses,
+    })
+}
+
+struct Events {
+    figures: Figures,
+    findings: Vec<Finding>,
+    /// (operation, status) → responses.
+    statuses: BTreeMap<(String, u16), usize>,
 }
 
 fn read_request(request: &serde_json::Value) -> Option<Request> {
@@ -1068,6 +1095,45 @@ fn print_figures(results: &[PassResult], wall: Duration) -> Figures {
         );
     }
     total
+}
+
+/// Statuses the server answered that the document lists only under `default` (its catch-all
+/// for errors): not a failure, since `default` documents them, but each is a line the
+/// document could say more precisely.
+fn print_default_only(doc: &serde_json::Value, results: &[PassResult]) {
+    let mut seen: BTreeMap<(String, u16), usize> = BTreeMap::new();
+    for r in results {
+        for (key, n) in &r.statuses {
+            *seen.entry(key.clone()).or_insert(0) += n;
+        }
+    }
+    let mut lines = Vec::new();
+    for ((operation, status), n) in seen {
+        let Some((method, path)) = operation.split_once(' ') else {
+            continue;
+        };
+        let responses = &doc["paths"][path][method.to_ascii_lowercase()]["responses"];
+        let Some(responses) = responses.as_object() else {
+            continue;
+        };
+        let code = status.to_string();
+        let range = format!("{}XX", status / 100);
+        if responses.contains_key(&code) || responses.contains_key(&range) {
+            continue;
+        }
+        if responses.contains_key("default") {
+            lines.push(format!("{operation} → {status} ({n}×)"));
+        }
+    }
+    if !lines.is_empty() {
+        println!(
+            "\n    Answered, but listed only under `default` (not a failure; the document could \
+             name them):"
+        );
+        for line in &lines {
+            println!("      {line}");
+        }
+    }
 }
 
 /// Prints every problem, grouped by kind, each with a curl command; returns how many there
@@ -1304,7 +1370,12 @@ mod tests {
             r#"{"ScenarioFinished":{"phase":"coverage","recorder":{"label":"POST /a","interactions":{"k1":{"request":{"method":"POST","uri":"http://h/a","headers":{"Cookie":["[Filtered]"]},"body":{"$base64":"e30="}},"response":{"status_code":500,"content":{"$base64":"eyJjb2RlIjoiaW50ZXJuYWwifQ=="}},"timestamp":3.0},"k2":{"request":{"method":"POST","uri":"http://h/a","headers":{}},"response":{"status_code":200,"content":null},"timestamp":3.1}},"checks":{"k1":[{"name":"not_a_server_error","status":"failure","failure_info":{"failure":{"title":"Server error","message":""}}}],"k2":[{"name":"not_a_server_error","status":"success"},{"name":"response_schema_conformance","status":"failure","failure_info":{"failure":{"title":"Response violates schema","message":"x"}}}]}}}}"#,
         ];
         std::fs::write(&file, lines.join("\n")).unwrap();
-        let (figures, findings) = read_events(&file).unwrap();
+        let Events {
+            figures,
+            findings,
+            statuses,
+        } = read_events(&file).unwrap();
+        assert_eq!(statuses.get(&("POST /a".to_owned(), 500)), Some(&1));
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(figures.calls, 4);
         assert_eq!(figures.dropped, 2);
