@@ -13,6 +13,7 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Works the orders and products of one IKM.
@@ -102,6 +103,7 @@ fn is_common(lower: &str) -> bool {
 
 /// The body of `POST /api/v1/auth/login`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginInput {
     pub username: String,
     pub password: String,
@@ -109,6 +111,7 @@ pub struct LoginInput {
 
 /// The body of `POST /api/v1/auth/password`: the current password proves it is the owner.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current: String,
     pub new: String,
@@ -116,6 +119,7 @@ pub struct PasswordChange {
 
 /// Who is logged in (`GET /api/v1/auth/me`, and the answer to a login).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub username: String,
     pub role: Role,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// An IKM as the admin curates it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminIkm {
     pub slug: Slug,
     pub name: String,
@@ -22,6 +23,7 @@ pub struct AdminIkm {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IkmAccount {
     pub id: i64,
     pub username: String,
@@ -30,11 +32,13 @@ pub struct IkmAccount {
 
 /// Body of the yes/no switches (verified, disabled).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetFlag {
     pub value: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAccount {
     pub username: String,
     pub ikm: Slug,
@@ -42,6 +46,7 @@ pub struct NewAccount {
 
 /// A new account's first password, shown once to the admin to pass on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountCreated {
     pub id: i64,
     pub username: String,
@@ -49,12 +54,14 @@ pub struct AccountCreated {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordReset {
     pub username: String,
     pub password: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminOrders {
     pub counts: Vec<StatusCount>,
     pub orders: Vec<OrderSummary>,
@@ -66,6 +73,7 @@ pub struct AdminOrders {
 /// One bar of a chart: a key (kabupaten, category or status slug, or `YYYY-MM`), how many
 /// requests, and their value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stat {
     pub key: String,
     pub requests: usize,
@@ -73,6 +81,7 @@ pub struct Stat {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub by_kabupaten: Vec<Stat>,
     pub by_category: Vec<Stat>,
@@ -81,6 +90,7 @@ pub struct Stats {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: String,
     pub username: String,
@@ -92,6 +102,7 @@ pub struct AuditEntry {
 
 /// A page of the audit log, newest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Present when older entries follow: ask again with `cursor=<this>`.
@@ -101,6 +112,7 @@ pub struct AuditPage {
 
 /// A day off as the admin lists it (`GET /api/v1/admin/holidays`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Holiday {
     pub day: Date,
     pub name: String,
@@ -110,6 +122,7 @@ pub struct Holiday {
 /// `POST /api/v1/admin/holidays/remove` (only `day` counts). Text as typed: checked by
 /// [`check_holiday`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolidayInput {
     pub day: String,
     #[serde(default)]

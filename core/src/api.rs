@@ -27,6 +27,7 @@ pub const ORDERS_PATH: &str = "/api/v1/orders";
 pub const SITE_PATH: &str = "/api/v1/site";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     pub ordering: bool,
 }
@@ -55,6 +56,7 @@ pub fn invoice_page_path(code: &str, ikm: &str, secret: &str) -> String {
 /// The body of every API error: a stable machine code, a message for people,
 /// and per-field messages when the input was at fault.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: String,
     pub message: String,
@@ -84,6 +86,7 @@ impl std::fmt::Display for ApiError {
 
 /// The answer of `/healthz`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub products: usize,
@@ -92,6 +95,7 @@ pub struct Health {
 
 /// The answer to a created order request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderCreated {
     pub code: String,
     /// The page to keep: `/pesanan/<code>?t=<secret>`.
@@ -101,6 +105,7 @@ pub struct OrderCreated {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedPart {
     pub ikm: Slug,
     pub ikm_name: String,
@@ -111,6 +116,7 @@ pub struct CreatedPart {
 
 /// What the tracking page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tracking {
     pub code: String,
     pub company: String,
@@ -135,6 +141,7 @@ pub struct Tracking {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackedPart {
     pub ikm: Slug,
     pub ikm_name: String,
@@ -153,6 +160,7 @@ pub struct TrackedPart {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackedLine {
     pub product: Slug,
     pub name: String,
@@ -203,6 +211,7 @@ impl TrackedPart {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackedEvent {
     pub at: String,
     pub actor: Actor,
@@ -213,6 +222,7 @@ pub struct TrackedEvent {
 
 /// How many of an IKM's orders are in one status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCount {
     pub status: OrderStatus,
     pub count: usize,
@@ -220,6 +230,7 @@ pub struct StatusCount {
 
 /// One line of the IKM desk's inbox, or of the admin's order list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     pub code: String,
     pub ikm: Slug,
@@ -237,6 +248,7 @@ pub struct OrderSummary {
 /// The IKM desk's inbox: counts per status (all of the IKM's orders) and the orders that
 /// match the filter, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inbox {
     pub counts: Vec<StatusCount>,
     pub orders: Vec<OrderSummary>,
@@ -248,6 +260,7 @@ pub struct Inbox {
 /// One order as the IKM works it: the request with only this IKM's part, the actions the
 /// state machine allows now, and the day an unanswered order expires.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeskOrder {
     pub request: Tracking,
     pub allowed: Vec<String>,
@@ -273,6 +286,7 @@ pub fn desk_events_path(code: &str) -> String {
 
 /// The body of a partner's cancellation: the tracking secret proves who asks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelPart {
     pub secret: String,
 }

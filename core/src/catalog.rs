@@ -11,6 +11,7 @@ use std::fmt;
 
 /// Business identifiers an IKM may hold. Each is optional: most small producers hold a few.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalIds {
     /// Nomor Induk Berusaha, the business registration from OSS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,6 +34,7 @@ pub struct LegalIds {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ikm {
     pub slug: Slug,
     pub name: String,
@@ -51,6 +53,7 @@ pub struct Ikm {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Availability {
     ReadyStock,
@@ -74,12 +77,14 @@ impl Availability {
 
 /// From `min_qty` units on, each unit costs `price`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriceTier {
     pub min_qty: u32,
     pub price: Rupiah,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Image {
     pub src: String,
     pub alt: String,
@@ -92,6 +97,7 @@ pub struct Image {
 
 /// One width of an uploaded photo.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImageSize {
     pub src: String,
     pub width: u32,
@@ -115,6 +121,7 @@ impl Image {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     pub slug: Slug,
     /// The slug of the IKM that makes it.
@@ -165,6 +172,7 @@ impl Product {
 
 /// The catalog as it is stored in `data/` and in the database: IKM and products.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogData {
     pub ikm: Vec<Ikm>,
     pub products: Vec<Product>,
@@ -172,6 +180,7 @@ pub struct CatalogData {
 
 /// The catalog document served at `/api/v1/catalog`: everything a storefront needs at once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalog {
     pub categories: Vec<CategoryInfo>,
     pub kabupaten: Vec<KabupatenInfo>,
@@ -208,6 +217,7 @@ impl Catalog {
 
 /// An IKM with all its products: the document at `/api/v1/ikm/{slug}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IkmDetail {
     pub ikm: Ikm,
     pub products: Vec<Product>,
@@ -215,6 +225,7 @@ pub struct IkmDetail {
 
 /// A product with its maker: the document at `/api/v1/products/{slug}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     pub product: Product,
     pub ikm: Ikm,

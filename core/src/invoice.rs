@@ -15,6 +15,7 @@ pub const PPN_RATE_PERCENT: i64 = 12;
 
 /// Who pays the PPN on an invoice from a PKP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PpnCollection {
     /// The buyer pays it to the seller with the invoice.
@@ -25,6 +26,7 @@ pub enum PpnCollection {
 
 /// The PPN lines of an invoice from a PKP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ppn {
     /// Dasar Pengenaan Pajak: 11/12 of the selling price, rounded down to whole Rupiah.
     pub dpp: Rupiah,
@@ -35,6 +37,7 @@ pub struct Ppn {
 
 /// The bottom of an invoice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvoiceTotals {
     /// The sum of the lines at their agreed unit prices.
     pub subtotal: Rupiah,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Kabupaten {
     LampungBarat,
@@ -24,6 +25,7 @@ pub enum Kabupaten {
 
 /// How a kabupaten/kota is listed in the catalog document, for clients that only read JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KabupatenInfo {
     pub slug: Kabupaten,
     /// "Kabupaten Lampung Barat", "Kota Metro"

@@ -10,6 +10,8 @@ pub mod invoice;
 pub mod kabupaten;
 pub mod locale;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod order;
 pub mod phone;
 pub mod preview;

@@ -22,6 +22,7 @@ const _: () = assert!(MAX_UNIT_PRICE.0.checked_mul(MAX_QUANTITY as i64).is_some(
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Rupiah(pub i64);
 

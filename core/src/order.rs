@@ -15,6 +15,7 @@ use std::fmt;
 pub const ANSWER_WITHIN_WORKING_DAYS: u32 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OrderStatus {
     Baru,
@@ -70,6 +71,7 @@ impl OrderStatus {
 
 /// Who asks for a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Actor {
     /// The company that placed the request (holder of the tracking link).
@@ -82,12 +84,14 @@ pub enum Actor {
 
 /// A unit price the IKM sets when confirming: for one line of its part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriceAdjustment {
     pub line: usize,
     pub unit_price: Rupiah,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum OrderEvent {
     Confirm {

@@ -16,6 +16,7 @@ pub const MAX_TIERS: usize = 6;
 /// What an IKM sets on a product. The slug, the IKM and the pictures are not here: the slug
 /// is made once from the first name, pictures come by upload.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductInput {
     pub name: String,
     pub category: Category,
@@ -49,6 +50,7 @@ impl ProductInput {
 
 /// A product as its IKM sees it at the desk: retired ones too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeskProduct {
     pub product: Product,
     pub retired: bool,

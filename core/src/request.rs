@@ -20,6 +20,7 @@ pub const MAX_TEXT: usize = 200;
 pub const MAX_LONG_TEXT: usize = 2_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BuyerType {
     /// State-owned company.
@@ -70,6 +71,7 @@ impl BuyerType {
 
 /// One line as the partner sends it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineInput {
     pub product: String,
     pub quantity: u32,
@@ -82,6 +84,7 @@ pub struct LineInput {
 
 /// The request as the partner sends it: plain text, checked by [`validate_request`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestInput {
     pub company: String,
     pub buyer_type: Option<BuyerType>,
@@ -102,6 +105,7 @@ pub struct RequestInput {
 
 /// A broken rule, with what a message needs to say it in either language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum FieldError {
     Required,
@@ -312,6 +316,7 @@ pub fn step_down(product: &Product, qty: u32) -> u32 {
 
 /// A line priced with today's catalog.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedLine {
     pub product: Slug,
     pub name: String,
@@ -355,6 +360,7 @@ pub fn price_line(product: &Product, quantity: u32, note: &str) -> Result<Priced
 
 /// One IKM's part of a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IkmPart {
     pub ikm: Slug,
     pub ikm_name: String,
@@ -393,6 +399,7 @@ pub fn whatsapp_order_text(part: &IkmPart) -> String {
 
 /// A price that changed between the partner adding a product and submitting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriceChange {
     pub line: usize,
     pub product: Slug,
@@ -403,6 +410,7 @@ pub struct PriceChange {
 
 /// A request that keeps every rule, normalised and priced, split per IKM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidRequest {
     pub company: String,
     pub buyer_type: BuyerType,

@@ -11,8 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use etalase_core::account::Role;
 use etalase_core::admin::{
     check_holiday, csv_field, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage,
@@ -24,23 +23,26 @@ use etalase_core::{Category, Kabupaten, Slug};
 use futures_util::StreamExt;
 use sqlx::SqlitePool;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/ikm", get(ikm_list))
-        .route("/api/v1/admin/ikm/{slug}/verified", post(set_verified))
-        .route("/api/v1/admin/accounts", post(new_account))
-        .route("/api/v1/admin/accounts/{id}/disabled", post(set_disabled))
-        .route("/api/v1/admin/accounts/{id}/password", post(reset_password))
-        .route("/api/v1/admin/orders", get(orders))
-        .route("/api/v1/admin/orders.csv", get(orders_csv))
-        .route("/api/v1/admin/orders/{code}/{ikm}", get(order))
-        .route("/api/v1/admin/stats", get(stats))
-        .route("/api/v1/admin/audit", get(audit_log))
-        .route("/api/v1/admin/holidays", get(holidays).post(save_holiday))
-        .route("/api/v1/admin/holidays/remove", post(remove_holiday))
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(ikm_list))
+        .routes(routes!(set_verified))
+        .routes(routes!(new_account))
+        .routes(routes!(set_disabled))
+        .routes(routes!(reset_password))
+        .routes(routes!(orders))
+        .routes(routes!(orders_csv))
+        .routes(routes!(order))
+        .routes(routes!(stats))
+        .routes(routes!(audit_log))
+        .routes(routes!(holidays, save_holiday))
+        .routes(routes!(remove_holiday))
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
 }
 
+#[utoipa::path(get, path = "/api/v1/admin/ikm", tag = "admin", security(("session" = [])),
+    responses((status = 200, description = "Every IKM with its accounts", body = Vec<etalase_core::admin::AdminIkm>)))]
 async fn ikm_list(
     State(state): State<AppState>,
     _: Admin,
@@ -98,6 +100,10 @@ async fn admin_ikm(db: &SqlitePool, only: Option<&str>) -> Result<Vec<AdminIkm>,
     Ok(out)
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/ikm/{slug}/verified", tag = "admin", security(("session" = [])),
+    params(("slug" = String, Path)),
+    request_body = etalase_core::admin::SetFlag,
+    responses((status = 200, description = "The IKM after the change", body = etalase_core::admin::AdminIkm)))]
 async fn set_verified(
     State(state): State<AppState>,
     Admin(account): Admin,
@@ -133,6 +139,8 @@ async fn set_verified(
 }
 
 /// The days off the IKM's time to answer skips, in date order.
+#[utoipa::path(get, path = "/api/v1/admin/holidays", tag = "admin", security(("session" = [])),
+    responses((status = 200, description = "The days off, in date order", body = Vec<etalase_core::admin::Holiday>)))]
 async fn holidays(State(state): State<AppState>, _: Admin) -> Json<Vec<Holiday>> {
     Json(holiday_list(&state))
 }
@@ -149,6 +157,9 @@ fn holiday_list(state: &AppState) -> Vec<Holiday> {
 }
 
 /// Adds a day off, or renames one already listed; answers the whole list.
+#[utoipa::path(post, path = "/api/v1/admin/holidays", tag = "admin", security(("session" = [])),
+    request_body = etalase_core::admin::HolidayInput,
+    responses((status = 200, description = "The days off after the change", body = Vec<etalase_core::admin::Holiday>)))]
 async fn save_holiday(
     State(state): State<AppState>,
     Admin(account): Admin,
@@ -194,6 +205,9 @@ async fn finish_holiday(
 }
 
 /// Takes a day off the list (it counts as a working day again); answers the whole list.
+#[utoipa::path(post, path = "/api/v1/admin/holidays/remove", tag = "admin", security(("session" = [])),
+    request_body = etalase_core::admin::HolidayInput,
+    responses((status = 200, description = "The days off after the change", body = Vec<etalase_core::admin::Holiday>)))]
 async fn remove_holiday(
     State(state): State<AppState>,
     Admin(account): Admin,
@@ -237,6 +251,9 @@ async fn ikm_of_account(db: &SqlitePool, id: i64) -> Result<String, AppError> {
         .ok_or(AppError::NotFound("Akun tidak ditemukan."))
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/accounts", tag = "admin", security(("session" = [])),
+    request_body = etalase_core::admin::NewAccount,
+    responses((status = 200, description = "The account and its first password (shown once)", body = etalase_core::admin::AccountCreated)))]
 async fn new_account(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -305,6 +322,10 @@ async fn new_account(
     }))
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/disabled", tag = "admin", security(("session" = [])),
+    params(("id" = i64, Path)),
+    request_body = etalase_core::admin::SetFlag,
+    responses((status = 200, description = "The IKM after the change", body = etalase_core::admin::AdminIkm)))]
 async fn set_disabled(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -347,6 +368,9 @@ async fn set_disabled(
     one_ikm(&state.db, &ikm).await
 }
 
+#[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/password", tag = "admin", security(("session" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "A new password (shown once); the account's sessions end", body = etalase_core::admin::PasswordReset)))]
 async fn reset_password(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -376,6 +400,9 @@ async fn reset_password(
     Ok(Json(PasswordReset { username, password }))
 }
 
+#[utoipa::path(get, path = "/api/v1/admin/orders", tag = "admin", security(("session" = [])),
+    params(crate::desk::OrderFilter),
+    responses((status = 200, description = "A page of every IKM's order parts, with counts per status", body = etalase_core::admin::AdminOrders)))]
 async fn orders(
     State(state): State<AppState>,
     _: Admin,
@@ -389,6 +416,9 @@ async fn orders(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/admin/orders/{code}/{ikm}", tag = "admin", security(("session" = [])),
+    params(("code" = String, Path), ("ikm" = String, Path)),
+    responses((status = 200, description = "One IKM's part of a request", body = etalase_core::api::Tracking)))]
 async fn order(
     State(state): State<AppState>,
     _: Admin,
@@ -403,6 +433,10 @@ async fn order(
 /// Every order part that passes the filter, as CSV for a spreadsheet (UTF-8 with BOM, so
 /// Excel reads the accents right). Streamed a page at a time: memory stays flat however many
 /// orders there are.
+#[utoipa::path(get, path = "/api/v1/admin/orders.csv", tag = "admin", security(("session" = [])),
+    params(crate::desk::OrderFilter),
+    responses((status = 200, description = "Every order part that passes the filter (streamed; UTF-8 with BOM)",
+        content_type = "text/csv", body = String)))]
 async fn orders_csv(
     State(state): State<AppState>,
     _: Admin,
@@ -478,6 +512,8 @@ fn csv_rows(rows: &[etalase_core::api::OrderSummary]) -> String {
 
 /// The programme's numbers: requests and value by buyer's kabupaten/kota, by category, by
 /// status and by month. Declined, cancelled and expired parts count in "by status" only.
+#[utoipa::path(get, path = "/api/v1/admin/stats", tag = "admin", security(("session" = [])),
+    responses((status = 200, description = "The programme's numbers", body = etalase_core::admin::Stats)))]
 async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, AppError> {
     let live = "o.status NOT IN ('ditolak', 'dibatalkan', 'kedaluwarsa')";
     let group = |key: &str, from: &str| {
@@ -547,7 +583,8 @@ async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, A
     }))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// Entries per page, 1 to `desk::MAX_PAGE` (default `desk::DEFAULT_PAGE`).
     limit: Option<u32>,
@@ -556,6 +593,9 @@ struct AuditQuery {
 }
 
 /// The audit log, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", security(("session" = [])),
+    params(AuditQuery),
+    responses((status = 200, description = "A page of the audit log, newest first", body = etalase_core::admin::AuditPage)))]
 async fn audit_log(
     State(state): State<AppState>,
     _: Admin,

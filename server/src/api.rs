@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::any;
 use axum::{Json, Router};
 use etalase_core::api::Health;
 use etalase_core::catalog::{IkmDetail, ProductDetail};
@@ -15,15 +15,21 @@ use etalase_core::catalog::{IkmDetail, ProductDetail};
 /// revalidate it, which costs a 304 when nothing changed.
 const CATALOG_CACHE: &str = "public, no-cache";
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(catalog))
+        .routes(routes!(product))
+        .routes(routes!(ikm))
+        .routes(routes!(healthz))
+        .routes(routes!(site))
+}
+
+/// Any other address under `/api`: our JSON 404 (kept out of the document).
+pub fn unknown_routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/catalog", get(catalog))
-        .route("/api/v1/products/{slug}", get(product))
-        .route("/api/v1/ikm/{slug}", get(ikm))
         .route("/api", any(unknown))
         .route("/api/{*rest}", any(unknown))
-        .route("/healthz", get(healthz))
-        .route(etalase_core::api::SITE_PATH, get(site))
 }
 
 /// Answers with `body`, or 304 when the client already holds this version.
@@ -48,6 +54,9 @@ fn conditional(headers: &HeaderMap, etag: &str, body: impl IntoResponse) -> Resp
     response
 }
 
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog",
+    responses((status = 200, description = "The whole catalog (weak ETag; 304 when If-None-Match matches)", body = etalase_core::Catalog),
+        (status = 304, description = "Not modified")))]
 async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let snap = state.catalog();
     let body = (
@@ -60,6 +69,11 @@ async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response 
     conditional(&headers, &snap.etag, body)
 }
 
+#[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "catalog",
+    params(("slug" = String, Path)),
+    responses((status = 200, description = "One product and its IKM", body = etalase_core::catalog::ProductDetail),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such product", body = etalase_core::api::ApiError)))]
 async fn product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -81,6 +95,11 @@ async fn product(
     Ok(conditional(&headers, &snap.etag, Json(detail)))
 }
 
+#[utoipa::path(get, path = "/api/v1/ikm/{slug}", tag = "catalog",
+    params(("slug" = String, Path)),
+    responses((status = 200, description = "One IKM and its products", body = etalase_core::catalog::IkmDetail),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such IKM", body = etalase_core::api::ApiError)))]
 async fn ikm(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -103,10 +122,14 @@ async fn unknown() -> AppError {
 }
 
 /// This server takes orders (a static export says otherwise).
+#[utoipa::path(get, path = "/api/v1/site", tag = "catalog",
+    responses((status = 200, description = "What this site does (this server takes orders)", body = etalase_core::api::SiteInfo)))]
 async fn site() -> Json<etalase_core::api::SiteInfo> {
     Json(etalase_core::api::SiteInfo { ordering: true })
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "catalog",
+    responses((status = 200, description = "The database answers and the catalog is loaded", body = etalase_core::api::Health)))]
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     sqlx::query("SELECT 1").execute(&state.db).await?;
     let snap = state.catalog();

@@ -13,8 +13,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use etalase_core::account::{check_password, LoginInput, Me, PasswordChange, Role};
 use etalase_core::Slug;
 use sqlx::SqlitePool;
@@ -42,12 +41,13 @@ pub const MAX_PARALLEL_HASHES: usize = 2;
 /// burst costs neither memory nor a growing queue.
 pub const MAX_WAITING_HASHES: usize = 32;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/me", get(me))
-        .route("/api/v1/auth/password", post(change_password))
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
 }
 
 /// A logged-in account, as read from the session cookie on every request.
@@ -359,6 +359,9 @@ fn client_address(state: &AppState, parts: &Parts) -> String {
     crate::http::client_ip(peer.ip(), &forwarded, &state.trusted_proxies).to_string()
 }
 
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("session" = [])),
+    responses((status = 200, description = "Who is logged in", body = etalase_core::account::Me),
+        (status = 401, description = "Not logged in", body = etalase_core::api::ApiError)))]
 async fn me(State(state): State<AppState>, account: Account) -> Result<Json<Me>, AppError> {
     Ok(Json(me_of(&state.db, &account).await?))
 }
@@ -398,6 +401,12 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("etalase-dummy-password").unwrap_or_default())
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = etalase_core::account::LoginInput,
+    responses((status = 200, description = "Logged in: the session cookie is set", body = etalase_core::account::Me),
+        (status = 401, description = "Wrong user name or password (the same answer for both)", body = etalase_core::api::ApiError),
+        (status = 429, description = "Too many failed attempts for this account or address", body = etalase_core::api::ApiError),
+        (status = 503, description = "Too many password checks at once: try again after Retry-After", body = etalase_core::api::ApiError)))]
 async fn login(
     State(state): State<AppState>,
     request: axum::extract::Request,
@@ -494,6 +503,8 @@ pub async fn account_by_id(db: &SqlitePool, id: i64) -> Result<Account, AppError
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "Logged out; the cookie is cleared")))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     check_origin(&state, &headers)?;
     if let Some(id) = session_id_from(&headers, cookie_name(&state)) {
@@ -509,6 +520,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     Ok(response)
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", security(("session" = [])),
+    request_body = etalase_core::account::PasswordChange,
+    responses((status = 204, description = "Changed; every other session of the account ends"),
+        (status = 422, description = "Wrong current password, or a new one that breaks the rule", body = etalase_core::api::ApiError)))]
 async fn change_password(
     State(state): State<AppState>,
     account: Account,

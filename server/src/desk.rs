@@ -9,8 +9,7 @@ use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::HeaderMap;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use etalase_core::api::{DeskOrder, Inbox, OrderSummary, StatusCount};
 use etalase_core::order::{allowed_events, expires_on, Actor, OrderEvent, OrderStatus};
 use etalase_core::request::BuyerType;
@@ -18,11 +17,11 @@ use etalase_core::{Date, Holidays, Kabupaten, Rupiah, Slug};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/desk/orders", get(inbox))
-        .route("/api/v1/desk/orders/{code}", get(order))
-        .route("/api/v1/desk/orders/{code}/events", post(event))
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(inbox))
+        .routes(utoipa_axum::routes!(order))
+        .routes(utoipa_axum::routes!(event))
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
 }
 
@@ -31,7 +30,8 @@ pub const MAX_PAGE: u32 = 200;
 /// Rows per page when `limit` is not given.
 pub const DEFAULT_PAGE: u32 = 50;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderFilter {
     /// A status slug; empty for all.
     #[serde(default)]
@@ -236,9 +236,12 @@ pub async fn status_counts(
         .collect())
 }
 
+#[utoipa::path(get, path = "/api/v1/desk/orders", tag = "desk", security(("session" = [])),
+    params(OrderFilter),
+    responses((status = 200, description = "A page of this IKM's orders, with counts per status", body = etalase_core::api::Inbox)))]
 async fn inbox(
     State(state): State<AppState>,
-    IkmUser(_, ikm): IkmUser,
+    IkmUser(_user, ikm): IkmUser,
     Query(filter): Query<OrderFilter>,
 ) -> Result<Json<Inbox>, AppError> {
     let filter = OrderFilter {
@@ -307,9 +310,13 @@ pub async fn desk_order(
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/desk/orders/{code}", tag = "desk", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "This IKM's part of the request and what it may do now", body = etalase_core::api::DeskOrder),
+        (status = 404, description = "No part of this IKM in that request", body = etalase_core::api::ApiError)))]
 async fn order(
     State(state): State<AppState>,
-    IkmUser(_, ikm): IkmUser,
+    IkmUser(_user, ikm): IkmUser,
     Path(code): Path<String>,
 ) -> Result<Json<DeskOrder>, AppError> {
     let (request_id, _) = own_part(&state.db, &code, &ikm).await?;
@@ -318,6 +325,12 @@ async fn order(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/desk/orders/{code}/events", tag = "desk", security(("session" = [])),
+    params(("code" = String, Path)),
+    request_body = etalase_core::order::OrderEvent,
+    responses((status = 200, description = "The part after the change", body = etalase_core::api::DeskOrder),
+        (status = 404, description = "No part of this IKM in that request", body = etalase_core::api::ApiError),
+        (status = 409, description = "The state machine does not allow it now", body = etalase_core::api::ApiError)))]
 async fn event(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,

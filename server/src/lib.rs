@@ -11,6 +11,7 @@ pub mod error;
 pub mod guard;
 pub mod http;
 pub mod og;
+pub mod openapi;
 pub mod orders;
 pub mod photo;
 pub mod products;
@@ -202,16 +203,42 @@ impl<T> Snapshot<T> {
     }
 }
 
-pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
+/// The JSON API, with its OpenAPI document generated from the same handlers.
+pub fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    use utoipa::OpenApi as _;
+    utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(orders::routes())
         .merge(auth::routes())
         .merge(desk::routes())
         .merge(admin::routes())
         .merge(products::routes())
+        .merge(api::routes())
+        .split_for_parts()
+}
+
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api_routes();
+    let doc: Arc<str> = openapi::document(doc).into();
+    let routes = Router::new()
+        .merge(api)
+        .route(
+            openapi::OPENAPI_PATH,
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            axum::http::HeaderValue::from_static("application/json"),
+                        )],
+                        doc.to_string(),
+                    )
+                }
+            }),
+        )
+        .merge(api::unknown_routes())
         .merge(og::routes())
         .merge(media_files(&state))
-        .merge(api::routes())
         .merge(spa::routes())
         .fallback(spa::static_files);
     security::layers(&state, routes)

@@ -15,8 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use etalase_core::api::{
     desk_order_page_path, tracking_page_path, CancelPart, CreatedPart, OrderCreated, TrackedEvent,
     TrackedLine, TrackedPart, Tracking,
@@ -33,11 +32,11 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 /// Larger bodies are refused with 413 before they are read.
 pub const MAX_BODY: usize = 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/orders", post(create))
-        .route("/api/v1/orders/{code}", get(track))
-        .route("/api/v1/orders/{code}/parts/{ikm}/cancel", post(cancel))
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(create))
+        .routes(utoipa_axum::routes!(track))
+        .routes(utoipa_axum::routes!(cancel))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -141,6 +140,16 @@ async fn replay(
     Ok(Some(res))
 }
 
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders",
+    request_body = etalase_core::request::RequestInput,
+    params(("Idempotency-Key" = String, Header,
+        description = "8 to 128 letters, digits, '-' or '_': the same key and body within 24 hours answer the same request")),
+    responses(
+        (status = 201, description = "Stored, or the same answer again for a retried key", body = etalase_core::api::OrderCreated),
+        (status = 409, description = "Prices changed since the products were added, or the key was used for another body", body = etalase_core::api::ApiError),
+        (status = 422, description = "Fields that break the rules, with messages", body = etalase_core::api::ApiError),
+        (status = 429, description = "Too many requests from this address this hour", body = etalase_core::api::ApiError),
+    ))]
 async fn create(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -636,6 +645,11 @@ async fn open_request(db: &SqlitePool, code: &str, secret: Option<&str>) -> Resu
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/orders/{code}", tag = "orders",
+    params(("code" = String, Path, description = "The request code, e.g. ETL-2026-000123"),
+        ("t" = Option<String>, Query, description = "The tracking secret from the tracking link")),
+    responses((status = 200, description = "The request and each IKM's part", body = etalase_core::api::Tracking),
+        (status = 404, description = "Unknown code or wrong secret (the same answer)", body = etalase_core::api::ApiError)))]
 async fn track(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -649,6 +663,12 @@ async fn track(
     Ok(res)
 }
 
+#[utoipa::path(post, path = "/api/v1/orders/{code}/parts/{ikm}/cancel", tag = "orders",
+    params(("code" = String, Path), ("ikm" = String, Path, description = "The IKM whose part to cancel")),
+    request_body = etalase_core::api::CancelPart,
+    responses((status = 200, description = "The request after the cancel", body = etalase_core::api::Tracking),
+        (status = 404, description = "Unknown code, part or wrong secret", body = etalase_core::api::ApiError),
+        (status = 409, description = "The part is no longer new", body = etalase_core::api::ApiError)))]
 async fn cancel(
     State(state): State<AppState>,
     Path((code, ikm)): Path<(String, String)>,

@@ -13,8 +13,7 @@ use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use etalase_core::admin::SetFlag;
 use etalase_core::catalog::{Image, ImageSize};
 use etalase_core::product_edit::{
@@ -24,15 +23,17 @@ use sqlx::SqlitePool;
 
 pub const MEDIA_URL: &str = "/media";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/desk/products", get(list).post(create))
-        .route("/api/v1/desk/products/{slug}", post(update))
-        .route("/api/v1/desk/products/{slug}/retired", post(set_retired))
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::router::OpenApiRouter;
+    use utoipa_axum::routes;
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
+        .routes(routes!(set_retired))
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
         .merge(
-            Router::new()
-                .route("/api/v1/desk/products/{slug}/photo", post(upload_photo))
+            OpenApiRouter::new()
+                .routes(routes!(upload_photo))
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
 }
@@ -92,9 +93,11 @@ async fn finish(
     Ok(Json(own_product(&state.db, ikm, slug).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/desk/products", tag = "desk", security(("session" = [])),
+    responses((status = 200, description = "This IKM's products, retired ones too", body = Vec<etalase_core::product_edit::DeskProduct>)))]
 async fn list(
     State(state): State<AppState>,
-    IkmUser(_, ikm): IkmUser,
+    IkmUser(_user, ikm): IkmUser,
 ) -> Result<Json<Vec<DeskProduct>>, AppError> {
     Ok(Json(own_products(&state.db, &ikm).await?))
 }
@@ -145,6 +148,11 @@ fn summary(p: &ProductInput) -> String {
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/desk/products/{slug}", tag = "desk", security(("session" = [])),
+    params(("slug" = String, Path)),
+    request_body = etalase_core::product_edit::ProductInput,
+    responses((status = 200, description = "The product after the change", body = etalase_core::product_edit::DeskProduct),
+        (status = 422, description = "Fields that break the rules", body = etalase_core::api::ApiError)))]
 async fn update(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
@@ -174,6 +182,10 @@ async fn update(
     finish(&state, tx, &account, &ikm, &slug, change).await
 }
 
+#[utoipa::path(post, path = "/api/v1/desk/products", tag = "desk", security(("session" = [])),
+    request_body = etalase_core::product_edit::ProductInput,
+    responses((status = 200, description = "The new product", body = etalase_core::product_edit::DeskProduct),
+        (status = 422, description = "Fields that break the rules", body = etalase_core::api::ApiError)))]
 async fn create(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
@@ -219,6 +231,10 @@ async fn create(
     finish(&state, tx, &account, &ikm, &slug, change).await
 }
 
+#[utoipa::path(post, path = "/api/v1/desk/products/{slug}/retired", tag = "desk", security(("session" = [])),
+    params(("slug" = String, Path)),
+    request_body = etalase_core::admin::SetFlag,
+    responses((status = 200, description = "The product after the change", body = etalase_core::product_edit::DeskProduct)))]
 async fn set_retired(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
@@ -251,6 +267,12 @@ async fn set_retired(
 
 /// The photo comes as the raw body (`Content-Type: image/jpeg`, `image/png` or
 /// `image/webp`): a cross-site form cannot send that, and the `Origin` is checked too.
+#[utoipa::path(post, path = "/api/v1/desk/products/{slug}/photo", tag = "desk", security(("session" = [])),
+    params(("slug" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP photo, at most 8 MB"),
+    responses((status = 200, description = "The product with the photo first", body = etalase_core::product_edit::DeskProduct),
+        (status = 413, description = "Over 8 MB", body = etalase_core::api::ApiError),
+        (status = 422, description = "Not a photo we take", body = etalase_core::api::ApiError)))]
 async fn upload_photo(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,

@@ -1,0 +1,87 @@
+//! The OpenAPI 3.1 document of the JSON API, generated from the handlers themselves: each
+//! route is registered through `utoipa_axum::routes!` from its `#[utoipa::path]`, so the
+//! document and the router cannot disagree about which paths and methods exist. Served at
+//! `/api/v1/openapi.json`; `cargo xtask fuzz` drives the server with it.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, RefOr, ResponseBuilder};
+use utoipa::{Modify, PartialSchema};
+
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Etalase IKM Lampung API",
+        description = "The storefront's catalog, partners' order requests and their tracking, \
+                       the IKM desk and the Disperindag admin. Errors are always \
+                       `{code, message}` JSON (422 adds `fields`, a price change \
+                       `price_changes`). Staff calls carry the session cookie; state changes \
+                       also need the site's own `Origin` and a JSON body.",
+        version = "1"
+    ),
+    tags(
+        (name = "catalog", description = "The public catalog"),
+        (name = "orders", description = "Partners' order requests and tracking"),
+        (name = "auth", description = "Staff log-in and sessions"),
+        (name = "desk", description = "An IKM's own orders and products"),
+        (name = "admin", description = "Disperindag's curation, numbers and audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+/// What holds for every operation, written once: any status a handler does not list is our
+/// JSON error (a `default` response with `ApiError`), and staff calls use the session cookie.
+struct Conventions;
+
+impl Modify for Conventions {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "etalase_sesi",
+                "The session cookie set by POST /api/v1/auth/login (`__Host-etalase_sesi` over HTTPS).",
+            ))),
+        );
+        components
+            .schemas
+            .insert("ApiError".to_owned(), etalase_core::api::ApiError::schema());
+        let error = ResponseBuilder::new()
+            .description("Any other status: our JSON error `{code, message}`.")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        "ApiError",
+                    ))))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations: [&mut Option<Operation>; 4] = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                op.responses
+                    .responses
+                    .entry("default".to_owned())
+                    .or_insert_with(|| RefOr::T(error.clone()));
+            }
+        }
+    }
+}
+
+/// The document as served: built once at start from the routers that serve it (which began
+/// as [`ApiDoc`]), with the [`Conventions`] applied to every operation.
+pub fn document(mut api: OpenApi) -> String {
+    Conventions.modify(&mut api);
+    api.to_json().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the OpenAPI document cannot be written");
+        "{}".to_owned()
+    })
+}
