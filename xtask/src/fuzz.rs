@@ -857,7 +857,7 @@ fn read_events(ndjson: &Path) -> Result<Events> {
                 .to_owned();
             let operation = error["label"].as_str().unwrap_or_default().to_owned();
             let at = error["timestamp"].as_f64().unwrap_or_default();
-            if kind.contains("Connection") || kind.contains("Timeout") {
+            if is_connection_error(kind) {
                 connection_error_count += 1;
                 connection_errors.insert(operation, (format!("{kind}: {message}"), at));
             } else {
@@ -990,6 +990,20 @@ struct Events {
     statuses: BTreeMap<(String, u16), usize>,
 }
 
+/// An error of the `requests` library that means the server sent no whole response: the
+/// connection was refused, reset or closed early, or nothing came in time.
+fn is_connection_error(kind: &str) -> bool {
+    [
+        "Connection",
+        "Timeout",
+        "ChunkedEncoding",
+        "Protocol",
+        "IncompleteRead",
+    ]
+    .iter()
+    .any(|k| kind.contains(k))
+}
+
 fn read_request(request: &serde_json::Value) -> Option<Request> {
     let method = request["method"].as_str()?.to_owned();
     let uri = request["uri"].as_str()?.to_owned();
@@ -1107,7 +1121,7 @@ fn print_default_only(doc: &serde_json::Value, results: &[PassResult]) {
             *seen.entry(key.clone()).or_insert(0) += n;
         }
     }
-    let mut lines = Vec::new();
+    let mut by_operation: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for ((operation, status), n) in seen {
         let Some((method, path)) = operation.split_once(' ') else {
             continue;
@@ -1118,20 +1132,23 @@ fn print_default_only(doc: &serde_json::Value, results: &[PassResult]) {
         };
         let code = status.to_string();
         let range = format!("{}XX", status / 100);
-        if responses.contains_key(&code) || responses.contains_key(&range) {
-            continue;
-        }
-        if responses.contains_key("default") {
-            lines.push(format!("{operation} → {status} ({n}×)"));
+        if !responses.contains_key(&code)
+            && !responses.contains_key(&range)
+            && responses.contains_key("default")
+        {
+            by_operation
+                .entry(operation)
+                .or_default()
+                .push(format!("{status} ({n}×)"));
         }
     }
-    if !lines.is_empty() {
+    if !by_operation.is_empty() {
         println!(
             "\n    Answered, but listed only under `default` (not a failure; the document could \
              name them):"
         );
-        for line in &lines {
-            println!("      {line}");
+        for (operation, statuses) in &by_operation {
+            println!("      {operation}: {}", statuses.join(", "));
         }
     }
 }
@@ -1163,8 +1180,7 @@ fn report_problems(
     if count == 0 {
         return 0;
     }
-    let server_log = std::fs::read_to_string(log).unwrap_or_default();
-    let server_log: Vec<String> = server_log.lines().map(strip_ansi).collect();
+    let server_log = log_entries(&std::fs::read_to_string(log).unwrap_or_default());
     step(&format!(
         "Fuzz: {count} problems in {} kinds; one example each",
         groups.len()
@@ -1206,7 +1222,7 @@ fn report_problems(
     }
     let errors: Vec<String> = server_log
         .iter()
-        .filter(|l| l.contains("ERROR") || l.contains("panicked"))
+        .filter(|l| l.contains(" ERROR ") || l.contains(" PANIC "))
         .cloned()
         .collect();
     if !errors.is_empty() {
@@ -1280,7 +1296,26 @@ fn fingerprint(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Log lines stamped in the second of `at` (unix seconds) or the one before.
+/// The server's log as entries: each line that begins with a time, and each panic (its
+/// `thread … panicked at` line, which the panic hook prints without a time, joined with the
+/// message under it) stamped with the time of the line before. Backtraces are left out.
+fn log_entries(text: &str) -> Vec<String> {
+    let mut entries = Vec::new();
+    let mut stamp = String::new();
+    let mut lines = text.lines().map(strip_ansi).peekable();
+    while let Some(line) = lines.next() {
+        if line.as_bytes().first().is_some_and(u8::is_ascii_digit) && line.contains('T') {
+            stamp = line.chars().take(19).collect();
+            entries.push(line);
+        } else if line.starts_with("thread '") && line.contains("panicked at") {
+            let message = lines.next().unwrap_or_default();
+            entries.push(format!("{stamp} PANIC {line} {message}"));
+        }
+    }
+    entries
+}
+
+/// Log entries stamped within a second of `at` (unix seconds).
 fn log_lines_near(log: &[String], at: f64) -> Vec<String> {
     let secs = at as i64;
     let stamps = [utc_time(secs - 1), utc_time(secs), utc_time(secs + 1)];
@@ -1356,6 +1391,27 @@ mod tests {
              etalase_sesi=$SESI\" \\\n  -H \"Origin: $BASE\" \\\n  --data-binary \
              '{\"a\":\"b'\\''c\"}'"
         );
+    }
+
+    #[test]
+    fn log_entries_keep_panics_with_their_time() {
+        let log = "\u{1b}[2m2026-12-02T12:13:41.812453Z\u{1b}[0m ERROR x: stopped\n\
+                   thread 'tokio-rt-worker' (6853) panicked at src/unfold.rs:108:21:\n\
+                   Unfold must not be polled\n\
+                   stack backtrace:\n   0: begin_unwind\n\
+                   2026-12-02T12:13:43.000000Z  WARN y: z\n";
+        let entries = log_entries(log);
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0], "2026-12-02T12:13:41.812453Z ERROR x: stopped");
+        assert_eq!(
+            entries[1],
+            "2026-12-02T12:13:41 PANIC thread 'tokio-rt-worker' (6853) panicked at \
+             src/unfold.rs:108:21: Unfold must not be polled"
+        );
+        let near = log_lines_near(&entries, 1_796_213_620.5);
+        assert_eq!(near.len(), 2, "{near:?}");
+        assert!(is_connection_error("ChunkedEncodingError"));
+        assert!(!is_connection_error("InvalidSchema"));
     }
 
     #[test]
