@@ -682,6 +682,9 @@ struct Finding {
     response: Option<(u16, String)>,
     /// Unix seconds when it was sent.
     at: f64,
+    /// Sent again on a fresh connection right after its pass: did it fail the same way?
+    /// (A dropped connection can also be the fallout of an earlier request on the same one.)
+    reproduced: Option<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -779,10 +782,11 @@ fn run_pass(
         .map_err(|e| format!("cannot start {}: {e}", st.display()))?;
     let Events {
         mut figures,
-        findings,
+        mut findings,
         statuses,
     } = read_events(&ndjson)?;
     figures.wall = started.elapsed();
+    replay_failures(&mut findings, target, cookie.map(String::as_str));
     let operations = count_tested(&output);
     println!(
         "    {:<24} {:>6} calls in {:>5.1} s{}",
@@ -816,6 +820,55 @@ fn run_pass(
         statuses,
         output,
     })
+}
+
+/// Most requests sent again per kind of failure (a dropped connection or a status ≥ 500).
+const REPLAYS: usize = 3;
+
+/// Sends failed requests again, each on a fresh connection with the pass's session, until one
+/// of each kind fails the same way again.
+fn replay_failures(findings: &mut [Finding], target: &Target, cookie: Option<&str>) {
+    let addr = target.base_url.trim_start_matches("http://");
+    let mut tries: BTreeMap<(String, String), (usize, bool)> = BTreeMap::new();
+    for f in findings.iter_mut() {
+        let server_error = f.response.as_ref().is_some_and(|(s, _)| *s >= 500);
+        let dropped = f.what == "dropped connection";
+        let (Some(request), true) = (&f.request, server_error || dropped) else {
+            continue;
+        };
+        let (tried, done) = tries
+            .entry((f.what.clone(), f.operation.clone()))
+            .or_insert((0, false));
+        if *done || *tried >= REPLAYS {
+            continue;
+        }
+        *tried += 1;
+        let path = request
+            .uri
+            .strip_prefix(&target.base_url)
+            .unwrap_or(&request.uri);
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in &request.headers {
+            let lower = name.to_ascii_lowercase();
+            if lower == "cookie" {
+                if let Some(cookie) = cookie {
+                    headers.push(("Cookie", cookie));
+                }
+            } else if !matches!(
+                lower.as_str(),
+                "host" | "connection" | "content-length" | "accept"
+            ) {
+                headers.push((name, value));
+            }
+        }
+        let again = exchange(addr, &request.method, path, &headers, &request.body);
+        let same = match again {
+            Err(_) => dropped,
+            Ok(reply) => server_error && reply.status >= 500,
+        };
+        f.reproduced = Some(same);
+        *done = same;
+    }
 }
 
 /// "Tested: N" from schemathesis' summary.
@@ -869,6 +922,7 @@ fn read_events(ndjson: &Path) -> Result<Events> {
                     request: None,
                     response: None,
                     at,
+                    reproduced: None,
                 });
             }
         }
@@ -899,6 +953,7 @@ fn read_events(ndjson: &Path) -> Result<Events> {
                     request,
                     response: None,
                     at,
+                    reproduced: None,
                 });
                 continue;
             }
@@ -946,6 +1001,7 @@ fn read_events(ndjson: &Path) -> Result<Events> {
                     request: request.clone(),
                     response: got.clone(),
                     at,
+                    reproduced: None,
                 });
             }
             if status >= 500 && !server_error_seen {
@@ -956,6 +1012,7 @@ fn read_events(ndjson: &Path) -> Result<Events> {
                     request: request.clone(),
                     response: got.clone(),
                     at,
+                    reproduced: None,
                 });
             }
         }
@@ -972,6 +1029,7 @@ fn read_events(ndjson: &Path) -> Result<Events> {
                     request: None,
                     response: None,
                     at,
+                    reproduced: None,
                 });
             }
         }
@@ -1171,10 +1229,15 @@ fn report_problems(
                 .response
                 .as_ref()
                 .map_or("-".to_owned(), |(s, _)| s.to_string());
-            groups
+            let group = groups
                 .entry((f.what.clone(), f.operation.clone(), status))
-                .or_insert((0, f, &r.name))
-                .0 += 1;
+                .or_insert((0, f, &r.name));
+            group.0 += 1;
+            // The example: one that failed again on its own connection, if any did.
+            if group.1.reproduced != Some(true) && f.reproduced == Some(true) {
+                group.1 = f;
+                group.2 = &r.name;
+            }
         }
     }
     if count == 0 {
@@ -1208,12 +1271,33 @@ fn report_problems(
         if let Some((status, body)) = &f.response {
             println!("    response: {status} {}", clip(body, 600));
         }
+        match f.reproduced {
+            Some(true) => println!("    sent again on a fresh connection: failed the same way"),
+            Some(false) => println!(
+                "    sent again on a fresh connection: did not fail (none of this kind did; \
+                 perhaps the fallout of an earlier request on the same connection)"
+            ),
+            None => {}
+        }
         if status.parse::<u16>().is_ok_and(|s| s >= 500) || what == "dropped connection" {
-            let lines = log_lines_near(&server_log, f.at);
+            let mut lines = log_lines_near(&server_log, f.at);
+            if what == "dropped connection" {
+                // A panic's line carries no time of its own: show each kind of panic.
+                let panics: Vec<String> = server_log
+                    .iter()
+                    .filter(|l| l.contains(" PANIC ") && !lines.contains(l))
+                    .cloned()
+                    .collect();
+                lines.extend(
+                    by_message(&panics)
+                        .into_iter()
+                        .map(|(n, l)| format!("{l}  ({n}× in the log)")),
+                );
+            }
             if lines.is_empty() {
-                println!("    server log: nothing at that second");
+                println!("    server log: nothing within a second of it");
             } else {
-                println!("    server log at that second:");
+                println!("    server log within a second of it:");
                 for line in lines.iter().take(20) {
                     println!("      {}", clip(line, 600));
                 }
@@ -1258,10 +1342,15 @@ fn curl(request: &Request, base_url: &str, work: &Path) -> String {
     let mut out = format!("curl -i -X {} \"$BASE\"{}", request.method, quote(&path));
     for (name, value) in &request.headers {
         let lower = name.to_ascii_lowercase();
+        if lower == "accept-encoding" {
+            // A compressed answer takes another path through the server.
+            out.push_str(" \\\n  --compressed");
+            continue;
+        }
         if lower.starts_with("x-schemathesis")
             || matches!(
                 lower.as_str(),
-                "user-agent" | "accept-encoding" | "connection" | "content-length" | "accept"
+                "user-agent" | "connection" | "content-length" | "accept"
             )
         {
             continue;
@@ -1381,6 +1470,7 @@ mod tests {
                 ("Cookie".into(), "[Filtered]".into()),
                 ("Origin".into(), "http://127.0.0.1:9".into()),
                 ("User-Agent".into(), "schemathesis".into()),
+                ("Accept-Encoding".into(), "gzip, deflate".into()),
             ],
             body: b"{\"a\":\"b'c\"}".to_vec(),
         };
@@ -1388,7 +1478,7 @@ mod tests {
         assert_eq!(
             text,
             "curl -i -X POST \"$BASE\"'/api/v1/x?q=it'\\''s' \\\n  -H \"Cookie: \
-             etalase_sesi=$SESI\" \\\n  -H \"Origin: $BASE\" \\\n  --data-binary \
+             etalase_sesi=$SESI\" \\\n  -H \"Origin: $BASE\" \\\n  --compressed \\\n  --data-binary \
              '{\"a\":\"b'\\''c\"}'"
         );
     }

@@ -267,7 +267,10 @@ pub fn by_message(lines: &[String]) -> Vec<(usize, String)> {
     let mut groups: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for line in lines {
         // "server-2.log: 2026-12-02T11:15:24.304347Z ERROR target: message"
-        let message = line.split_once(" ERROR ").map_or(line.as_str(), |(_, m)| m);
+        let message = line
+            .split_once(" ERROR ")
+            .or_else(|| line.split_once(" PANIC "))
+            .map_or(line.as_str(), |(_, m)| m);
         let shape: String = message
             .chars()
             .map(|c| if c.is_ascii_digit() { '#' } else { c })
