@@ -889,9 +889,10 @@ fn read_events(ndjson: &Path) -> Result<Events> {
         .map_err(|e| format!("{}: {e} (did schemathesis run?)", ndjson.display()))?;
     let mut figures = Figures::default();
     let mut findings = Vec::new();
-    // Why the connection of an operation failed, as schemathesis said just before.
-    let mut connection_errors: BTreeMap<String, (String, f64)> = BTreeMap::new();
-    let mut connection_error_count = 0;
+    // Connection errors schemathesis reported per operation (why, when), and the requests it
+    // recorded without a response: mostly the same events, told twice.
+    let mut connection_errors: BTreeMap<String, Vec<(String, f64)>> = BTreeMap::new();
+    let mut unanswered: BTreeMap<String, usize> = BTreeMap::new();
     let mut statuses = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let event: serde_json::Value =
@@ -911,8 +912,10 @@ fn read_events(ndjson: &Path) -> Result<Events> {
             let operation = error["label"].as_str().unwrap_or_default().to_owned();
             let at = error["timestamp"].as_f64().unwrap_or_default();
             if is_connection_error(kind) {
-                connection_error_count += 1;
-                connection_errors.insert(operation, (format!("{kind}: {message}"), at));
+                connection_errors
+                    .entry(operation)
+                    .or_default()
+                    .push((format!("{kind}: {message}"), at));
             } else {
                 figures.errors += 1;
                 findings.push(Finding {
@@ -944,11 +947,13 @@ fn read_events(ndjson: &Path) -> Result<Events> {
             let response = &interaction["response"];
             if !response.is_object() {
                 figures.dropped += 1;
+                *unanswered.entry(operation.clone()).or_insert(0) += 1;
                 findings.push(Finding {
                     what: "dropped connection".into(),
                     operation: operation.clone(),
                     message: connection_errors
                         .get(&operation)
+                        .and_then(|e| e.last())
                         .map_or("no response".to_owned(), |(m, _)| m.clone()),
                     request,
                     response: None,
@@ -1017,21 +1022,20 @@ fn read_events(ndjson: &Path) -> Result<Events> {
             }
         }
     }
-    // A connection error schemathesis reported without recording its request.
-    if connection_error_count > figures.dropped {
-        figures.dropped = connection_error_count;
-        if !findings.iter().any(|f| f.what == "dropped connection") {
-            for (operation, (message, at)) in connection_errors {
-                findings.push(Finding {
-                    what: "dropped connection".into(),
-                    operation,
-                    message,
-                    request: None,
-                    response: None,
-                    at,
-                    reproduced: None,
-                });
-            }
+    // Connection errors beyond the unanswered requests recorded: dropped all the same.
+    for (operation, errors) in connection_errors {
+        let recorded = unanswered.get(&operation).copied().unwrap_or(0);
+        for (message, at) in errors.into_iter().skip(recorded) {
+            figures.dropped += 1;
+            findings.push(Finding {
+                what: "dropped connection".into(),
+                operation: operation.clone(),
+                message,
+                request: None,
+                response: None,
+                at,
+                reproduced: None,
+            });
         }
     }
     Ok(Events {
@@ -1062,6 +1066,10 @@ fn is_connection_error(kind: &str) -> bool {
     .any(|k| kind.contains(k))
 }
 
+/// What schemathesis' HTTP client (`requests`) sends on every request without recording it
+/// in the report; the server answers some paths differently when it may compress.
+const CLIENT_ACCEPT_ENCODING: &str = "gzip, deflate";
+
 fn read_request(request: &serde_json::Value) -> Option<Request> {
     let method = request["method"].as_str()?.to_owned();
     let uri = request["uri"].as_str()?.to_owned();
@@ -1077,6 +1085,12 @@ fn read_request(request: &serde_json::Value) -> Option<Request> {
                 other => headers.push((name.clone(), other.as_str().unwrap_or_default().into())),
             }
         }
+    }
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("accept-encoding"))
+    {
+        headers.push(("Accept-Encoding".into(), CLIENT_ACCEPT_ENCODING.into()));
     }
     Some(Request {
         method,
@@ -1512,6 +1526,7 @@ mod tests {
         let lines = [
             r#"{"Initialize":{"seed":1}}"#,
             r#"{"NonFatalError":{"timestamp":2.0,"value":{"type":"ConnectionError","message":"aborted"},"label":"GET /b"}}"#,
+            r#"{"NonFatalError":{"timestamp":2.5,"value":{"type":"ChunkedEncodingError","message":"cut"},"label":"GET /c"}}"#,
             r#"{"ScenarioFinished":{"phase":"fuzzing","recorder":{"label":"GET /b","interactions":{"c1":{"request":{"method":"GET","uri":"http://h/b","headers":{}},"response":null,"timestamp":2.0},"c2":{"request":{"method":"GET","uri":"http://h/b","headers":{}},"response":null,"timestamp":2.1}},"cases":{},"checks":{}}}}"#,
             r#"{"ScenarioFinished":{"phase":"coverage","recorder":{"label":"POST /a","interactions":{"k1":{"request":{"method":"POST","uri":"http://h/a","headers":{"Cookie":["[Filtered]"]},"body":{"$base64":"e30="}},"response":{"status_code":500,"content":{"$base64":"eyJjb2RlIjoiaW50ZXJuYWwifQ=="}},"timestamp":3.0},"k2":{"request":{"method":"POST","uri":"http://h/a","headers":{}},"response":{"status_code":200,"content":null},"timestamp":3.1}},"checks":{"k1":[{"name":"not_a_server_error","status":"failure","failure_info":{"failure":{"title":"Server error","message":""}}}],"k2":[{"name":"not_a_server_error","status":"success"},{"name":"response_schema_conformance","status":"failure","failure_info":{"failure":{"title":"Response violates schema","message":"x"}}}]}}}}"#,
         ];
@@ -1524,11 +1539,18 @@ mod tests {
         assert_eq!(statuses.get(&("POST /a".to_owned(), 500)), Some(&1));
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(figures.calls, 4);
-        assert_eq!(figures.dropped, 2);
+        assert_eq!(figures.dropped, 3);
         assert_eq!(figures.server_errors, 1);
         assert_eq!(figures.schema, 1);
         assert_eq!(figures.varied, 1);
-        assert_eq!(findings.len(), 4);
+        assert_eq!(findings.len(), 5);
+        assert_eq!(
+            findings
+                .iter()
+                .filter(|f| f.what == "dropped connection")
+                .count(),
+            3
+        );
         let dropped = &findings[0];
         assert_eq!(dropped.what, "dropped connection");
         assert_eq!(dropped.message, "ConnectionError: aborted");
