@@ -1,6 +1,7 @@
 //! Property tests over the money rules: whatever the numbers, a rule either answers the exact
 //! amount (checked against i128 arithmetic) within the stated bounds, or refuses — it never
 //! wraps, clamps silently or panics (tests run with overflow checks on).
+#![cfg(not(target_arch = "wasm32"))]
 
 use etalase_core::catalog::{Availability, PriceTier, Product};
 use etalase_core::invoice::invoice_totals;

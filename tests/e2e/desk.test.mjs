@@ -250,3 +250,39 @@ test('Disperindag keeps the holiday list: a bad entry is explained, a new day is
   assert.deepEqual(errors.filter((e) => !/40[0-9]|422/.test(e)), []);
   await context.close();
 });
+
+test('a long audit log comes in pages: the admin loads the next one with a button', async () => {
+  const accounts = demoAccounts();
+  const admin = await phone(browser);
+  await logIn(admin.page, 'disperindag', accounts.disperindag);
+  await admin.page.waitForURL(/\/admin/);
+  // 60 changes through the API as the admin's own page would make them (the session cookie
+  // and our Origin): more than one page of the log.
+  const made = await admin.page.evaluate(async () => {
+    let ok = 0;
+    for (let i = 0; i < 60; i++) {
+      const res = await fetch('/api/v1/admin/ikm/madu-hutan-liwa/verified', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ value: i % 2 === 0 }),
+      });
+      if (res.ok) ok++;
+    }
+    return ok;
+  });
+  assert.equal(made, 60);
+  await admin.page.getByRole('link', { name: 'Log audit' }).click();
+  const entries = admin.page.locator('.audit-log > li:not(.load-more)');
+  await entries.first().waitFor();
+  assert.equal(await entries.count(), 50, 'the first page');
+  const more = admin.page.getByRole('button', { name: 'Muat lebih banyak' });
+  await more.click();
+  await admin.page.waitForFunction(
+    () => document.querySelectorAll('.audit-log > li:not(.load-more)').length > 50,
+  );
+  assert.ok((await entries.count()) >= 60);
+  await screenshot(admin.page, '47-admin-audit-more');
+  assert.deepEqual(admin.errors, []);
+  assert.deepEqual(await seriousA11yViolations(admin.page), []);
+  await admin.context.close();
+});
