@@ -39,8 +39,9 @@ const _: () = assert!(
 const SHORT_CALLS: usize = 1_000;
 /// What must hold for every response. Not among them: the checks that judge the server's
 /// choices rather than its contract (`negative_data_rejection`, `positive_data_acceptance`:
-/// a well-formed request for a product that does not exist is rightly refused), and the
-/// stateful ones, which need links the document does not have.
+/// a well-formed request for a product that does not exist is rightly refused), and those of
+/// resource life cycles (`use_after_free`, `ensure_resource_availability`), which assume a
+/// create-read-delete shape this API does not have.
 const CHECKS: [&str; 5] = [
     "not_a_server_error",
     "status_code_conformance",
