@@ -144,6 +144,12 @@ fn ensure_chromium() -> Result {
         return Ok(());
     }
     step("Installing Chromium, ChromeDriver and DejaVu fonts from Debian (apt-get)");
+    apt_install(&["chromium", "chromium-driver", "fonts-dejavu-core"])
+}
+
+/// `apt-get update` and `apt-get install -y` of Debian packages, through sudo unless we are
+/// root.
+pub fn apt_install(packages: &[&str]) -> Result {
     let root_user = output(std::process::Command::new("id").arg("-u")).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut c = if root_user {
@@ -157,12 +163,7 @@ fn ensure_chromium() -> Result {
         run(&mut c)
     };
     apt(&["update"])?;
-    apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-        "fonts-dejavu-core",
-    ])
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
