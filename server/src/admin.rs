@@ -207,7 +207,8 @@ async fn finish_holiday(
 /// Takes a day off the list (it counts as a working day again); answers the whole list.
 #[utoipa::path(post, path = "/api/v1/admin/holidays/remove", tag = "admin", security(("session" = [])),
     request_body = etalase_core::admin::HolidayInput,
-    responses((status = 200, description = "The days off after the change", body = Vec<etalase_core::admin::Holiday>)))]
+    responses((status = 200, description = "The days off after the change", body = Vec<etalase_core::admin::Holiday>),
+        (status = 404, description = "That day is not on the list", body = etalase_core::api::ApiError)))]
 async fn remove_holiday(
     State(state): State<AppState>,
     Admin(account): Admin,
@@ -253,7 +254,8 @@ async fn ikm_of_account(db: &SqlitePool, id: i64) -> Result<String, AppError> {
 
 #[utoipa::path(post, path = "/api/v1/admin/accounts", tag = "admin", security(("session" = [])),
     request_body = etalase_core::admin::NewAccount,
-    responses((status = 200, description = "The account and its first password (shown once)", body = etalase_core::admin::AccountCreated)))]
+    responses((status = 200, description = "The account and its first password (shown once)", body = etalase_core::admin::AccountCreated),
+        (status = 404, description = "No such IKM", body = etalase_core::api::ApiError)))]
 async fn new_account(
     State(state): State<AppState>,
     Admin(admin): Admin,

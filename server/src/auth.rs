@@ -397,6 +397,7 @@ fn dummy_hash() -> &'static str {
     request_body = etalase_core::account::LoginInput,
     responses((status = 200, description = "Logged in: the session cookie is set", body = etalase_core::account::Me),
         (status = 401, description = "Wrong user name or password (the same answer for both)", body = etalase_core::api::ApiError),
+        (status = 403, description = "Sent from another site", body = etalase_core::api::ApiError),
         (status = 429, description = "Too many failed attempts for this account or address", body = etalase_core::api::ApiError),
         (status = 503, description = "Too many password checks at once: try again after Retry-After", body = etalase_core::api::ApiError)))]
 async fn login(
@@ -497,7 +498,8 @@ pub async fn account_by_id(db: &SqlitePool, id: i64) -> Result<Account, AppError
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "Logged out; the cookie is cleared")))]
+    responses((status = 204, description = "Logged out; the cookie is cleared"),
+        (status = 403, description = "Sent from another site", body = etalase_core::api::ApiError)))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     check_origin(&state, &headers)?;
     if let Some(id) = session_id_from(&headers, cookie_name(&state)) {

@@ -48,18 +48,23 @@ impl Modify for Conventions {
         components
             .schemas
             .insert("ApiError".to_owned(), etalase_core::api::ApiError::schema());
-        let error = ResponseBuilder::new()
-            .description("Any other status: our JSON error `{code, message}`.")
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                        "ApiError",
-                    ))))
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                                "ApiError",
+                            ))))
+                            .build(),
+                    )
                     .build(),
             )
-            .build();
-        for item in openapi.paths.paths.values_mut() {
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_params = path.contains('{');
             let operations: [&mut Option<Operation>; 4] = [
                 &mut item.get,
                 &mut item.post,
@@ -67,10 +72,38 @@ impl Modify for Conventions {
                 &mut item.delete,
             ];
             for op in operations.into_iter().flatten() {
+                // The statuses every operation of a kind can answer, listed where they apply.
+                let mut known: Vec<(&str, &str)> = vec![(
+                    "400",
+                    "Malformed input: a path, query or body value that cannot be read",
+                )];
+                if op.security.is_some() {
+                    known.push(("401", "Not logged in (or the session ended)"));
+                    known.push((
+                        "403",
+                        "Logged in with another role, or a change sent from another site",
+                    ));
+                }
+                if op.request_body.is_some() {
+                    known.push(("413", "The body is too large"));
+                    known.push(("415", "The body is not of the type this operation takes"));
+                    known.push(("422", "Input that breaks a rule, with messages per field"));
+                }
+                if has_params {
+                    known.push(("404", "Nothing by that name (or not yours)"));
+                }
+                for (status, description) in known {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                }
                 op.responses
                     .responses
                     .entry("default".to_owned())
-                    .or_insert_with(|| RefOr::T(error.clone()));
+                    .or_insert_with(|| {
+                        error("Any other status: our JSON error `{code, message}`.")
+                    });
             }
         }
     }

@@ -125,7 +125,6 @@ pub fn run_cli(args: &[String]) -> Result {
 
 /// The pass CI runs: at least 1,000 calls (about 4,700 with the coverage phase), 1–2 minutes
 /// on 2 cores once the server is built.
-#[allow(dead_code)] // until `cargo xtask test` calls it
 pub fn short_pass() -> Result {
     run_with(&Options::parse(&["--short".to_owned()])?)
 }

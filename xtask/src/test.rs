@@ -60,6 +60,9 @@ pub fn run_all() -> Result {
     step("Chaos, short pass (SIGKILL while ordering; no answer >= 500)");
     crate::chaos::short_pass()?;
 
+    step("API fuzzing, short pass (schemathesis against /api/v1/openapi.json)");
+    crate::fuzz::short_pass()?;
+
     build_spa()?;
     end_to_end()
 }
