@@ -43,6 +43,7 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
 }
 
 /// A logged-in account, as read from the session cookie on every request.

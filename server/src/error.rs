@@ -133,7 +133,7 @@ impl IntoResponse for AppError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::new(
                     "too_large",
-                    "Permintaan terlalu besar (paling besar 64 KB).",
+                    "Permintaan terlalu besar (paling besar 64 KB; masuk dan kata sandi 16 KB).",
                 ),
             ),
             AppError::PhotoTooLarge => (

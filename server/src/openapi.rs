@@ -71,7 +71,12 @@ impl Modify for Conventions {
                 &mut item.put,
                 &mut item.delete,
             ];
-            for op in operations.into_iter().flatten() {
+            let methods = ["get", "post", "put", "delete"];
+            for (method, op) in methods.into_iter().zip(operations) {
+                let Some(op) = op.as_mut() else { continue };
+                // Handler names repeat across areas (`create`, `order`): the id is the
+                // method and the path, unique by construction.
+                op.operation_id = Some(operation_id(method, path));
                 // The statuses every operation of a kind can answer, listed where they apply.
                 let mut known: Vec<(&str, &str)> = vec![(
                     "400",
@@ -107,6 +112,15 @@ impl Modify for Conventions {
             }
         }
     }
+}
+
+/// `post /api/v1/desk/orders/{code}/events` → `post_desk_orders_code_events`.
+fn operation_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && *w != "api" && *w != "v1")
+        .collect();
+    format!("{method}_{}", words.join("_"))
 }
 
 /// The document as served: built once at start from the routers that serve it (which began

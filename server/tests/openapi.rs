@@ -89,4 +89,15 @@ async fn the_document_lists_every_api_route_and_each_one_answers() {
         }
     }
     assert_eq!(operations, 33);
+    // Operation ids are unique (the spec requires it; code generators rely on it).
+    let mut ids: Vec<String> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op.get("operationId").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(ids.len(), 33);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 33, "duplicate operationId");
 }

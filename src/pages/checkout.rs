@@ -70,21 +70,29 @@ pub fn today_wib() -> Date {
 /// The server seals the tracking secret with a pad derived from this key, so the key must be
 /// as unguessable as the secret (`Math.random` is not).
 fn new_key() -> String {
+    let hex: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("etl-{hex}")
+}
+
+#[cfg(target_arch = "wasm32")]
+fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    #[cfg(target_arch = "wasm32")]
-    {
-        let filled = web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-        if !filled {
-            // Only in a browser without Web Crypto (none we support): still unique per draft.
-            for b in &mut bytes {
-                *b = (js_sys::Math::random() * 256.0) as u8;
-            }
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Only in a browser without Web Crypto (none we support): still unique per draft.
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("etl-{hex}")
+    bytes
+}
+
+/// Native builds (tests) never submit: any key will do.
+#[cfg(not(target_arch = "wasm32"))]
+fn random_bytes() -> [u8; 16] {
+    [0; 16]
 }
 
 #[component]
