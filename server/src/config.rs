@@ -59,6 +59,12 @@ pub struct Config {
     #[arg(long, env = "ETALASE_ORDERS_PER_HOUR", default_value_t = 30)]
     pub orders_per_hour: i64,
 
+    /// Instead of serving: create a Disperindag admin account with this user name on the
+    /// database (migrating it first), print its random password once, and exit. The way to
+    /// the first admin on a production database (`ETALASE_DEMO_ACCOUNTS=false`).
+    #[arg(long, value_name = "USERNAME")]
+    pub create_admin: Option<String>,
+
     /// Seed catalog loaded into an empty database on first start.
     #[arg(long, env = "ETALASE_SEED", default_value = "data/catalog.json")]
     pub seed: PathBuf,

@@ -279,6 +279,36 @@ async fn media_file(dir: ServeDir, req: axum::extract::Request) -> axum::respons
     served
 }
 
+/// Creates a Disperindag admin on the configured database and answers its random password
+/// (the only time it is shown). The name follows the same rule as IKM accounts.
+pub async fn create_admin(config: &Config, username: &str) -> anyhow::Result<String> {
+    let username = username.trim().to_lowercase();
+    if etalase_core::Slug::parse(&username).is_err()
+        || orders::AUDIT_NAMES.contains(&username.as_str())
+    {
+        anyhow::bail!(
+            "the user name {username:?} is not allowed: lower-case letters, digits and \
+             hyphens, and not one of {:?}",
+            orders::AUDIT_NAMES
+        );
+    }
+    let db = db::connect(&config.database_url).await?;
+    let password = auth::random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    auth::create_account(
+        &db,
+        &username,
+        etalase_core::account::Role::Admin,
+        None,
+        &password,
+    )
+    .await
+    .map_err(|e| match e {
+        error::AppError::Conflict(..) => anyhow::anyhow!("the user name {username:?} is taken"),
+        other => anyhow::anyhow!("{other:?}"),
+    })?;
+    Ok(password)
+}
+
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = build_state(&config).await?;

@@ -11,6 +11,18 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
     let config = Config::parse();
+    if let Some(username) = config.create_admin.clone() {
+        return match etalase_server::create_admin(&config, &username).await {
+            Ok(password) => {
+                println!("admin account {username} created; its password (shown once): {password}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("etalase-server: error: {err:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     match etalase_server::serve(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

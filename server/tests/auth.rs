@@ -499,3 +499,28 @@ async fn first_start_seeds_demo_accounts_with_private_credentials() {
         .unwrap();
     assert_eq!(me.role, Role::Admin);
 }
+
+#[tokio::test]
+async fn the_first_admin_of_a_production_database_comes_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::config_in(dir.path(), common::seed_path());
+    let password = etalase_server::create_admin(&config, "Kepala-Bidang")
+        .await
+        .unwrap();
+    // Taken and reserved names are refused, not duplicated.
+    assert!(etalase_server::create_admin(&config, "kepala-bidang")
+        .await
+        .is_err());
+    assert!(etalase_server::create_admin(&config, "sistem")
+        .await
+        .is_err());
+    let app = common::spawn_with(dir, config).await;
+    let session = app.login("kepala-bidang", &password).await;
+    let me: etalase_core::account::Me = app
+        .get_as(&session, "/api/v1/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.role, etalase_core::account::Role::Admin);
+}

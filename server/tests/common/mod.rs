@@ -40,6 +40,7 @@ pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
         trusted_proxies: Vec::new(),
         holidays: no_holidays(dir),
         orders_per_hour: 1_000,
+        create_admin: None,
     }
 }
 
