@@ -34,6 +34,19 @@ fn secret_of(created: &OrderCreated) -> String {
         .to_owned()
 }
 
+/// The partner's tracking document, through its tracking link.
+async fn track(app: &TestApp, created: &OrderCreated) -> Tracking {
+    app.get(
+        &created
+            .tracking_path
+            .replace("/pesanan/", "/api/v1/orders/"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
 async fn create(app: &TestApp, key: &str) -> OrderCreated {
     let res = post(app, key, &request()).await;
     assert_eq!(res.status(), 201);
@@ -89,16 +102,7 @@ async fn an_ikm_is_sent_its_desk_never_the_partners_secret_and_cannot_touch_anot
         .await;
     assert_eq!(res.status(), 200, "its own part");
     let chips = ikm(&app, CHIPS).await;
-    let tracking: Tracking = app
-        .get(
-            &created
-                .tracking_path
-                .replace("/pesanan/", "/api/v1/orders/"),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tracking = track(&app, &created).await;
     let chips_part = tracking
         .parts
         .iter()
@@ -631,16 +635,7 @@ async fn a_confirmation_moves_the_request_total_and_long_texts_are_refused() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let tracking: Tracking = app
-        .get(
-            &created
-                .tracking_path
-                .replace("/pesanan/", "/api/v1/orders/"),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tracking = track(&app, &created).await;
     assert_eq!(
         tracking.total.amount(),
         created.total.amount() + i64::from(line.quantity)
