@@ -242,14 +242,14 @@ pub struct PartLine {
     pub unit_price: Rupiah,
 }
 
-/// Whether a confirmation's adjustments fit a part of `lines`: each price for an existing
-/// line, once, within `1..=MAX_UNIT_PRICE`; a lead time of at most a year; and the part at
+/// Whether an event's inputs keep their bounds, for a part of `lines`. A confirmation: each
+/// price for an existing line, once, within `1..=MAX_UNIT_PRICE`; a lead time of at most a year; and the part at
 /// its new prices within [`MAX_ORDER_TOTAL`]. A confirmation answers that new subtotal,
 /// computed with checked arithmetic; other events `None`.
 ///
 /// The texts other events carry are bounded too: a decline's reason at most
 /// [`MAX_REASON_CHARS`], a courier and a receipt number at most [`MAX_SHIPPING_CHARS`].
-pub fn check_confirmation(
+pub fn check_event(
     event: &OrderEvent,
     lines: &[PartLine],
 ) -> Result<Option<Rupiah>, TransitionError> {
@@ -344,50 +344,47 @@ mod tests {
             },
         ];
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 40_000), (1, 9_000)], Some(14)), &two),
+            check_event(&confirm(vec![(0, 40_000), (1, 9_000)], Some(14)), &two),
             Ok(Some(Rupiah(400_000 + 900_000)))
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![], None), &two[..1]),
+            check_event(&confirm(vec![], None), &two[..1]),
             Ok(Some(Rupiah(450_000)))
         );
         let invalid = |e| Err(TransitionError::Invalid(e));
         assert_eq!(
-            check_confirmation(&confirm(vec![(2, 40_000)], None), &two),
+            check_event(&confirm(vec![(2, 40_000)], None), &two),
             invalid("prices")
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 0)], None), &two),
+            check_event(&confirm(vec![(0, 0)], None), &two),
             invalid("prices")
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 5), (0, 6)], None), &two),
+            check_event(&confirm(vec![(0, 5), (0, 6)], None), &two),
             invalid("prices")
         );
         assert_eq!(
-            check_confirmation(&confirm(vec![], Some(366)), &two),
+            check_event(&confirm(vec![], Some(366)), &two),
             invalid("lead_time_days")
         );
-        assert_eq!(check_confirmation(&OrderEvent::Complete, &[]), Ok(None));
+        assert_eq!(check_event(&OrderEvent::Complete, &[]), Ok(None));
         let decline = |n: usize| OrderEvent::Decline {
             reason: "x".repeat(n),
         };
+        assert_eq!(check_event(&decline(MAX_REASON_CHARS), &two), Ok(None));
         assert_eq!(
-            check_confirmation(&decline(MAX_REASON_CHARS), &two),
-            Ok(None)
-        );
-        assert_eq!(
-            check_confirmation(&decline(MAX_REASON_CHARS + 1), &two),
+            check_event(&decline(MAX_REASON_CHARS + 1), &two),
             invalid("reason")
         );
         let ship = OrderEvent::Ship {
             courier: "JNE".into(),
             receipt: "9".repeat(MAX_SHIPPING_CHARS + 1),
         };
-        assert_eq!(check_confirmation(&ship, &two), invalid("receipt"));
+        assert_eq!(check_event(&ship, &two), invalid("receipt"));
         // The outside review's overflow: a price near 2^63 is refused, never stored.
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 9_000_000_000_000_000_000)], None), &two),
+            check_event(&confirm(vec![(0, 9_000_000_000_000_000_000)], None), &two),
             invalid("prices")
         );
         // Each price within bounds, but the part too large together.
@@ -396,7 +393,7 @@ mod tests {
             unit_price: Rupiah(1),
         }];
         assert_eq!(
-            check_confirmation(&confirm(vec![(0, 10_000_000_000)], None), &big),
+            check_event(&confirm(vec![(0, 10_000_000_000)], None), &big),
             invalid("prices")
         );
     }

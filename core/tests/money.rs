@@ -6,7 +6,7 @@
 use etalase_core::catalog::{Availability, PriceTier, Product};
 use etalase_core::invoice::invoice_totals;
 use etalase_core::money::{MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE};
-use etalase_core::order::{check_confirmation, OrderEvent, PartLine, PriceAdjustment};
+use etalase_core::order::{check_event, OrderEvent, PartLine, PriceAdjustment};
 use etalase_core::request::{price_line, request_total, BuyerType, FieldError, IkmPart};
 use etalase_core::{Category, Rupiah, Slug};
 use proptest::prelude::*;
@@ -124,7 +124,7 @@ proptest! {
             .zip(&agreed)
             .map(|((q, _), p)| i128::from(*q) * i128::from(*p))
             .sum();
-        let result = check_confirmation(&event, &part);
+        let result = check_event(&event, &part);
         if valid && exact <= i128::from(MAX_ORDER_TOTAL.amount()) {
             prop_assert_eq!(result.map(|s| s.map(|r| i128::from(r.amount()))), Ok(Some(exact)));
         } else {

@@ -492,7 +492,6 @@ async fn orders_csv(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"pesanan-etalase.csv\""),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 

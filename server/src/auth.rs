@@ -4,6 +4,7 @@
 
 use crate::clock::{now_utc, unix_secs};
 use crate::error::AppError;
+use crate::gate::HASHING;
 use crate::http::{locale_of, random_hex, require_json, sha256_hex};
 use crate::throttle::{self, Limit};
 use crate::AppState;
@@ -119,13 +120,6 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Runs password hashing through its bounded queue ([`crate::gate::HASHING`]).
-pub async fn hashing<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    crate::gate::HASHING.run(work).await
-}
-
 /// A random password for seeded and reset accounts: 16 letters and digits, read aloud easily.
 pub fn random_password() -> Result<String, AppError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -155,7 +149,7 @@ pub async fn create_account(
     check_password(password, username)
         .map_err(|e| AppError::BadRequest("weak_password", e.message(Default::default())))?;
     let owned = password.to_owned();
-    let hash = hashing(move || hash_password(&owned)).await??;
+    let hash = HASHING.run(move || hash_password(&owned)).await??;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO account (username, role, ikm_slug, password_hash, created_at) \
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id",
@@ -436,7 +430,7 @@ async fn login(
         .as_ref()
         .map(|r| r.1.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
-    let matches = match hashing(move || verify_password(&hash, &password)).await {
+    let matches = match HASHING.run(move || verify_password(&hash, &password)).await {
         Ok(matches) => matches,
         Err(busy) => {
             // Not verified: the attempt does not count.
@@ -478,9 +472,6 @@ async fn login(
         header::SET_COOKIE,
         session_cookie(&state, &id, SESSION_TTL_SECS),
     );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -541,7 +532,7 @@ async fn change_password(
         .fetch_one(&state.db)
         .await?;
     let current = input.current.clone();
-    let ok = match hashing(move || verify_password(&hash, &current)).await {
+    let ok = match HASHING.run(move || verify_password(&hash, &current)).await {
         Ok(ok) => ok,
         Err(busy) => {
             throttle::give_back(&state.db, &account_key).await?;
@@ -586,7 +577,7 @@ pub async fn set_password(
     password: &str,
 ) -> Result<(), AppError> {
     let owned = password.to_owned();
-    let hash = hashing(move || hash_password(&owned)).await??;
+    let hash = HASHING.run(move || hash_password(&owned)).await??;
     sqlx::query("UPDATE account SET password_hash = ? WHERE id = ?")
         .bind(hash)
         .bind(account_id)

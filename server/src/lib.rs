@@ -219,7 +219,7 @@ pub fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api_routes();
-    let doc: Arc<str> = openapi::document(doc).into();
+    let doc = axum::body::Bytes::from(openapi::document(doc));
     let routes = Router::new()
         .merge(api)
         .route(
@@ -232,7 +232,7 @@ pub fn app(state: AppState) -> Router {
                             axum::http::header::CONTENT_TYPE,
                             axum::http::HeaderValue::from_static("application/json"),
                         )],
-                        doc.to_string(),
+                        doc,
                     )
                 }
             }),

@@ -13,7 +13,7 @@ use crate::throttle::{self, Limit};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use etalase_core::api::{
@@ -21,8 +21,7 @@ use etalase_core::api::{
     TrackedLine, TrackedPart, Tracking,
 };
 use etalase_core::order::{
-    check_confirmation, expires_on, transition, Actor, OrderEvent, OrderStatus, PartLine,
-    TransitionError,
+    check_event, expires_on, transition, Actor, OrderEvent, OrderStatus, PartLine, TransitionError,
 };
 use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
 use etalase_core::{Date, Holidays, Kabupaten, Locale, Rupiah, Slug};
@@ -135,8 +134,6 @@ async fn replay(
     let mut res = (StatusCode::CREATED, Json(created)).into_response();
     res.headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(Some(res))
 }
 
@@ -230,10 +227,7 @@ async fn create(
         .await?;
     tx.commit().await?;
     tracing::info!(code = %created.code, parts = created.parts.len(), "order request stored");
-    let mut res = (StatusCode::CREATED, Json(created)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 /// Deletes idempotency records past their day; returns how many.
@@ -521,7 +515,7 @@ pub async fn apply_event_by(
         }
         other => AppError::Conflict("illegal_transition", other.to_string()),
     })?;
-    let confirmed_subtotal = check_confirmation(event, &lines).map_err(|e| match e {
+    let confirmed_subtotal = check_event(event, &lines).map_err(|e| match e {
         TransitionError::Invalid("prices") => AppError::BadRequest(
             "invalid_adjustment",
             format!(
@@ -690,10 +684,7 @@ async fn track(
 ) -> Result<Response, AppError> {
     let id = open_request(&state.db, &code, q.t.as_deref()).await?;
     let tracking = load_tracking(&state.db, id).await?;
-    let mut res = Json(tracking).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(Json(tracking).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/orders/{code}/parts/{ikm}/cancel", tag = "orders",
@@ -729,10 +720,7 @@ async fn cancel(
     )
     .await?;
     let tracking = load_tracking(&state.db, id).await?;
-    let mut res = Json(tracking).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(Json(tracking).into_response())
 }
 
 #[derive(sqlx::FromRow)]

@@ -47,6 +47,37 @@ async fn track(app: &TestApp, created: &OrderCreated) -> Tracking {
     .unwrap()
 }
 
+/// A POST as our own pages send it (our `Origin`, the session's cookie if any, JSON), sent at
+/// once on its own task: what one of a burst of parallel clients does. Answers its status.
+fn send_later(
+    app: &TestApp,
+    session: Option<&Session>,
+    path: &str,
+    headers: &[(&str, String)],
+    body: serde_json::Value,
+) -> tokio::task::JoinHandle<u16> {
+    let mut req = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("Origin", &app.base)
+        .json(&body);
+    if let Some(s) = session {
+        req = req.header("Cookie", &s.cookie);
+    }
+    for (name, value) in headers {
+        req = req.header(*name, value);
+    }
+    tokio::spawn(async move { req.send().await.unwrap().status().as_u16() })
+}
+
+async fn statuses_of(tasks: Vec<tokio::task::JoinHandle<u16>>) -> Vec<u16> {
+    let mut statuses = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses
+}
+
 async fn create(app: &TestApp, key: &str) -> OrderCreated {
     let res = post(app, key, &request()).await;
     assert_eq!(res.status(), 201);
@@ -278,54 +309,24 @@ async fn concurrent_writers_wait_their_turn_instead_of_failing() {
     let boss = admin(&app).await;
     let mut tasks = Vec::new();
     for (i, code) in codes.iter().enumerate() {
-        let (base, client, cookie, code) = (
-            app.base.clone(),
-            app.client.clone(),
-            coffee.cookie.clone(),
-            code.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(format!("{base}/api/v1/desk/orders/{code}/events"))
-                .header("Origin", &base)
-                .header("Cookie", cookie)
-                .json(&json!({"action": "decline", "reason": "stok habis"}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-        let (base, client) = (app.base.clone(), app.client.clone());
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(format!("{base}/api/v1/orders"))
-                .header("Idempotency-Key", format!("key-trust-more-{i:04}"))
-                .json(&request())
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-        let (base, client, cookie) = (app.base.clone(), app.client.clone(), boss.cookie.clone());
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(format!("{base}/api/v1/admin/ikm/{COFFEE}/verified"))
-                .header("Origin", &base)
-                .header("Cookie", cookie)
-                .json(&json!({"value": i % 2 == 0}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
+        tasks.push(send_later(
+            &app,
+            Some(&coffee),
+            &format!("/api/v1/desk/orders/{code}/events"),
+            &[],
+            json!({"action": "decline", "reason": "stok habis"}),
+        ));
+        let key = ("Idempotency-Key", format!("key-trust-more-{i:04}"));
+        tasks.push(send_later(&app, None, "/api/v1/orders", &[key], request()));
+        tasks.push(send_later(
+            &app,
+            Some(&boss),
+            &format!("/api/v1/admin/ikm/{COFFEE}/verified"),
+            &[],
+            json!({"value": i % 2 == 0}),
+        ));
     }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap());
-    }
+    let statuses = statuses_of(tasks).await;
     let failed = statuses.iter().filter(|s| **s >= 500).count();
     assert_eq!(failed, 0, "{statuses:?}");
     assert!(
@@ -562,26 +563,18 @@ async fn a_burst_of_crawlers_draws_a_share_image_once() {
 async fn two_admins_creating_one_name_get_one_account_and_audit_names_are_reserved() {
     let app = spawn_app().await;
     let boss = admin(&app).await;
-    let mut tasks = Vec::new();
-    for _ in 0..12 {
-        let (base, client, cookie) = (app.base.clone(), app.client.clone(), boss.cookie.clone());
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(format!("{base}/api/v1/admin/accounts"))
-                .header("Origin", &base)
-                .header("Cookie", cookie)
-                .json(&json!({"username": "kasir-kopi", "ikm": COFFEE}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap());
-    }
+    let tasks = (0..12)
+        .map(|_| {
+            send_later(
+                &app,
+                Some(&boss),
+                "/api/v1/admin/accounts",
+                &[],
+                json!({"username": "kasir-kopi", "ikm": COFFEE}),
+            )
+        })
+        .collect();
+    let statuses = statuses_of(tasks).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         1,

@@ -8,8 +8,8 @@
 //! request): the server is the thing under test, and xtask keeps no async runtime.
 
 use crate::util::{
-    by_message, clip, cmd, exchange, free_port, http_status, root, run, step, strip_ansi,
-    target_dir, today_wib, unix_now, utc_time, NoAnswer, Reply, Result, ANSWER_TIMEOUT,
+    by_message, clip, cmd, exchange, free_port, http_status, number_after, root, run, step,
+    strip_ansi, target_dir, today_wib, unix_now, utc_time, NoAnswer, Reply, Result, ANSWER_TIMEOUT,
 };
 use etalase_core::account::LoginInput;
 use etalase_core::admin::SetFlag;
@@ -17,7 +17,7 @@ use etalase_core::api::{CancelPart, Inbox, OrderCreated, Tracking};
 use etalase_core::catalog::Catalog;
 use etalase_core::order::{OrderEvent, OrderStatus};
 use etalase_core::request::{validate_request, BuyerType, LineInput, RequestInput, ValidRequest};
-use etalase_core::{Date, Kabupaten, Rupiah};
+use etalase_core::{Date, Kabupaten, Rupiah, Slug};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -73,11 +73,7 @@ impl Options {
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            let mut number = |flag: &str| -> Result<u64> {
-                args.next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| format!("{flag} needs a number\n{USAGE}"))
-            };
+            let mut number = |flag: &str| number_after(&mut args, flag, USAGE);
             match arg.as_str() {
                 "--short" => {}
                 "--rounds" => options.rounds = number("--rounds")? as usize,
@@ -377,17 +373,27 @@ struct Part {
     lines: Vec<(String, u32, String)>,
 }
 
+impl Part {
+    fn new<'a>(ikm: &Slug, lines: impl Iterator<Item = (&'a Slug, u32, &'a str)>) -> Part {
+        Part {
+            ikm: ikm.to_string(),
+            lines: lines
+                .map(|(product, quantity, note)| (product.to_string(), quantity, note.to_owned()))
+                .collect(),
+        }
+    }
+}
+
 fn expected_parts(valid: &ValidRequest) -> Vec<Part> {
     valid
         .parts
         .iter()
-        .map(|p| Part {
-            ikm: p.ikm.to_string(),
-            lines: p
+        .map(|p| {
+            let lines = p
                 .lines
                 .iter()
-                .map(|l| (l.product.to_string(), l.quantity, l.note.clone()))
-                .collect(),
+                .map(|l| (&l.product, l.quantity, l.note.as_str()));
+            Part::new(&p.ikm, lines)
         })
         .collect()
 }
@@ -396,13 +402,12 @@ fn tracked_parts(tracking: &Tracking) -> Vec<Part> {
     tracking
         .parts
         .iter()
-        .map(|p| Part {
-            ikm: p.ikm.to_string(),
-            lines: p
+        .map(|p| {
+            let lines = p
                 .lines
                 .iter()
-                .map(|l| (l.product.to_string(), l.quantity, l.note.clone()))
-                .collect(),
+                .map(|l| (&l.product, l.quantity, l.note.as_str()));
+            Part::new(&p.ikm, lines)
         })
         .collect()
 }

@@ -9,8 +9,8 @@
 //! second, so it can be reproduced by hand.
 
 use crate::util::{
-    by_message, clip, exchange, root, run, step, strip_ansi, target_dir, today_wib, unix_now,
-    utc_time, LocalServer, Result,
+    by_message, clip, exchange, number_after, root, run, step, strip_ansi, target_dir, today_wib,
+    unix_now, utc_time, LocalServer, Result,
 };
 use etalase_core::account::LoginInput;
 use etalase_core::api::OrderCreated;
@@ -85,11 +85,7 @@ impl Options {
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            let mut number = |flag: &str| -> Result<u64> {
-                args.next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| format!("{flag} needs a number\n{USAGE}"))
-            };
+            let mut number = |flag: &str| number_after(&mut args, flag, USAGE);
             match arg.as_str() {
                 "--short" => {}
                 "--calls" => options.calls = number("--calls")? as usize,

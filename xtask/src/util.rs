@@ -422,6 +422,17 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// The number that follows `flag` on a command line (`--seed 42`).
+pub fn number_after(
+    args: &mut std::slice::Iter<'_, String>,
+    flag: &str,
+    usage: &str,
+) -> Result<u64> {
+    args.next()
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("{flag} needs a number\n{usage}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
