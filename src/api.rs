@@ -1,6 +1,7 @@
 //! The one typed client of our API: every call checks the status, decodes our JSON error
 //! body on failure, and never panics on what the network returns.
 
+use crate::json;
 use etalase_core::api::{ApiError, CATALOG_PATH};
 use etalase_core::search::SearchIndex;
 use etalase_core::Catalog;
@@ -55,7 +56,8 @@ pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
         request = request.header(name, value);
     }
     let response = request
-        .json(body)
+        .header("Content-Type", "application/json")
+        .body(crate::json::stringify(body).map_err(FetchError::Decode)?)
         .map_err(|e| FetchError::Decode(e.to_string()))?
         .send()
         .await
@@ -65,21 +67,23 @@ pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
 
 /// The body as `T` on success; our error body (or the bare status) otherwise.
 async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, FetchError> {
+    let status = response.status();
+    let text = response.text().await;
     if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<ApiError>().await {
-            Ok(error) => FetchError::Api { status, error },
-            Err(_) => FetchError::Status(status),
-        });
+        return Err(
+            match text.ok().and_then(|t| json::parse::<ApiError>(&t).ok()) {
+                Some(error) => FetchError::Api { status, error },
+                None => FetchError::Status(status),
+            },
+        );
     }
     // "Done, nothing to say": decodes as `()` (or any type that accepts null).
-    if response.status() == 204 {
-        return serde_json::from_str("null").map_err(|e| FetchError::Decode(e.to_string()));
-    }
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| FetchError::Decode(e.to_string()))
+    let text = match text {
+        Ok(text) if status != 204 => text,
+        Ok(_) => "null".to_owned(),
+        Err(e) => return Err(FetchError::Network(e.to_string())),
+    };
+    json::parse::<T>(&text).map_err(FetchError::Decode)
 }
 
 /// The catalog with its search index, built once when it arrives.

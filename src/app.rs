@@ -4,12 +4,7 @@ use crate::api::{fetch_catalog, get_json, FetchError, Storefront};
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
-use crate::pages::account::AccountPage;
-use crate::pages::admin::AdminPage;
-use crate::pages::desk::{DeskInboxPage, DeskOrderPage, PackingSlipPage};
-use crate::pages::desk_products::{DeskProductPage, DeskProductsPage};
 use crate::pages::invoice::InvoicePage;
-use crate::pages::login::LoginPage;
 use crate::pages::tracking::TrackingPage;
 use crate::pages::{
     category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
@@ -124,14 +119,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ajukan") view=CheckoutPage />
                         <Route path=path!("/pesanan/:code") view=TrackingPage />
                         <Route path=path!("/pesanan/:code/invoice/:ikm") view=InvoicePage />
-                        <Route path=path!("/masuk") view=LoginPage />
-                        <Route path=path!("/akun") view=AccountPage />
-                        <Route path=path!("/admin") view=AdminPage />
-                        <Route path=path!("/desk") view=DeskInboxPage />
-                        <Route path=path!("/desk/pesanan/:code") view=DeskOrderPage />
-                        <Route path=path!("/desk/produk") view=DeskProductsPage />
-                        <Route path=path!("/desk/produk/:slug") view=DeskProductPage />
-                        <Route path=path!("/desk/pesanan/:code/surat-jalan") view=PackingSlipPage />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -1,13 +1,15 @@
-//! Etalase IKM Lampung: the storefront single-page app.
+//! Etalase IKM Lampung: the storefront single-page app, and the staff app (desk, admin)
+//! built from the same library as a second wasm that buyers never download.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
+pub mod json;
 pub mod order_list;
 pub mod pages;
-pub mod session;
 pub mod share;
+pub mod staff;
 
 /// A static host serves `/produk/x` as `/produk/x/` (a folder with `index.html`): the app's
 /// routes have no trailing slash, so the address loses it before the router reads it.
@@ -27,9 +29,16 @@ fn drop_trailing_slash() {
     }
 }
 
-/// Mounts the app on `<body>`. A panic is logged to the console with its message.
+/// Mounts the storefront on `<body>`. A panic is logged to the console with its message.
 pub fn start() {
     console_error_panic_hook::set_once();
     drop_trailing_slash();
     leptos::mount::mount_to_body(app::App);
+}
+
+/// Mounts the staff app (desk, admin, login, account) on `<body>`.
+pub fn start_staff() {
+    console_error_panic_hook::set_once();
+    drop_trailing_slash();
+    leptos::mount::mount_to_body(staff::app::StaffApp);
 }

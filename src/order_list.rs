@@ -89,7 +89,7 @@ fn read_storage() -> Option<Vec<DraftLine>> {
     #[cfg(target_arch = "wasm32")]
     {
         let text = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
-        serde_json::from_str(&text).ok()
+        crate::json::parse(&text).ok()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -100,7 +100,7 @@ fn read_storage() -> Option<Vec<DraftLine>> {
 
 fn write_storage(lines: &[DraftLine]) {
     #[cfg(target_arch = "wasm32")]
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(lines)) {
+    if let (Some(storage), Ok(json)) = (storage(), crate::json::stringify(lines)) {
         // Full or disabled storage: the list lives on in this tab only.
         let _ = storage.set_item(STORAGE_KEY, &json);
     }

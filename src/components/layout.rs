@@ -139,7 +139,8 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t().footer}</p>
-            <p><a href="/masuk">{crate::i18n::desk::dt().staff_link}</a></p>
+            // The staff pages are another app: the browser loads it, not this router.
+            <p><a href="/masuk" rel="external">{t().staff_link}</a></p>
         </footer>
     }
 }

@@ -4,7 +4,6 @@ pub mod add_to_list;
 pub mod catalog_view;
 pub mod document;
 pub mod layout;
-pub mod more_pages;
 pub mod product_card;
 pub mod product_image;
 pub mod share_button;

@@ -78,6 +78,7 @@ pub const TEXTS: Texts = Texts {
     back_home: "Back to home",
     from_price: "from",
     footer: "A programme of Disperindag Lampung Province. The IKM registration numbers on this site are samples.",
+    staff_link: "Log in for IKM & Disperindag",
     order_list: "Order list",
     nav_orders: "Orders",
     add_to_list: "Add to order list",

@@ -78,6 +78,7 @@ pub const TEXTS: Texts = Texts {
     back_home: "Kembali ke beranda",
     from_price: "mulai",
     footer: "Program Disperindag Provinsi Lampung. Data legalitas IKM di situs ini adalah contoh.",
+    staff_link: "Masuk untuk IKM & Disperindag",
     order_list: "Daftar Pesanan",
     nav_orders: "Pesanan",
     add_to_list: "Tambah ke Daftar Pesanan",

@@ -6,7 +6,6 @@ use etalase_core::search::{Certificate, Sort};
 use etalase_core::{Category, Kabupaten, Locale, Rupiah};
 use leptos::prelude::*;
 
-pub mod desk;
 mod en;
 mod id;
 
@@ -84,6 +83,8 @@ pub struct Texts {
     pub back_home: &'static str,
     pub from_price: &'static str,
     pub footer: &'static str,
+    /// The footer link to the staff app (IKM desk and Disperindag admin).
+    pub staff_link: &'static str,
     pub order_list: &'static str,
     pub nav_orders: &'static str,
     pub add_to_list: &'static str,

@@ -33,7 +33,7 @@ fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     #[cfg(target_arch = "wasm32")]
     {
         let storage = web_sys::window()?.local_storage().ok().flatten()?;
-        serde_json::from_str(&storage.get_item(key).ok().flatten()?).ok()
+        crate::json::parse(&storage.get_item(key).ok().flatten()?).ok()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -45,7 +45,7 @@ fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
 fn save<T: Serialize>(key: &str, value: Option<&T>) {
     #[cfg(target_arch = "wasm32")]
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = match value.and_then(|v| serde_json::to_string(v).ok()) {
+        let _ = match value.and_then(|v| crate::json::stringify(v).ok()) {
             Some(json) => storage.set_item(key, &json),
             None => storage.remove_item(key),
         };

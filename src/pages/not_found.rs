@@ -3,7 +3,6 @@
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -13,7 +12,8 @@ pub fn NotFound() -> impl IntoView {
         <section class="not-found">
             <h1>{texts.not_found_title}</h1>
             <p>{texts.not_found_body}</p>
-            <A href="/" attr:class="button">{texts.back_home}</A>
+            // A full load: the staff app shows this page too, and has no storefront route.
+            <a href="/" rel="external" class="button">{texts.back_home}</a>
         </section>
     }
 }

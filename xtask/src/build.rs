@@ -14,6 +14,7 @@ fn spa_inputs() -> Vec<PathBuf> {
         "style",
         "public",
         "index.html",
+        "staff.html",
         "Trunk.toml",
         "Cargo.toml",
         "Cargo.lock",
@@ -27,10 +28,13 @@ fn spa_inputs() -> Vec<PathBuf> {
 
 /// Builds `dist/` with Trunk in release mode, unless it is newer than all its inputs.
 pub fn build_spa() -> Result {
-    let dist_index = root().join("dist/index.html");
-    let built = std::fs::metadata(&dist_index)
-        .and_then(|m| m.modified())
-        .ok();
+    // Built when both shells are newer than every input.
+    let built = ["dist/index.html", "dist/staf/index.html"]
+        .iter()
+        .map(|shell| std::fs::metadata(root().join(shell)).and_then(|m| m.modified()))
+        .collect::<std::io::Result<Vec<_>>>()
+        .ok()
+        .and_then(|times| times.into_iter().min());
     if let (Some(built), Some(newest)) = (built, newest_mtime(&spa_inputs())) {
         if built > newest {
             println!("==> Storefront in dist/ is up to date");
@@ -39,11 +43,103 @@ pub fn build_spa() -> Result {
     }
     step("Building the storefront (trunk build --release, wasm-opt -Oz)");
     run(cmd("cargo").arg("fetch"))?;
+    // The storefront first: Trunk empties its dist folder, which holds the staff's.
     run(cmd("trunk").args(["build", "--release"]))?;
+    step("Building the staff app into dist/staf/ (its own wasm; buyers never load it)");
+    run(cmd("trunk").args([
+        "build",
+        "staff.html",
+        "--release",
+        "--dist",
+        STAFF_DIST,
+        "--public-url",
+        STAFF_URL,
+    ]))?;
     precompress(&root().join("dist"))?;
     report_sizes(&root().join("dist"));
+    report_sizes(&root().join(STAFF_DIST));
+    check_split(&root().join("dist"), &root().join(STAFF_DIST))
+}
+
+/// The staff app's own words (every sentence in `src/staff/texts.rs`) must be in the staff
+/// wasm and in no file a buyer downloads: if a storefront page pulled in a staff page, its
+/// text would come along.
+fn check_split(storefront: &Path, staff: &Path) -> Result {
+    let texts = std::fs::read_to_string(root().join("src/staff/texts.rs"))
+        .map_err(|e| format!("src/staff/texts.rs: {e}"))?;
+    let sentences: Vec<&str> = quoted(&texts)
+        .filter(|s| s.len() >= 24 && !s.contains('\\'))
+        .collect();
+    let staff_wasm = read_wasm(staff)?;
+    let missing = sentences
+        .iter()
+        .filter(|s| !contains(&staff_wasm, s.as_bytes()))
+        .count();
+    if sentences.len() < 20 || missing * 2 > sentences.len() {
+        return Err(format!(
+            "split check: only {} of {} staff sentences found in the staff wasm; is the check \
+             reading the right files?",
+            sentences.len() - missing,
+            sentences.len()
+        ));
+    }
+    for file in files_in(storefront, Some(staff))? {
+        let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        if let Some(leak) = sentences.iter().find(|s| contains(&bytes, s.as_bytes())) {
+            return Err(format!(
+                "{} holds the staff text {leak:?}: a buyer would download staff code",
+                file.display()
+            ));
+        }
+    }
+    println!(
+        "    split checked: {} staff sentences, none in the storefront's files",
+        sentences.len()
+    );
     Ok(())
 }
+
+/// The string literals of a Rust source, naively (enough for a file of plain texts).
+fn quoted(source: &str) -> impl Iterator<Item = &str> {
+    source.split('"').skip(1).step_by(2)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn read_wasm(dir: &Path) -> Result<Vec<u8>> {
+    let wasm = files_in(dir, None)?
+        .into_iter()
+        .find(|f| f.extension().is_some_and(|e| e == "wasm"))
+        .ok_or_else(|| format!("no .wasm in {}", dir.display()))?;
+    std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))
+}
+
+/// Every file under `dir` (not under `skip`), uncompressed copies only.
+fn files_in(dir: &Path, skip: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if skip.is_some_and(|s| path.starts_with(s)) {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.extension().is_some_and(|e| e == "br" || e == "gz") {
+                found.push(path);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Where the staff app is built, and the address its assets are served from.
+pub const STAFF_DIST: &str = "dist/staf";
+pub const STAFF_URL: &str = "/staf/";
 
 pub fn build_server_release() -> Result {
     step("Building the server (cargo build --release -p etalase-server)");

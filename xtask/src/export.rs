@@ -50,6 +50,8 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
         std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     copy_dir(&root().join("dist"), dir)?;
+    // No server, no staff: the desk and the admin are not part of a static copy.
+    let _ = std::fs::remove_dir_all(dir.join("staf"));
     // The shell's precompressed copies would shadow the prerendered home page on hosts that
     // serve .br/.gz files.
     for stale in ["index.html.br", "index.html.gz"] {

@@ -3,8 +3,8 @@
 
 use crate::api::{get_json, post_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
-use crate::i18n::desk::dt;
 use crate::i18n::t;
+use crate::staff::texts::dt;
 use etalase_core::account::{Me, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -12,6 +12,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub const ME_PATH: &str = "/api/v1/auth/me";
+
+/// The body of a call that needs none: `{}`.
+#[derive(Serialize)]
+pub struct Empty {}
 
 /// The login page, asked to come back to `path` afterwards.
 pub fn login_path(path: &str) -> String {
@@ -80,8 +84,7 @@ pub fn StaffOnly(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> 
 /// Ends the session on the server, then goes home.
 pub fn log_out() {
     leptos::task::spawn_local(async {
-        let _ =
-            staff_post::<_, serde_json::Value>("/api/v1/auth/logout", &serde_json::json!({})).await;
+        let _ = staff_post::<_, ()>("/api/v1/auth/logout", &Empty {}).await;
         #[cfg(target_arch = "wasm32")]
         if let Some(w) = web_sys::window() {
             let _ = w.location().set_href("/masuk");

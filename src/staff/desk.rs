@@ -4,12 +4,12 @@
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::components::document::{Parties, Party, PrintBar};
-use crate::components::more_pages::MorePages;
 use crate::components::timeline::Timeline;
-use crate::i18n::desk::{dt, DeskTexts};
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
-use crate::session::{log_out, staff_error, staff_post, StaffOnly};
+use crate::staff::more_pages::MorePages;
+use crate::staff::session::{log_out, staff_error, staff_post, StaffOnly};
+use crate::staff::texts::{dt, DeskTexts};
 use etalase_core::account::{Me, Role};
 use etalase_core::api::{desk_events_path, desk_order_path, DeskOrder, Inbox, DESK_ORDERS_PATH};
 use etalase_core::order::{OrderEvent, PriceAdjustment};

@@ -3,10 +3,10 @@
 
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
-use crate::components::more_pages::MorePages;
-use crate::i18n::desk::{audit_action, dt};
 use crate::i18n::t;
-use crate::session::{log_out, staff_error, staff_post, StaffOnly};
+use crate::staff::more_pages::MorePages;
+use crate::staff::session::{log_out, staff_error, staff_post, StaffOnly};
+use crate::staff::texts::{audit_action, dt};
 use etalase_core::account::Role;
 use etalase_core::admin::{
     check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday,
@@ -110,7 +110,7 @@ fn IkmAdmin() -> impl IntoView {
     let reset = move |id: i64| {
         leptos::task::spawn_local(async move {
             let path = format!("/api/v1/admin/accounts/{id}/password");
-            match staff_post::<_, PasswordReset>(&path, &serde_json::json!({})).await {
+            match staff_post::<_, PasswordReset>(&path, &crate::staff::session::Empty {}).await {
                 Ok(r) => message.set(Some(format!(
                     "{} {} — {}",
                     dt().new_password_is,
@@ -158,7 +158,7 @@ fn IkmAdmin() -> impl IntoView {
                             view! {
                                 <li class="desk-card">
                                     <p class="desk-order-top">
-                                        <a href=format!("/ikm/{slug}")><strong>{ikm.name.clone()}</strong></a>
+                                        <a href=format!("/ikm/{slug}") rel="external"><strong>{ikm.name.clone()}</strong></a>
                                         {verified.then(|| view! { <span class="badge verified-badge">{d.verified}</span> })}
                                     </p>
                                     <p class="desk-order-meta">{format!("{} · {} {}", texts.kabupaten(ikm.kabupaten), ikm.products, d.products_on_store)}</p>

@@ -1,6 +1,6 @@
 //! The words of the IKM desk, the admin and the login, in both languages.
 
-use super::Language;
+use crate::i18n::Language;
 use etalase_core::Locale;
 use leptos::prelude::*;
 
@@ -12,7 +12,6 @@ pub struct DeskTexts {
     pub log_in: &'static str,
     pub logging_in: &'static str,
     pub log_out: &'static str,
-    pub staff_link: &'static str,
     pub desk_title: &'static str,
     pub desk_orders: &'static str,
     pub desk_products: &'static str,
@@ -127,7 +126,6 @@ pub const ID: DeskTexts = DeskTexts {
     log_in: "Masuk",
     logging_in: "Memeriksa…",
     log_out: "Keluar",
-    staff_link: "Masuk untuk IKM & Disperindag",
     desk_title: "Meja IKM",
     desk_orders: "Pesanan",
     desk_products: "Produk",
@@ -242,7 +240,6 @@ pub const EN: DeskTexts = DeskTexts {
     log_in: "Log in",
     logging_in: "Checking…",
     log_out: "Log out",
-    staff_link: "Log in for IKM & Disperindag",
     desk_title: "IKM desk",
     desk_orders: "Orders",
     desk_products: "Products",

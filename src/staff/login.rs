@@ -1,8 +1,8 @@
 //! `/masuk`: the login of IKM users and Disperindag admins. Failures get one message
 //! whatever was wrong; throttling says how long to wait.
 
-use crate::i18n::desk::dt;
-use crate::session::{staff_error, staff_post};
+use crate::staff::session::{staff_error, staff_post};
+use crate::staff::texts::dt;
 use etalase_core::account::{LoginInput, Me, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;

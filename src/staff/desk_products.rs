@@ -4,11 +4,11 @@
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::components::product_image::{primary_image, ProductImage};
-use crate::i18n::desk::dt;
 use crate::i18n::t;
-use crate::pages::desk::DeskNav;
 use crate::pages::not_found::NotFound;
-use crate::session::{staff_error, staff_post, StaffOnly};
+use crate::staff::desk::DeskNav;
+use crate::staff::session::{staff_error, staff_post, StaffOnly};
+use crate::staff::texts::dt;
 use etalase_core::account::Role;
 use etalase_core::admin::SetFlag;
 use etalase_core::catalog::{Availability, PriceTier};
@@ -318,7 +318,7 @@ fn ProductForm(existing: Option<DeskProduct>) -> impl IntoView {
                     <ProductImage image lazy=false />
                     <PhotoUpload slug current message />
                     <p>
-                        <a href=format!("/produk/{}", p.product.slug)>{d.see_on_store}</a>
+                        <a href=format!("/produk/{}", p.product.slug) rel="external">{d.see_on_store}</a>
                     </p>
                     <button type="button" class="button button-secondary" on:click=retire>
                         {if p.retired { d.relist } else { d.retire }}
@@ -477,7 +477,7 @@ fn upload(
         let status = done_xhr.status().unwrap_or(0);
         let body = done_xhr.response_text().ok().flatten().unwrap_or_default();
         if (200..300).contains(&status) {
-            match serde_json::from_str::<DeskProduct>(&body) {
+            match crate::json::parse::<DeskProduct>(&body) {
                 Ok(saved) => {
                     current.set(Some(saved));
                     message.set(Some((true, dt().photo_saved.to_owned())));
@@ -485,7 +485,7 @@ fn upload(
                 Err(_) => message.set(Some((false, t().load_failed_server.to_owned()))),
             }
         } else {
-            let error = serde_json::from_str::<etalase_core::api::ApiError>(&body)
+            let error = crate::json::parse::<etalase_core::api::ApiError>(&body)
                 .map(|error| FetchError::Api { status, error })
                 .unwrap_or(if status == 0 {
                     FetchError::Network(String::new())

@@ -2,7 +2,7 @@
 //! list fetches the next page with the server's `next_cursor` and shows its rows below.
 
 use crate::api::get_json;
-use crate::i18n::desk::dt;
+use crate::staff::texts::dt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;

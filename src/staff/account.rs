@@ -2,8 +2,8 @@
 //! password rule is core's, checked as the user types and again by the server.
 
 use crate::api::FetchError;
-use crate::i18n::desk::dt;
-use crate::session::{log_out, staff_error, staff_post, StaffOnly};
+use crate::staff::session::{log_out, staff_error, staff_post, StaffOnly};
+use crate::staff::texts::dt;
 use etalase_core::account::{check_password, Me, PasswordChange, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;

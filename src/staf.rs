@@ -1,0 +1,3 @@
+fn main() {
+    etalase::start_staff();
+}
