@@ -6,6 +6,7 @@
 use crate::catalog::{Availability, Catalog, Ikm, Image, Product, IMAGE_SIZES};
 use crate::category::Category;
 use crate::locale::Locale;
+use crate::search::{self, SearchIndex, SearchQuery, Sort};
 
 pub const SITE_NAME: &str = "Etalase IKM Lampung";
 pub const OG_WIDTH: u32 = 1200;
@@ -351,7 +352,7 @@ fn grid<'a>(products: impl Iterator<Item = &'a Product>, catalog: &Catalog) -> S
 }
 
 /// The page's main content as plain HTML (no script), shown until the app has started.
-pub fn body_html(page: Page<'_>, catalog: &Catalog) -> String {
+pub fn body_html(page: Page<'_>, catalog: &Catalog, index: &SearchIndex) -> String {
     let main = match page {
         Page::Home => {
             let featured = catalog.products.iter().filter(|p| p.featured);
@@ -408,13 +409,90 @@ pub fn body_html(page: Page<'_>, catalog: &Catalog) -> String {
             escape(&ikm.name),
             grid(catalog.products_of(ikm.slug.as_str()), catalog)
         ),
-        Page::Category(c) => format!(
-            "<section class=\"section\"><h1>{}</h1>{}</section>",
-            escape(c.name_in(Locale::Id)),
-            grid(catalog.products_in(c), catalog)
-        ),
+        // A category's page is the search page with its category fixed.
+        Page::Category(c) => {
+            return search_body_html(catalog, index, &SearchQuery::default(), Some(c))
+        }
     };
     frame(&main)
+}
+
+/// The search page (`/cari?…`, and a category's page, which is a search with its category
+/// fixed) as the app lays it out: heading and share button, result count and sort menu, the
+/// closed filter panel, the first results. The app takes it over without moving anything.
+/// Without script it still works: the sort menu and the search box are plain GET forms.
+pub fn search_body_html(
+    catalog: &Catalog,
+    index: &SearchIndex,
+    query: &SearchQuery,
+    fixed_category: Option<Category>,
+) -> String {
+    let mut query = query.clone();
+    if fixed_category.is_some() {
+        query.category = fixed_category;
+    }
+    let hits = search::run(catalog, index, &query);
+    let locale = Locale::Id;
+    let text = query.text.trim();
+    let mut heading = match (text, fixed_category) {
+        ("", Some(c)) => c.name_in(locale).to_owned(),
+        ("", None) => "Semua produk".to_owned(),
+        (text, _) => format!("Hasil untuk \u{201c}{text}\u{201d}"),
+    };
+    if let (Some(c), false) = (fixed_category, text.is_empty()) {
+        heading.push_str(&format!(" · {}", c.name_in(locale)));
+    }
+    // The other filters ride along as hidden fields, so choosing an order keeps them.
+    let hidden: String = query
+        .to_params()
+        .into_iter()
+        .filter(|(k, _)| {
+            *k != search::param::SORT
+                && !(fixed_category.is_some() && *k == search::param::CATEGORY)
+        })
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{k}\" value=\"{}\" />",
+                escape(&v)
+            )
+        })
+        .collect();
+    let options: String = Sort::ALL
+        .iter()
+        .map(|&s| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                s.slug(),
+                if s == query.sort { " selected" } else { "" },
+                s.label(locale)
+            )
+        })
+        .collect();
+    let products = hits.iter().filter_map(|&i| catalog.products.get(i));
+    let results = if hits.is_empty() {
+        "<div class=\"empty-state\"><h2>Tidak ada produk yang cocok</h2></div>".to_owned()
+    } else {
+        grid(products, catalog)
+    };
+    let more = if hits.len() > LIST_ITEMS {
+        "<button type=\"button\" class=\"button button-secondary show-more\">Tampilkan lebih banyak</button>"
+    } else {
+        ""
+    };
+    frame_with_text(
+        &format!(
+            "<section class=\"section search-page\"><div class=\"page-head\"><h1>{heading}</h1>\
+             <div class=\"share\"><button type=\"button\" class=\"button button-secondary share-button\">Bagikan</button></div></div>\
+             <form class=\"search-bar\"><p class=\"result-count\">{count} produk</p>\
+             <label class=\"sort\"><span>Urutkan</span><select name=\"{sort}\">{options}</select></label>{hidden}\
+             <noscript><button type=\"submit\">Urutkan</button></noscript></form>\
+             <details class=\"filters\"><summary>Filter</summary></details>{results}{more}</section>",
+            heading = escape(&heading),
+            count = hits.len(),
+            sort = search::param::SORT,
+        ),
+        text,
+    )
 }
 
 /// The not-found page's content, for a 404.
@@ -426,6 +504,12 @@ pub fn not_found_body_html() -> String {
 }
 
 fn frame(main: &str) -> String {
+    frame_with_text(main, "")
+}
+
+/// The page frame with `text` already in the search box.
+fn frame_with_text(main: &str, text: &str) -> String {
+    let text = escape(text);
     format!(
         "<div id=\"prerender\"><header class=\"site-header\"><div class=\"header-row\">\
          <a class=\"brand\" href=\"/\"><span class=\"brand-mark\" aria-hidden=\"true\"></span>\
@@ -433,7 +517,7 @@ fn frame(main: &str) -> String {
          <span class=\"language-switch\" aria-hidden=\"true\">English</span></div>\
          <form class=\"search-form\" role=\"search\" action=\"/cari\">\
          <label class=\"visually-hidden\" for=\"prerender-q\">Cari produk</label>\
-         <input id=\"prerender-q\" type=\"search\" name=\"q\" placeholder=\"Cari tapis, kopi, keripik…\" />\
+         <input id=\"prerender-q\" type=\"search\" name=\"q\" value=\"{text}\" placeholder=\"Cari tapis, kopi, keripik…\" />\
          <button type=\"submit\" class=\"search-button\">Cari</button></form></header>\
          <main class=\"content\">{main}</main></div>"
     )
@@ -578,7 +662,7 @@ mod tests {
             let Resolved::Page(page) = resolve(&c, &path) else {
                 panic!("{path} resolves");
             };
-            let html = body_html(page, &c);
+            let html = body_html(page, &c, &SearchIndex::new(&c));
             assert!(html.contains(srcset), "{path}: {html}");
             assert!(html.contains(&sizes), "{path}");
         }
@@ -586,7 +670,58 @@ mod tests {
         let Resolved::Page(page) = resolve(&c, "/produk/keripik-pisang-coklat-250-g") else {
             panic!("resolves");
         };
-        assert!(!body_html(page, &c).contains("srcset"));
+        assert!(!body_html(page, &c, &SearchIndex::new(&c)).contains("srcset"));
+    }
+
+    #[test]
+    fn the_search_page_is_drawn_as_the_app_lays_it_out() {
+        let c = catalog();
+        let index = SearchIndex::new(&c);
+        let query = SearchQuery::from_params(|k| match k {
+            search::param::TEXT => Some("kopi".to_owned()),
+            search::param::SORT => Some("harga-naik".to_owned()),
+            search::param::KABUPATEN => Some("lampung-barat".to_owned()),
+            _ => None,
+        });
+        let hits = search::run(&c, &index, &query);
+        assert!(!hits.is_empty());
+        let html = search_body_html(&c, &index, &query, None);
+        // The same results, in the same order, as the app's search.
+        assert!(
+            html.contains(&format!("{} produk</p>", hits.len())),
+            "{html}"
+        );
+        let first = &c.products[hits[0]];
+        let first_at = html.find(&format!("/produk/{}", first.slug)).unwrap();
+        if let Some(&second) = hits.get(1) {
+            let second_at = html
+                .find(&format!("/produk/{}", c.products[second].slug))
+                .unwrap();
+            assert!(first_at < second_at);
+        }
+        assert!(html.contains("<h1>Hasil untuk \u{201c}kopi\u{201d}</h1>"));
+        assert!(html.contains("<option value=\"harga-naik\" selected>Harga terendah</option>"));
+        // Choosing another order keeps the words and the filters.
+        assert!(html.contains("<input type=\"hidden\" name=\"wilayah\" value=\"lampung-barat\" />"));
+        assert!(html.contains("id=\"prerender-q\" type=\"search\" name=\"q\" value=\"kopi\""));
+        // A category's page fixes its category and does not repeat it as a field.
+        let html = search_body_html(
+            &c,
+            &index,
+            &SearchQuery::default(),
+            Some(Category::KopiRempah),
+        );
+        let in_category = c.products_in(Category::KopiRempah).count();
+        assert!(html.contains(&format!("{in_category} produk</p>")));
+        assert!(!html.contains("name=\"kategori\""));
+        // Typed words are text, never markup.
+        let query = SearchQuery {
+            text: "\"><script>alert(1)</script>".into(),
+            ..SearchQuery::default()
+        };
+        let html = search_body_html(&c, &index, &query, None);
+        assert!(!html.contains("<script>alert"));
+        assert!(html.contains("Tidak ada produk yang cocok"));
     }
 
     #[test]
@@ -612,7 +747,7 @@ mod tests {
         let html = head_html(
             &head(page, &c, "https://etalase.example"),
             "https://etalase.example",
-        ) + &body_html(page, &c);
+        ) + &body_html(page, &c, &SearchIndex::new(&c));
         assert!(!html.contains("<script>alert"));
         assert!(!html.contains("\"Spesial\""));
         assert!(html

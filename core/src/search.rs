@@ -363,6 +363,20 @@ impl Sort {
     pub fn from_slug(s: &str) -> Option<Sort> {
         Sort::ALL.into_iter().find(|x| x.slug() == s)
     }
+
+    /// The order's name in the sort menu (the app's and the server's first HTML alike).
+    pub fn label(self, locale: crate::Locale) -> &'static str {
+        match (locale, self) {
+            (crate::Locale::Id, Sort::Relevance) => "Paling sesuai",
+            (crate::Locale::Id, Sort::PriceAsc) => "Harga terendah",
+            (crate::Locale::Id, Sort::PriceDesc) => "Harga tertinggi",
+            (crate::Locale::Id, Sort::Newest) => "Terbaru",
+            (crate::Locale::En, Sort::Relevance) => "Best match",
+            (crate::Locale::En, Sort::PriceAsc) => "Price: low to high",
+            (crate::Locale::En, Sort::PriceDesc) => "Price: high to low",
+            (crate::Locale::En, Sort::Newest) => "Newest",
+        }
+    }
 }
 
 /// Everything a search page shows: the words, the filters and the order. It lives in the

@@ -193,16 +193,7 @@ impl Texts {
     }
 
     pub fn sort(&self, sort: Sort) -> &'static str {
-        match (self.locale, sort) {
-            (Locale::Id, Sort::Relevance) => "Paling sesuai",
-            (Locale::Id, Sort::PriceAsc) => "Harga terendah",
-            (Locale::Id, Sort::PriceDesc) => "Harga tertinggi",
-            (Locale::Id, Sort::Newest) => "Terbaru",
-            (Locale::En, Sort::Relevance) => "Best match",
-            (Locale::En, Sort::PriceAsc) => "Price: low to high",
-            (Locale::En, Sort::PriceDesc) => "Price: high to low",
-            (Locale::En, Sort::Newest) => "Newest",
-        }
+        sort.label(self.locale)
     }
 
     pub fn availability(&self, a: Availability) -> &'static str {
