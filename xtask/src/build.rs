@@ -62,12 +62,11 @@ pub fn build_spa() -> Result {
 }
 
 /// The staff app's own words (every sentence in `src/staff/texts.rs` that the storefront's
-/// texts do not also hold) must be in the staff wasm and in no file a buyer downloads: if a storefront page pulled in a staff page, its
-/// text would come along.
+/// texts do not also hold) must be in the staff wasm and in no file a buyer downloads: if a
+/// storefront page pulled in a staff page, its text would come along.
 fn check_split(storefront: &Path, staff: &Path) -> Result {
-    let read = |file: &str| {
-        std::fs::read_to_string(root().join(file)).map_err(|e| format!("{file}: {e}"))
-    };
+    let read =
+        |file: &str| std::fs::read_to_string(root().join(file)).map_err(|e| format!("{file}: {e}"));
     let texts = read("src/staff/texts.rs")?;
     // Words both apps use (a badge, a status) are the storefront's too.
     let shared = format!("{}{}", read("src/i18n/id.rs")?, read("src/i18n/en.rs")?);
