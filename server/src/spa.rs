@@ -84,7 +84,7 @@ async fn preview_page(State(state): State<AppState>, uri: Uri, headers: HeaderMa
         Resolved::Page(page) => {
             let origin = origin(&state, &headers);
             let head = preview::head_html(&preview::head(page, catalog, &origin), &origin);
-            let body = preview::body_html(page, catalog);
+            let body = preview::body_html(page, catalog, &snapshot.index);
             html_page(StatusCode::OK, preview::inject(&shell, &head, &body))
         }
         Resolved::Unknown => not_found(&state),
