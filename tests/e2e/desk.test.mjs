@@ -286,3 +286,28 @@ test('a long audit log comes in pages: the admin loads the next one with a butto
   assert.deepEqual(await seriousA11yViolations(admin.page), []);
   await admin.context.close();
 });
+
+test('buyers never download the staff app, and staff pages run their own', async () => {
+  const { page } = await phone(browser);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  // A buyer's round: home, a product, a search, the order list.
+  for (const path of ['/', '/produk/kopi-robusta-bubuk-250-g', '/cari?q=kopi', '/daftar-pesanan']) {
+    await page.goto(`${BASE_URL}${path}`);
+    await page.waitForFunction(() => window.wasmBindings !== undefined);
+  }
+  assert.ok(fetched.some((p) => /^\/etalase-[0-9a-f]+_bg\.wasm$/.test(p)), 'the storefront wasm');
+  assert.deepEqual(fetched.filter((p) => p.startsWith('/staf/')), [], 'no staff file');
+
+  // The footer's staff link is a full load of the staff app.
+  await page.getByRole('link', { name: 'Masuk untuk IKM & Disperindag' }).click();
+  await page.getByLabel('Nama pengguna').waitFor();
+  assert.ok(fetched.some((p) => /^\/staf\/etalase-staf-[0-9a-f]+_bg\.wasm$/.test(p)), 'the staff wasm');
+  assert.equal(await page.title(), 'Masuk · Etalase IKM Lampung');
+  // And its name leads back to the storefront, drawn by the storefront app.
+  await page.locator('.staff-header .brand').click();
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.locator('.product-card').first().waitFor();
+  await page.waitForFunction(() => window.wasmBindings !== undefined);
+  assert.equal(await page.locator('.bottom-nav').count(), 1);
+});
