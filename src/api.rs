@@ -86,16 +86,23 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
     json::parse::<T>(&text).map_err(FetchError::Decode)
 }
 
-/// The catalog with its search index, built once when it arrives.
+/// The catalog with its search index, built the first time a search page asks for it (a
+/// product or an IKM page never pays for it).
 pub struct Storefront {
     pub catalog: Catalog,
-    pub index: SearchIndex,
+    index: std::sync::OnceLock<SearchIndex>,
 }
 
 impl Storefront {
     pub fn new(catalog: Catalog) -> Storefront {
-        let index = SearchIndex::new(&catalog);
-        Storefront { catalog, index }
+        Storefront {
+            catalog,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        self.index.get_or_init(|| SearchIndex::new(&self.catalog))
     }
 }
 

@@ -46,7 +46,7 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
     });
     let hits = {
         let store = store.clone();
-        Memo::new(move |_| run(&store.catalog, &store.index, &query.read()))
+        Memo::new(move |_| run(&store.catalog, store.index(), &query.read()))
     };
     let limit = RwSignal::new(PAGE);
     Effect::new(move |_| {
