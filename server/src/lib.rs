@@ -250,16 +250,19 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             guard::guard,
         ))
-        .layer(
-            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
-                // Answers compressed once (or sent as identity on purpose) are left alone.
-                |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| {
-                    extensions.get::<precompressed::Precompressed>().is_none()
-                },
-            )),
-        )
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Compresses answers made per request (desk and admin lists, search pages, CSV); answers
+/// compressed once (or sent as identity on purpose) carry `Precompressed` and are left alone.
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    fn not_precompressed(_: StatusCode, _: Version, _: &HeaderMap, e: &Extensions) -> bool {
+        e.get::<precompressed::Precompressed>().is_none()
+    }
+    let skip: fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool = not_precompressed;
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(skip))
 }
 
 /// Uploaded photos: every upload gets new names, so a file never changes: cache a year.
@@ -368,5 +371,54 @@ async fn expire_periodically(state: AppState) {
         if let Err(e) = orders::sweep_idempotency(&db, clock::unix_secs()).await {
             tracing::warn!(error = ?e, "sweeping idempotency records failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use tower::ServiceExt;
+
+    /// The layer leaves an answer alone when it was negotiated already — even one sent as
+    /// identity on purpose (the compression queue was full) — and compresses the others.
+    #[tokio::test]
+    async fn the_compression_layer_never_compresses_a_negotiated_answer_again() {
+        let body = "{\"nama\":\"Kopi Robusta Bubuk\"}".repeat(400);
+        let kept = body.clone();
+        let app = Router::new()
+            .route(
+                "/sekali",
+                axum::routing::get(move |headers: HeaderMap| {
+                    let body = kept.clone();
+                    async move {
+                        precompressed::Encoded::uncompressed("application/json", body).respond(
+                            &headers,
+                            StatusCode::OK,
+                            "no-cache",
+                        )
+                    }
+                }),
+            )
+            .route(
+                "/biasa",
+                axum::routing::get(move || async move { "x".repeat(4000) }),
+            )
+            .layer(compression());
+        let get = |path: &str| {
+            Request::get(path)
+                .header(header::ACCEPT_ENCODING, "br")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let once = app.clone().oneshot(get("/sekali")).await.unwrap();
+        assert!(once.headers().get(header::CONTENT_ENCODING).is_none());
+        let bytes = axum::body::to_bytes(once.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(bytes, body.as_bytes());
+        let other = app.oneshot(get("/biasa")).await.unwrap();
+        assert_eq!(other.headers()[header::CONTENT_ENCODING], "br");
     }
 }

@@ -253,6 +253,26 @@ async fn ten_thousand_products_are_searched_correctly() {
     let app = spawn_grown(10_000).await;
     assert_eq!(app.state.catalog().catalog.products.len(), 10_000);
     same_as_core(&app, &QUERIES).await;
+    // The whole catalog, compressed once, decodes to all of it.
+    let res = app
+        .client
+        .get(format!("{}/api/v1/catalog", app.base))
+        .header("Accept-Encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let raw = res.bytes().await.unwrap();
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(&raw[..], 4096), &mut json).unwrap();
+    assert!(
+        raw.len() < json.len() / 4,
+        "{} of {}",
+        raw.len(),
+        json.len()
+    );
+    let catalog: Catalog = serde_json::from_slice(&json).unwrap();
+    assert_eq!(catalog.products.len(), 10_000);
     // Deep pages of a large result.
     let snap = app.state.catalog();
     let all = core_slugs(&snap.catalog, &snap.index, &query_of("q=kopi"));
