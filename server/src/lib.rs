@@ -42,6 +42,10 @@ pub struct AppState {
     /// One catalog reload at a time: each reads storage after the edits before it, so the
     /// last one to finish holds them all.
     reloading: Arc<tokio::sync::Mutex<()>>,
+    /// Reloads asked for (each after its edit committed), and the most recent one a finished
+    /// reload covers: a burst of edits waits for one or two reloads, not one each.
+    reloads_asked: Arc<std::sync::atomic::AtomicU64>,
+    reloads_done: Arc<std::sync::atomic::AtomicU64>,
     /// The buyers' and the staff shells and the not-found page, compressed once.
     pub shells: Arc<spa::Shells>,
     pub static_dir: ServeDir,
@@ -78,9 +82,17 @@ impl AppState {
     /// edit, with a new ETag.
     /// Serialising, compressing and indexing run on the blocking pool.
     pub async fn reload_catalog(&self) -> anyhow::Result<()> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let ticket = self.reloads_asked.fetch_add(1, SeqCst) + 1;
         let _one_at_a_time = self.reloading.lock().await;
+        // A reload that began after this edit committed has already read it.
+        if self.reloads_done.load(SeqCst) >= ticket {
+            return Ok(());
+        }
+        let covers = self.reloads_asked.load(SeqCst);
         let snapshot = CatalogSnapshot::build(db::load_catalog(&self.db).await?).await?;
         self.catalog.set(snapshot);
+        self.reloads_done.store(covers, SeqCst);
         Ok(())
     }
 
@@ -141,6 +153,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         content_security_policy,
         catalog: Snapshot::new(snapshot),
         reloading: Arc::new(tokio::sync::Mutex::new(())),
+        reloads_asked: Arc::default(),
+        reloads_done: Arc::default(),
         shells: Arc::new(shells),
         static_dir: ServeDir::new(&config.dist)
             .precompressed_br()

@@ -117,6 +117,62 @@ async fn the_catalog_is_sent_in_the_coding_asked_for_and_decodes_to_the_same_jso
 }
 
 #[tokio::test]
+async fn head_says_the_length_of_the_coding_it_would_send() {
+    let app = spawn_app().await;
+    let get = get_with(&app, "/api/v1/catalog", &[("Accept-Encoding", "gzip")]).await;
+    let length = get.headers()["content-length"].to_str().unwrap().to_owned();
+    let head = app
+        .client
+        .head(format!("{}/api/v1/catalog", app.base))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-encoding"], "gzip");
+    assert_eq!(head.headers()["content-length"].to_str().unwrap(), length);
+    assert!(head.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn edits_at_once_all_reach_the_catalog() {
+    let app = spawn_app().await;
+    let session = owner(&app).await;
+    let catalog: Catalog = app.get("/api/v1/catalog").await.json().await.unwrap();
+    let mine: Vec<_> = catalog.products_of(OWNER).take(3).cloned().collect();
+    assert!(mine.len() >= 2);
+    let edits: Vec<_> = mine
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut input = ProductInput::from_product(p);
+            // Up a little: the volume tiers stay below it.
+            input.price = etalase_core::Rupiah(p.price.amount() + 7 + i as i64);
+            let path = format!("/api/v1/desk/products/{}", p.slug);
+            let session = &session;
+            let app = &app;
+            async move {
+                let res = app.post_as(session, &path, &json!(input)).await;
+                assert_eq!(res.status(), 200);
+            }
+        })
+        .collect();
+    futures_util::future::join_all(edits).await;
+    // Reloads are coalesced; none is lost.
+    let after: Catalog =
+        serde_json::from_slice(&same_in_every_coding(&app, "/api/v1/catalog", 200).await).unwrap();
+    for (i, p) in mine.iter().enumerate() {
+        let now = after.product(p.slug.as_str()).unwrap();
+        assert_eq!(
+            now.price.amount(),
+            p.price.amount() + 7 + i as i64,
+            "{}",
+            p.slug
+        );
+    }
+}
+
+#[tokio::test]
 async fn nothing_acceptable_is_a_406() {
     let app = spawn_app().await;
     for accept in ["identity;q=0", "*;q=0", "br;q=0, gzip;q=0, identity;q=0"] {
