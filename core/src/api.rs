@@ -32,6 +32,45 @@ pub struct SiteInfo {
     pub ordering: bool,
 }
 
+/// Server-side search: the same parameters as the search page's URL
+/// ([`crate::search::SearchQuery::to_params`]) plus `limit` and `offset`.
+pub const SEARCH_PATH: &str = "/api/v1/search";
+/// Results per page when `limit` is not given, and the most one page may hold.
+pub const SEARCH_DEFAULT_LIMIT: usize = 24;
+pub const SEARCH_MAX_LIMIT: usize = 100;
+pub const SEARCH_LIMIT_PARAM: &str = "limit";
+pub const SEARCH_OFFSET_PARAM: &str = "offset";
+
+/// `/api/v1/search?q=kopi&urut=harga-naik&limit=24&offset=48`: a page of `query`'s results.
+pub fn search_path(query: &crate::search::SearchQuery, limit: usize, offset: usize) -> String {
+    let mut params: Vec<String> = query
+        .to_params()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", crate::phone::percent_encode(&v)))
+        .collect();
+    if limit != SEARCH_DEFAULT_LIMIT {
+        params.push(format!("{SEARCH_LIMIT_PARAM}={limit}"));
+    }
+    if offset != 0 {
+        params.push(format!("{SEARCH_OFFSET_PARAM}={offset}"));
+    }
+    if params.is_empty() {
+        SEARCH_PATH.to_owned()
+    } else {
+        format!("{SEARCH_PATH}?{}", params.join("&"))
+    }
+}
+
+/// One page of a search: how many products match in all, this page of them in the order
+/// asked for (as in the catalog), and the IKM of those products only (each once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    pub total: usize,
+    pub products: Vec<crate::catalog::Product>,
+    pub ikm: Vec<crate::catalog::Ikm>,
+}
+
 /// The API path of a tracked request; the secret travels in the query, as in the link.
 pub fn tracking_api_path(code: &str, secret: &str) -> String {
     format!("{ORDERS_PATH}/{code}?t={secret}")

@@ -248,6 +248,25 @@ pub fn head(page: Page<'_>, catalog: &Catalog, origin: &str) -> Head {
     }
 }
 
+/// The search page's head: its heading as the title, the site's share image.
+pub fn search_head(query: &SearchQuery) -> Head {
+    let text = query.text.trim();
+    let title = if text.is_empty() {
+        format!("Semua produk · {SITE_NAME}")
+    } else {
+        format!("Hasil untuk \u{201c}{text}\u{201d} · {SITE_NAME}")
+    };
+    Head {
+        description: HOME_DESCRIPTION.to_owned(),
+        path: format!("/cari{}", query.to_query_string()),
+        og_type: "website",
+        image: "/og/etalase.jpg".into(),
+        image_alt: format!("{SITE_NAME}: produk unggulan IKM Lampung"),
+        json_ld: None,
+        title,
+    }
+}
+
 /// The tags for `<head>`, every value escaped; `origin` makes URLs absolute.
 pub fn head_html(head: &Head, origin: &str) -> String {
     let url = format!("{origin}{}", head.path);

@@ -411,8 +411,13 @@ fn availability_param(a: Availability) -> &'static str {
     }
 }
 
+/// The most characters of search text read from a URL; the rest is ignored (a search box
+/// never needs more, and every word costs a pass over the index).
+pub const MAX_TEXT_CHARS: usize = 200;
+
 impl SearchQuery {
-    /// Reads URL parameters; unknown or malformed values are ignored rather than failing.
+    /// Reads URL parameters; unknown or malformed values are ignored rather than failing, and
+    /// text past [`MAX_TEXT_CHARS`] is cut off.
     pub fn from_params<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> SearchQuery {
         let price = |key: &str| {
             get(key)
@@ -421,7 +426,12 @@ impl SearchQuery {
                 .map(Rupiah)
         };
         SearchQuery {
-            text: get(param::TEXT).unwrap_or_default(),
+            text: get(param::TEXT)
+                .map(|t| match t.char_indices().nth(MAX_TEXT_CHARS) {
+                    Some((cut, _)) => t[..cut].to_owned(),
+                    None => t,
+                })
+                .unwrap_or_default(),
             category: get(param::CATEGORY).and_then(|s| Category::from_slug(&s)),
             kabupaten: get(param::KABUPATEN).and_then(|s| Kabupaten::from_slug(&s)),
             price_min: price(param::PRICE_MIN),
@@ -838,6 +848,37 @@ mod tests {
                 certificates: vec![Certificate::Halal],
                 ..Default::default()
             }
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_character_boundary() {
+        let long = "é".repeat(MAX_TEXT_CHARS + 50);
+        let query = SearchQuery::from_params(|k| (k == "q").then(|| long.clone()));
+        assert_eq!(query.text.chars().count(), MAX_TEXT_CHARS);
+        let short = SearchQuery::from_params(|k| (k == "q").then(|| "kopi".to_owned()));
+        assert_eq!(short.text, "kopi");
+    }
+
+    #[test]
+    fn search_api_paths_carry_the_url_parameters_and_the_page() {
+        use crate::api::{search_path, SEARCH_DEFAULT_LIMIT};
+        let query = SearchQuery {
+            text: "kopi bubuk".into(),
+            sort: Sort::PriceAsc,
+            ..Default::default()
+        };
+        assert_eq!(
+            search_path(&query, SEARCH_DEFAULT_LIMIT, 0),
+            "/api/v1/search?q=kopi%20bubuk&urut=harga-naik"
+        );
+        assert_eq!(
+            search_path(&SearchQuery::default(), 10, 20),
+            "/api/v1/search?limit=10&offset=20"
+        );
+        assert_eq!(
+            search_path(&SearchQuery::default(), SEARCH_DEFAULT_LIMIT, 0),
+            "/api/v1/search"
         );
     }
 }

@@ -1,15 +1,17 @@
 //! The JSON API under `/api/v1`.
 
 use crate::error::AppError;
-use crate::snapshot::etag_matches;
+use crate::precompressed::{self, Encoded};
+use crate::snapshot::{CatalogSnapshot, Detail};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::any;
 use axum::{Json, Router};
 use etalase_core::api::Health;
-use etalase_core::catalog::{IkmDetail, ProductDetail};
+use etalase_core::catalog::{Catalog, IkmDetail, ProductDetail};
+use std::sync::{Arc, LazyLock};
 
 /// The catalog may change at any time (IKM edit their products): clients keep a copy but
 /// revalidate it, which costs a 304 when nothing changed.
@@ -32,46 +34,46 @@ pub fn unknown_routes() -> Router<AppState> {
         .route("/api/{*rest}", any(unknown))
 }
 
-/// Answers with `body`, or 304 when the client already holds this version.
-fn conditional(headers: &HeaderMap, etag: &str, body: impl IntoResponse) -> Response {
-    let etag_value = HeaderValue::from_str(etag).ok();
-    let cache = [(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CATALOG_CACHE),
-    )];
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| etag_matches(v, etag));
-    let mut response = if fresh {
-        (StatusCode::NOT_MODIFIED, cache).into_response()
-    } else {
-        (cache, body).into_response()
-    };
-    if let Some(v) = etag_value {
-        response.headers_mut().insert(header::ETAG, v);
-    }
-    response
-}
-
 #[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog",
-    responses((status = 200, description = "The whole catalog (weak ETag; 304 when If-None-Match matches)", body = etalase_core::Catalog),
+    responses((status = 200, description = "The whole catalog (weak ETag; 304 when If-None-Match matches; br, gzip or identity by Accept-Encoding, compressed once per version)", body = etalase_core::Catalog),
         (status = 304, description = "Not modified")))]
 async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let snap = state.catalog();
-    let body = (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        snap.json.clone(),
-    );
-    conditional(&headers, &snap.etag, body)
+    state
+        .catalog()
+        .json
+        .respond(&headers, StatusCode::OK, CATALOG_CACHE)
+}
+
+/// A product's or an IKM's JSON from the snapshot's cache, made and compressed on the first
+/// ask for this catalog version.
+async fn detail(
+    snapshot: &CatalogSnapshot,
+    key: Detail,
+    headers: &HeaderMap,
+    make: impl FnOnce(&Catalog) -> Result<Vec<u8>, AppError>,
+) -> Result<Response, AppError> {
+    if let Some(answer) = snapshot.details.get(&key) {
+        return Ok(answer.respond(headers, StatusCode::OK, CATALOG_CACHE));
+    }
+    let json = make(&snapshot.catalog)?;
+    let answer = match precompressed::compress("application/json", json).await {
+        Ok(answer) => {
+            let answer = Arc::new(answer);
+            snapshot.details.insert(key, answer.clone());
+            answer
+        }
+        Err(uncompressed) => Arc::new(uncompressed),
+    };
+    Ok(answer.respond(headers, StatusCode::OK, CATALOG_CACHE))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, AppError> {
+    serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "catalog",
     params(("slug" = String, Path)),
-    responses((status = 200, description = "One product and its IKM", body = etalase_core::catalog::ProductDetail),
+    responses((status = 200, description = "One product and its IKM (weak ETag; compressed once per catalog version)", body = etalase_core::catalog::ProductDetail),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No such product", body = etalase_core::api::ApiError)))]
 async fn product(
@@ -80,24 +82,24 @@ async fn product(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let snap = state.catalog();
-    let product = snap
-        .catalog
-        .product(&slug)
-        .ok_or(AppError::NotFound("Produk tidak ditemukan."))?;
-    let ikm = snap
-        .catalog
-        .ikm(product.ikm.as_str())
-        .ok_or(AppError::NotFound("Produk tidak ditemukan."))?;
-    let detail = ProductDetail {
-        product: product.clone(),
-        ikm: ikm.clone(),
-    };
-    Ok(conditional(&headers, &snap.etag, Json(detail)))
+    detail(&snap, Detail::Product(slug.clone()), &headers, |catalog| {
+        let product = catalog
+            .product(&slug)
+            .ok_or(AppError::NotFound("Produk tidak ditemukan."))?;
+        let ikm = catalog
+            .ikm(product.ikm.as_str())
+            .ok_or(AppError::NotFound("Produk tidak ditemukan."))?;
+        to_json(&ProductDetail {
+            product: product.clone(),
+            ikm: ikm.clone(),
+        })
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/ikm/{slug}", tag = "catalog",
     params(("slug" = String, Path)),
-    responses((status = 200, description = "One IKM and its products", body = etalase_core::catalog::IkmDetail),
+    responses((status = 200, description = "One IKM and its products (weak ETag; compressed once per catalog version)", body = etalase_core::catalog::IkmDetail),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No such IKM", body = etalase_core::api::ApiError)))]
 async fn ikm(
@@ -106,15 +108,16 @@ async fn ikm(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let snap = state.catalog();
-    let ikm = snap
-        .catalog
-        .ikm(&slug)
-        .ok_or(AppError::NotFound("IKM tidak ditemukan."))?;
-    let detail = IkmDetail {
-        ikm: ikm.clone(),
-        products: snap.catalog.products_of(&slug).cloned().collect(),
-    };
-    Ok(conditional(&headers, &snap.etag, Json(detail)))
+    detail(&snap, Detail::Ikm(slug.clone()), &headers, |catalog| {
+        let ikm = catalog
+            .ikm(&slug)
+            .ok_or(AppError::NotFound("IKM tidak ditemukan."))?;
+        to_json(&IkmDetail {
+            ikm: ikm.clone(),
+            products: catalog.products_of(&slug).cloned().collect(),
+        })
+    })
+    .await
 }
 
 async fn unknown() -> AppError {
@@ -124,8 +127,15 @@ async fn unknown() -> AppError {
 /// This server takes orders (a static export says otherwise).
 #[utoipa::path(get, path = "/api/v1/site", tag = "catalog",
     responses((status = 200, description = "What this site does (this server takes orders)", body = etalase_core::api::SiteInfo)))]
-async fn site() -> Json<etalase_core::api::SiteInfo> {
-    Json(etalase_core::api::SiteInfo { ordering: true })
+async fn site(headers: HeaderMap) -> Response {
+    static SITE: LazyLock<Encoded> = LazyLock::new(|| {
+        let info = etalase_core::api::SiteInfo { ordering: true };
+        Encoded::new(
+            "application/json",
+            serde_json::to_vec(&info).unwrap_or_default(),
+        )
+    });
+    SITE.respond(&headers, StatusCode::OK, CATALOG_CACHE)
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "catalog",

@@ -35,6 +35,8 @@ pub enum AppError {
     /// An upload that is not a photo we take, or a decompression bomb.
     Photo(crate::photo::PhotoError),
     UnsupportedMediaType,
+    /// `Accept-Encoding` refuses every coding we have (identity included).
+    NotAcceptable,
     /// Too many order requests from one address: try again after this many seconds.
     TooManyOrders(i64, Locale),
     /// The server is at its limit for this kind of work (password hashing): try again after
@@ -156,6 +158,13 @@ impl IntoResponse for AppError {
                 ApiError::new(
                     "json_required",
                     "Kirim isi permintaan sebagai JSON (Content-Type: application/json).",
+                ),
+            ),
+            AppError::NotAcceptable => (
+                StatusCode::NOT_ACCEPTABLE,
+                ApiError::new(
+                    "not_acceptable",
+                    "Accept-Encoding menolak semua pengodean yang tersedia (br, gzip, identity).",
                 ),
             ),
             AppError::Internal(err) => {

@@ -1,5 +1,6 @@
 //! Bounded queues for heavy work that runs off the async workers: password hashing (argon2id,
-//! 19 MiB each) and photo decoding (up to ~600 MB for a 40-megapixel photo). At most `running`
+//! 19 MiB each), photo decoding (up to ~600 MB for a 40-megapixel photo) and compressing
+//! answers not yet cached. At most `running`
 //! jobs of a kind run at once and at most `waiting` more wait; beyond that the answer is 503
 //! with `Retry-After` at once, so a burst costs neither memory nor a growing queue.
 
@@ -32,6 +33,23 @@ impl Gate {
             tracing::warn!(gate = self.name, "queue full; refused with 503");
             AppError::Busy(1)
         })?;
+        self.run_admitted(work).await
+    }
+
+    /// Like [`Gate::run`], but a full queue is `None`, not an error: for work the caller can
+    /// do without (compressing an answer it can send uncompressed).
+    pub async fn try_run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        let _admitted = self.admitted.try_acquire().ok()?;
+        self.run_admitted(work).await.ok()
+    }
+
+    async fn run_admitted<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let _running = self
             .running
             .acquire()
@@ -54,3 +72,9 @@ pub static HASHING: LazyLock<Gate> =
     LazyLock::new(|| Gate::new("hashing", PARALLEL_HASHES, WAITING_HASHES));
 pub static PHOTOS: LazyLock<Gate> =
     LazyLock::new(|| Gate::new("photos", PARALLEL_PHOTOS, WAITING_PHOTOS));
+/// Answers compressed on a request's path (a product's JSON, a preview page not yet cached),
+/// and waiting; past that they are sent uncompressed (`precompressed::compress`).
+pub const PARALLEL_COMPRESSIONS: usize = 2;
+pub const WAITING_COMPRESSIONS: usize = 64;
+pub static COMPRESSING: LazyLock<Gate> =
+    LazyLock::new(|| Gate::new("compressing", PARALLEL_COMPRESSIONS, WAITING_COMPRESSIONS));

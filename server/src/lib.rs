@@ -15,18 +15,22 @@ pub mod og;
 pub mod openapi;
 pub mod orders;
 pub mod photo;
+pub mod precompressed;
 pub mod products;
+pub mod search;
 pub mod security;
 pub mod snapshot;
 pub mod spa;
 pub mod throttle;
 
 use anyhow::Context;
+use axum::http::{Extensions, HeaderMap, StatusCode, Version};
 use axum::Router;
 use config::Config;
 use snapshot::CatalogSnapshot;
 use sqlx::SqlitePool;
 use std::sync::{Arc, RwLock};
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -35,7 +39,15 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: SqlitePool,
     catalog: Snapshot<CatalogSnapshot>,
-    pub index_html: Option<Arc<str>>,
+    /// One catalog reload at a time: each reads storage after the edits before it, so the
+    /// last one to finish holds them all.
+    reloading: Arc<tokio::sync::Mutex<()>>,
+    /// Reloads asked for (each after its edit committed), and the most recent one a finished
+    /// reload covers: a burst of edits waits for one or two reloads, not one each.
+    reloads_asked: Arc<std::sync::atomic::AtomicU64>,
+    reloads_done: Arc<std::sync::atomic::AtomicU64>,
+    /// The buyers' and the staff shells and the not-found page, compressed once.
+    pub shells: Arc<spa::Shells>,
     pub static_dir: ServeDir,
     /// The built storefront (`dist/`), also the source of drawn pictures for share images.
     pub dist_dir: std::path::PathBuf,
@@ -45,7 +57,8 @@ pub struct AppState {
     pub media_dir: std::path::PathBuf,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
     pub public_url: Option<String>,
-    /// The Content-Security-Policy for `index_html` (its inline loader allowed by hash).
+    /// The Content-Security-Policy for pages built from either shell (their inline loaders
+    /// allowed by hash).
     pub content_security_policy: Arc<str>,
     /// Days off besides weekends, for the IKM's time to answer: the `holiday` table, swapped
     /// whole when the admin edits it.
@@ -67,9 +80,19 @@ impl AppState {
 
     /// Reads the catalog from storage again and swaps it in whole: the next request sees the
     /// edit, with a new ETag.
+    /// Serialising, compressing and indexing run on the blocking pool.
     pub async fn reload_catalog(&self) -> anyhow::Result<()> {
-        let snapshot = CatalogSnapshot::new(db::load_catalog(&self.db).await?)?;
+        use std::sync::atomic::Ordering::SeqCst;
+        let ticket = self.reloads_asked.fetch_add(1, SeqCst) + 1;
+        let _one_at_a_time = self.reloading.lock().await;
+        // A reload that began after this edit committed has already read it.
+        if self.reloads_done.load(SeqCst) >= ticket {
+            return Ok(());
+        }
+        let covers = self.reloads_asked.load(SeqCst);
+        let snapshot = CatalogSnapshot::build(db::load_catalog(&self.db).await?).await?;
         self.catalog.set(snapshot);
+        self.reloads_done.store(covers, SeqCst);
         Ok(())
     }
 
@@ -106,25 +129,19 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         }
     }
     let data = db::load_catalog(&db).await?;
-    let snapshot = CatalogSnapshot::new(data)?;
+    let snapshot = CatalogSnapshot::build(data).await?;
     tracing::info!(
         ikm = snapshot.catalog.ikm.len(),
         products = snapshot.catalog.products.len(),
         "catalog loaded"
     );
-    let index_path = config.dist.join("index.html");
-    let index_html = match std::fs::read_to_string(&index_path) {
-        Ok(html) => Some(Arc::from(html)),
-        Err(err) => {
-            tracing::error!(
-                "storefront not built: cannot read {} ({err}); run `cargo xtask build` — \
-                 pages answer 503 until then, the API works",
-                index_path.display()
-            );
-            None
-        }
-    };
-    let content_security_policy = security::content_security_policy(index_html.as_deref()).into();
+    let (storefront_html, staff_html) = spa::Shells::read(&config.dist);
+    let content_security_policy =
+        security::content_security_policy(&[storefront_html.as_deref(), staff_html.as_deref()])
+            .into();
+    let shells = tokio::task::spawn_blocking(move || spa::Shells::new(storefront_html, staff_html))
+        .await
+        .context("compressing the shells")?;
     let seed_holidays = read_holidays(&config.holidays)?;
     if db::seed_holidays_if_empty(&db, &seed_holidays).await? {
         tracing::info!(days = seed_holidays.len(), "seeded the holiday list");
@@ -135,7 +152,10 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         db,
         content_security_policy,
         catalog: Snapshot::new(snapshot),
-        index_html,
+        reloading: Arc::new(tokio::sync::Mutex::new(())),
+        reloads_asked: Arc::default(),
+        reloads_done: Arc::default(),
+        shells: Arc::new(shells),
         static_dir: ServeDir::new(&config.dist)
             .precompressed_br()
             .precompressed_gzip(),
@@ -214,27 +234,24 @@ pub fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::routes())
         .merge(products::routes())
         .merge(api::routes())
+        .merge(search::routes())
         .split_for_parts()
 }
 
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api_routes();
-    let doc = axum::body::Bytes::from(openapi::document(doc));
+    // Once, at start (tens of milliseconds).
+    let doc = Arc::new(precompressed::Encoded::new(
+        "application/json",
+        openapi::document(doc),
+    ));
     let routes = Router::new()
         .merge(api)
         .route(
             openapi::OPENAPI_PATH,
-            axum::routing::get(move || {
+            axum::routing::get(move |headers: axum::http::HeaderMap| {
                 let doc = doc.clone();
-                async move {
-                    (
-                        [(
-                            axum::http::header::CONTENT_TYPE,
-                            axum::http::HeaderValue::from_static("application/json"),
-                        )],
-                        doc,
-                    )
-                }
+                async move { doc.respond(&headers, axum::http::StatusCode::OK, "no-cache") }
             }),
         )
         .merge(api::unknown_routes())
@@ -247,9 +264,19 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             guard::guard,
         ))
-        .layer(CompressionLayer::new())
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Compresses answers made per request (desk and admin lists, search pages, CSV); answers
+/// compressed once (or sent as identity on purpose) carry `Precompressed` and are left alone.
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    fn not_precompressed(_: StatusCode, _: Version, _: &HeaderMap, e: &Extensions) -> bool {
+        e.get::<precompressed::Precompressed>().is_none()
+    }
+    let skip: fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool = not_precompressed;
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(skip))
 }
 
 /// Uploaded photos: every upload gets new names, so a file never changes: cache a year.
@@ -358,5 +385,54 @@ async fn expire_periodically(state: AppState) {
         if let Err(e) = orders::sweep_idempotency(&db, clock::unix_secs()).await {
             tracing::warn!(error = ?e, "sweeping idempotency records failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use tower::ServiceExt;
+
+    /// The layer leaves an answer alone when it was negotiated already — even one sent as
+    /// identity on purpose (the compression queue was full) — and compresses the others.
+    #[tokio::test]
+    async fn the_compression_layer_never_compresses_a_negotiated_answer_again() {
+        let body = "{\"nama\":\"Kopi Robusta Bubuk\"}".repeat(400);
+        let kept = body.clone();
+        let app = Router::new()
+            .route(
+                "/sekali",
+                axum::routing::get(move |headers: HeaderMap| {
+                    let body = kept.clone();
+                    async move {
+                        precompressed::Encoded::uncompressed("application/json", body).respond(
+                            &headers,
+                            StatusCode::OK,
+                            "no-cache",
+                        )
+                    }
+                }),
+            )
+            .route(
+                "/biasa",
+                axum::routing::get(move || async move { "x".repeat(4000) }),
+            )
+            .layer(compression());
+        let get = |path: &str| {
+            Request::get(path)
+                .header(header::ACCEPT_ENCODING, "br")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let once = app.clone().oneshot(get("/sekali")).await.unwrap();
+        assert!(once.headers().get(header::CONTENT_ENCODING).is_none());
+        let bytes = axum::body::to_bytes(once.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(bytes, body.as_bytes());
+        let other = app.oneshot(get("/biasa")).await.unwrap();
+        assert_eq!(other.headers()[header::CONTENT_ENCODING], "br");
     }
 }

@@ -3,6 +3,7 @@
 //! the Etalase mark. Drawn as SVG, rendered by resvg, kept in memory until the catalog changes.
 
 use crate::error::AppError;
+use crate::precompressed::{ByteLru, Encoded};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -12,9 +13,8 @@ use axum::Router;
 use base64::Engine;
 use etalase_core::preview::{escape, OG_HEIGHT, OG_WIDTH, SITE_NAME};
 use etalase_core::{Category, Locale};
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,24 +22,46 @@ pub fn routes() -> Router<AppState> {
         .route("/og/{kind}/{file}", get(page))
 }
 
-/// Rendered images by path, each with the catalog ETag it was drawn from, and the lock that
-/// makes drawing single-flight: a burst of crawlers asking for one new image draws it once
-/// (the others wait, then find it cached), and at most one drawing runs at a time.
-#[derive(Default)]
+/// Rendered images by catalog version and path, and the lock that makes drawing
+/// single-flight: a burst of crawlers asking for one new image draws it once (the others wait,
+/// then find it cached), and at most one drawing runs at a time. Bounded by bytes
+/// ([`OG_BUDGET`]): at 10,000 products every image would be about a gigabyte; the least
+/// recently asked for (and those of older catalog versions) go first.
 pub struct OgCache {
-    images: Mutex<HashMap<String, (String, axum::body::Bytes)>>,
+    images: ByteLru<(String, String)>,
     drawing: tokio::sync::Mutex<()>,
     /// How many images were drawn (tests check the single flight).
     pub drawn: std::sync::atomic::AtomicUsize,
 }
 
+/// Memory for share images.
+pub const OG_BUDGET: usize = 64 * 1024 * 1024;
+
+impl Default for OgCache {
+    fn default() -> Self {
+        OgCache {
+            images: ByteLru::new(OG_BUDGET),
+            drawing: tokio::sync::Mutex::new(()),
+            drawn: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
 impl OgCache {
     fn get(&self, key: &str, etag: &str) -> Option<axum::body::Bytes> {
-        self.images.lock().ok().and_then(|c| {
-            c.get(key)
-                .filter(|(e, _)| e == etag)
-                .map(|(_, b)| b.clone())
-        })
+        self.images
+            .get(&(etag.to_owned(), key.to_owned()))
+            .map(|image| image.identity().clone())
+    }
+
+    fn insert(&self, key: String, etag: String, bytes: axum::body::Bytes) {
+        let image = Encoded::uncompressed("image/jpeg", bytes);
+        self.images.insert((etag, key), Arc::new(image));
+    }
+
+    /// Bytes held now.
+    pub fn bytes(&self) -> usize {
+        self.images.bytes()
     }
 }
 
@@ -267,9 +289,7 @@ async fn serve(state: AppState, key: String, card: impl FnOnce() -> Option<Card>
                     .drawn
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let bytes = axum::body::Bytes::from(jpeg);
-                if let Ok(mut c) = cache.images.lock() {
-                    c.insert(key, (etag.clone(), bytes.clone()));
-                }
+                cache.insert(key, etag.clone(), bytes.clone());
                 bytes
             }
         }

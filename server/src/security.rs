@@ -8,12 +8,18 @@ use axum::http::{header, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The policy for pages built from `index_html`: its inline scripts are allowed by hash, and
-/// nothing else inline runs.
-pub fn content_security_policy(index_html: Option<&str>) -> String {
-    let hashes: String = index_html
-        .map(inline_scripts)
-        .unwrap_or_default()
+/// The policy for pages built from the shells (the buyers' and the staff's): their inline
+/// scripts are allowed by hash, and nothing else inline runs. One policy for both: each shell
+/// runs only our own loaders either way.
+pub fn content_security_policy(shells: &[Option<&str>]) -> String {
+    let mut scripts: Vec<&str> = shells
+        .iter()
+        .flatten()
+        .flat_map(|html| inline_scripts(html))
+        .collect();
+    scripts.sort_unstable();
+    scripts.dedup();
+    let hashes: String = scripts
         .into_iter()
         .map(|script| format!(" 'sha256-{}'", base64(&Sha256::digest(script.as_bytes()))))
         .collect();
@@ -146,13 +152,19 @@ mod tests {
         // Case differs in the last tag: a browser runs it, so it would need a hash too; the
         // index Trunk writes has lower-case tags, and a missed one fails safe (blocked).
         assert_eq!(inline_scripts(html), vec!["import init from\"/e.js\";"]);
-        let policy = content_security_policy(Some("<script>alert(1)</script>"));
+        let policy = content_security_policy(&[Some("<script>alert(1)</script>"), None]);
         // The hash every CSP tool gives for `alert(1)`.
         assert!(
             policy.contains("'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"),
             "{policy}"
         );
         assert!(policy.contains("frame-ancestors 'none'"));
-        assert!(!content_security_policy(None).contains("sha256"));
+        assert!(!content_security_policy(&[None, None]).contains("sha256"));
+        // Both shells' loaders, each once.
+        let both = content_security_policy(&[
+            Some("<script>alert(1)</script>"),
+            Some("<script>alert(2)</script><script>alert(1)</script>"),
+        ]);
+        assert_eq!(both.matches("'sha256-").count(), 2, "{both}");
     }
 }

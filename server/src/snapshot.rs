@@ -1,30 +1,87 @@
-//! The catalog as served: parsed once, serialised once, with an ETag, swapped whole on change.
+//! The catalog as served: parsed once, serialised and compressed once, indexed for search
+//! once, with an ETag, swapped whole on change. Answers made from it on first ask (product and
+//! IKM JSON, preview pages) are kept with it in bounded caches, so an edit drops them all.
 
+use crate::precompressed::{ByteLru, Encoded};
 use etalase_core::catalog::{Catalog, CatalogData};
+use etalase_core::search::SearchIndex;
+
+/// Memory for product and IKM JSON answers of one catalog version (keys: slugs that exist).
+pub const DETAILS_BUDGET: usize = 32 * 1024 * 1024;
+/// Memory for preview pages of one catalog version (keys: origin and the path of a page that
+/// exists; the origin is the client's `Host` unless `ETALASE_PUBLIC_URL` is set).
+pub const PAGES_BUDGET: usize = 32 * 1024 * 1024;
+
+/// A product's or an IKM's JSON answer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Detail {
+    Product(String),
+    Ikm(String),
+}
+
+impl crate::precompressed::KeyBytes for Detail {
+    fn key_bytes(&self) -> usize {
+        match self {
+            Detail::Product(s) | Detail::Ikm(s) => s.len(),
+        }
+    }
+}
 
 pub struct CatalogSnapshot {
     pub catalog: Catalog,
-    /// The JSON document of `/api/v1/catalog`.
-    pub json: axum::body::Bytes,
+    /// `/api/v1/catalog` in every encoding.
+    pub json: Encoded,
     /// A weak validator: the bytes differ by encoding, the content does not.
     pub etag: String,
+    /// The words of every product, for `/api/v1/search`.
+    pub index: SearchIndex,
+    pub details: ByteLru<Detail>,
+    /// Preview pages by (origin, path).
+    pub pages: ByteLru<(String, String)>,
 }
 
 impl CatalogSnapshot {
+    /// Serialises, compresses and indexes the catalog: CPU work (about a second at 10,000
+    /// products), so run it off the async workers ([`CatalogSnapshot::build`]).
     pub fn new(data: CatalogData) -> anyhow::Result<Self> {
         let catalog = Catalog::from_data(data);
         let json = serde_json::to_vec(&catalog)?;
-        let etag = format!("W/\"{:016x}\"", fnv1a64(&json));
+        let (json, index) = std::thread::scope(|s| {
+            let index = s.spawn(|| SearchIndex::new(&catalog));
+            let json = Encoded::new_parallel("application/json", json);
+            (json, index.join())
+        });
+        let index = index.map_err(|_| anyhow::anyhow!("building the search index panicked"))?;
         Ok(CatalogSnapshot {
+            etag: json.etag().to_owned(),
             catalog,
-            json: json.into(),
-            etag,
+            json,
+            index,
+            details: ByteLru::new(DETAILS_BUDGET),
+            pages: ByteLru::new(PAGES_BUDGET),
         })
+    }
+
+    /// [`CatalogSnapshot::new`] on the blocking pool.
+    pub async fn build(data: CatalogData) -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
+        let products = data.products.len();
+        let snapshot = tokio::task::spawn_blocking(move || CatalogSnapshot::new(data))
+            .await
+            .map_err(|e| anyhow::anyhow!("building the catalog snapshot: {e}"))??;
+        tracing::info!(
+            products,
+            json_bytes = snapshot.json.identity().len(),
+            encoded_bytes = snapshot.json.size(),
+            millis = started.elapsed().as_millis() as u64,
+            "catalog snapshot built"
+        );
+        Ok(snapshot)
     }
 }
 
 /// FNV-1a: a stable content hash, the same on every replica and every build.
-fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         hash ^= u64::from(b);

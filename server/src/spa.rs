@@ -1,22 +1,33 @@
-//! Serving the built storefront: hashed assets cached for a year, `index.html` for every
-//! app route so deep links survive a reload, and a clear page when nothing was built.
+//! Serving the built storefronts: hashed assets cached for a year, the buyers' shell
+//! (`dist/index.html`) for every storefront route and the staff shell (`dist/staf/index.html`,
+//! Trunk's second build) for the desk, admin, login and account routes, so deep links survive a
+//! reload, and a clear page when nothing was built. Every HTML answer is compressed once — the
+//! shells and the not-found page at start, preview pages once per catalog version — and served
+//! from memory.
 
 use crate::http::origin;
+use crate::precompressed::{self, Encoded};
+use crate::snapshot::CatalogSnapshot;
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use etalase_core::preview::{self, Resolved};
+use std::sync::Arc;
 use tower::ServiceExt;
 
-/// The app's own routes: each answers `index.html`, and the SPA renders the page.
+/// Where Trunk's second build (the staff app) lands inside `dist/`, and its URL prefix.
+pub const STAFF_DIR: &str = "staf";
+
+/// The app's own routes: each answers a shell, and the SPA renders the page.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(preview_page))
-        .route("/cari", get(app_page))
+        .route("/cari", get(search_page))
         .route("/produk/{slug}", get(preview_page))
         .route("/ikm/{slug}", get(preview_page))
         .route("/kategori/{slug}", get(preview_page))
@@ -24,26 +35,97 @@ pub fn routes() -> Router<AppState> {
         .route("/robots.txt", get(robots))
         .route("/daftar-pesanan", get(app_page))
         .route("/ajukan", get(app_page))
-        .route("/masuk", get(app_page))
-        .route("/akun", get(app_page))
-        .route("/desk", get(app_page))
-        .route("/desk/{*rest}", get(app_page))
-        .route("/admin", get(app_page))
-        .route("/admin/{*rest}", get(app_page))
+        .route("/masuk", get(staff_page))
+        .route("/akun", get(staff_page))
+        .route("/desk", get(staff_page))
+        .route("/desk/{*rest}", get(staff_page))
+        .route("/admin", get(staff_page))
+        .route("/admin/{*rest}", get(staff_page))
         .route("/pesanan/{code}", get(tracking_page))
         .route("/pesanan/{code}/invoice/{ikm}", get(tracking_page))
 }
 
+/// The HTML answers that do not depend on the catalog, compressed once at start.
+pub struct Shells {
+    /// The buyers' shell as built: `None` when `dist/index.html` is missing.
+    pub storefront_html: Option<Arc<str>>,
+    pub storefront: Option<Encoded>,
+    /// The staff shell: `None` for a build without it (the storefront shell serves instead).
+    pub staff_html: Option<Arc<str>>,
+    pub staff: Option<Encoded>,
+    /// The not-found page (from the storefront shell).
+    pub not_found: Option<Encoded>,
+    /// What every page answers while nothing is built.
+    pub not_built: Encoded,
+}
+
+impl Shells {
+    /// Compresses the shells: CPU work, run off the async workers.
+    pub fn new(storefront_html: Option<Arc<str>>, staff_html: Option<Arc<str>>) -> Shells {
+        let html = |s: &Arc<str>| Encoded::new(HTML, s.as_bytes().to_vec());
+        Shells {
+            storefront: storefront_html.as_ref().map(html),
+            staff: staff_html.as_ref().map(html),
+            not_found: storefront_html.as_deref().map(|shell| {
+                Encoded::new(
+                    HTML,
+                    preview::inject(
+                        shell,
+                        &preview::not_found_head_html(),
+                        &preview::not_found_body_html(),
+                    ),
+                )
+            }),
+            not_built: Encoded::new(HTML, NOT_BUILT),
+            storefront_html,
+            staff_html,
+        }
+    }
+
+    /// Reads `dist/index.html` and, when there, `dist/staf/index.html`.
+    pub fn read(dist: &std::path::Path) -> (Option<Arc<str>>, Option<Arc<str>>) {
+        let index_path = dist.join("index.html");
+        let storefront = match std::fs::read_to_string(&index_path) {
+            Ok(html) => Some(Arc::from(html)),
+            Err(err) => {
+                tracing::error!(
+                    "storefront not built: cannot read {} ({err}); run `cargo xtask build` — \
+                     pages answer 503 until then, the API works",
+                    index_path.display()
+                );
+                None
+            }
+        };
+        let staff_path = dist.join(STAFF_DIR).join("index.html");
+        let staff = match std::fs::read_to_string(&staff_path) {
+            Ok(html) => Some(Arc::from(html)),
+            Err(err) => {
+                if storefront.is_some() {
+                    tracing::info!(
+                        "no staff build at {} ({err}): the desk, admin and login pages get \
+                         the storefront shell",
+                        staff_path.display()
+                    );
+                }
+                None
+            }
+        };
+        (storefront, staff)
+    }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+/// Shells name the current hashed assets: always revalidate them.
+const SHELL_CACHE: &str = "no-cache";
+
 /// The tracking and invoice pages' URLs hold the secret: no `Referer` may carry it to another site,
 /// and no shared cache may keep it.
-async fn tracking_page(State(state): State<AppState>) -> Response {
-    let mut response = index(&state, StatusCode::OK);
-    let headers = response.headers_mut();
-    headers.insert(
+async fn tracking_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut response = shell(&state, &headers, false, "no-store");
+    response.headers_mut().insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -55,76 +137,151 @@ tidak ditemukan. Jalankan <code>cargo xtask build</code> (atau <code>cargo xtask
 lalu muat ulang halaman ini.</p><p lang=\"en\">The storefront has not been built: run \
 <code>cargo xtask build</code>.</p></body></html>";
 
-fn index(state: &AppState, status: StatusCode) -> Response {
-    let mut response = match &state.index_html {
-        Some(html) => (status, Html(html.to_string())).into_response(),
-        None => (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response(),
+/// A shell as it was built: the staff one for staff pages when there is one, else the
+/// storefront's; the "not built" page (503) when neither is.
+fn shell(state: &AppState, headers: &HeaderMap, staff: bool, cache: &'static str) -> Response {
+    let shells = &state.shells;
+    let chosen = if staff {
+        shells.staff.as_ref().or(shells.storefront.as_ref())
+    } else {
+        shells.storefront.as_ref()
     };
-    // The shell names the current hashed assets: always revalidate it.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
-}
-
-async fn app_page(State(state): State<AppState>) -> Response {
-    index(&state, StatusCode::OK)
-}
-
-/// A shareable page: the app's HTML with this page's title, description, Open Graph and
-/// Twitter tags, JSON-LD and a script-free rendering of its content — for every client,
-/// crawler or not. An unknown slug is a real 404.
-async fn preview_page(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
-    let Some(shell) = state.index_html.clone() else {
-        return index(&state, StatusCode::OK);
-    };
-    let snapshot = state.catalog();
-    let catalog = &snapshot.catalog;
-    match preview::resolve(catalog, uri.path()) {
-        Resolved::Page(page) => {
-            let origin = origin(&state, &headers);
-            let head = preview::head_html(&preview::head(page, catalog, &origin), &origin);
-            let body = preview::body_html(page, catalog, &snapshot.index);
-            html_page(StatusCode::OK, preview::inject(&shell, &head, &body))
-        }
-        Resolved::Unknown => not_found(&state),
-        Resolved::Other => index(&state, StatusCode::OK),
+    match chosen {
+        Some(page) => page.respond(headers, StatusCode::OK, cache),
+        None => shells
+            .not_built
+            .respond(headers, StatusCode::SERVICE_UNAVAILABLE, SHELL_CACHE),
     }
 }
 
-fn html_page(status: StatusCode, html: String) -> Response {
-    let mut response = (status, Html(html)).into_response();
+async fn app_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    shell(&state, &headers, false, SHELL_CACHE)
+}
+
+/// Desk, admin, login and account: the staff app.
+async fn staff_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    shell(&state, &headers, true, SHELL_CACHE)
+}
+
+/// Origins longer than any host name and port: such a page is made and sent, not kept.
+const MAX_CACHED_ORIGIN: usize = 300;
+
+/// A shareable page: the app's HTML with this page's title, description, Open Graph and
+/// Twitter tags, JSON-LD and a script-free rendering of its content — for every client,
+/// crawler or not. An unknown slug is a real 404. Made once per catalog version and origin,
+/// kept in the snapshot's bounded page cache.
+async fn preview_page(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let Some(shell_html) = state.shells.storefront_html.clone() else {
+        return shell(&state, &headers, false, SHELL_CACHE);
+    };
+    let snapshot = state.catalog();
+    let origin = origin(&state, &headers);
+    let key = (origin, uri.path().to_owned());
+    if let Some(page) = snapshot.pages.get(&key) {
+        return page.respond(&headers, StatusCode::OK, SHELL_CACHE);
+    }
+    let catalog = &snapshot.catalog;
+    let html = match preview::resolve(catalog, uri.path()) {
+        Resolved::Page(page) => {
+            let origin = &key.0;
+            let head = preview::head_html(&preview::head(page, catalog, origin), origin);
+            let body = preview::body_html(page, catalog, &snapshot.index);
+            preview::inject(&shell_html, &head, &body)
+        }
+        Resolved::Unknown => return not_found(&state, &headers),
+        Resolved::Other => return shell(&state, &headers, false, SHELL_CACHE),
+    };
+    keep(&snapshot, key, HTML, html)
+        .await
+        .respond(&headers, StatusCode::OK, SHELL_CACHE)
+}
+
+/// Longest query string a search page is drawn for; a longer one gets the bare shell (the
+/// guard already refuses queries over 2 KB).
+const MAX_SEARCH_QUERY: usize = 1024;
+
+/// The search page (`/cari?q=…&wilayah=…`): the shell with the first results of the same core
+/// search the app runs, so the buyer sees them before the wasm arrives and the app takes over
+/// without moving anything. Made per request (the query is the buyer's), never kept: the
+/// compression layer compresses it like any dynamic answer.
+async fn search_page(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let Some(shell_html) = state.shells.storefront_html.clone() else {
+        return shell(&state, &headers, false, SHELL_CACHE);
+    };
+    // A query the app could not read either: the bare shell, as before.
+    let (Ok(Query(params)), true) = (params, uri.query().unwrap_or("").len() <= MAX_SEARCH_QUERY)
+    else {
+        return shell(&state, &headers, false, SHELL_CACHE);
+    };
+    let query = etalase_core::search::SearchQuery::from_params(|k| {
+        params
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+    });
+    let snapshot = state.catalog();
+    let origin = origin(&state, &headers);
+    let head = preview::head_html(&preview::search_head(&query), &origin);
+    let body = preview::search_body_html(&snapshot.catalog, &snapshot.index, &query, None);
+    let mut response = (
+        [(header::CONTENT_TYPE, HTML)],
+        preview::inject(&shell_html, &head, &body),
+    )
+        .into_response();
     response
         .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(SHELL_CACHE));
     response
 }
 
+/// Compresses an answer made from this catalog version for this origin and keeps it in the
+/// snapshot's page cache (unless its origin is too long to be a host name).
+async fn keep(
+    snapshot: &CatalogSnapshot,
+    key: (String, String),
+    content_type: &'static str,
+    body: String,
+) -> Arc<Encoded> {
+    match precompressed::compress(content_type, body).await {
+        Ok(page) => {
+            let page = Arc::new(page);
+            if key.0.len() <= MAX_CACHED_ORIGIN {
+                snapshot.pages.insert(key, page.clone());
+            }
+            page
+        }
+        Err(uncompressed) => Arc::new(uncompressed),
+    }
+}
+
 /// The not-found page with a real 404 status.
-pub fn not_found(state: &AppState) -> Response {
-    match &state.index_html {
-        Some(shell) => html_page(
-            StatusCode::NOT_FOUND,
-            preview::inject(
-                shell,
-                &preview::not_found_head_html(),
-                &preview::not_found_body_html(),
-            ),
-        ),
-        None => index(state, StatusCode::NOT_FOUND),
+pub fn not_found(state: &AppState, headers: &HeaderMap) -> Response {
+    match &state.shells.not_found {
+        Some(page) => page.respond(headers, StatusCode::NOT_FOUND, SHELL_CACHE),
+        None => state
+            .shells
+            .not_built
+            .respond(headers, StatusCode::NOT_FOUND, SHELL_CACHE),
     }
 }
 
 async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let xml = preview::sitemap_xml(&state.catalog().catalog, &origin(&state, &headers));
-    (
-        [
-            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        xml,
-    )
-        .into_response()
+    const XML: &str = "application/xml; charset=utf-8";
+    let snapshot = state.catalog();
+    let key = (origin(&state, &headers), "/sitemap.xml".to_owned());
+    let page = match snapshot.pages.get(&key) {
+        Some(page) => page,
+        None => {
+            let xml = preview::sitemap_xml(&snapshot.catalog, &key.0);
+            keep(&snapshot, key, XML, xml).await
+        }
+    };
+    page.respond(&headers, StatusCode::OK, "public, max-age=3600")
 }
 
 async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -135,20 +292,25 @@ async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-/// Files from `dist/`; anything else is the app's not-found page with a real 404.
+/// Files from `dist/` (the staff build's under `/staf/`); anything else is the app's not-found
+/// page with a real 404.
 pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_owned();
+    let accept = only_accept_encoding(req.headers());
     let served = match state.static_dir.clone().oneshot(req).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     };
     // Not there, or a name the file system refuses (too long, not a folder): not found.
     if served.status() == StatusCode::NOT_FOUND || served.status().is_server_error() {
-        return not_found(&state);
+        return not_found(&state, &accept);
     }
     let mut served = served;
     let cache = if is_hashed_asset(&path) {
         "public, max-age=31536000, immutable"
+    } else if path.ends_with('/') || path.ends_with(".html") {
+        // A shell reached by its file name (`/staf/`, `/index.html`) names hashed assets too.
+        SHELL_CACHE
     } else {
         "public, max-age=3600"
     };
@@ -156,6 +318,15 @@ pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> 
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     served
+}
+
+/// The request's `Accept-Encoding`, all a not-found page needs from it.
+fn only_accept_encoding(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        kept.append(header::ACCEPT_ENCODING, value.clone());
+    }
+    kept
 }
 
 /// Trunk names built assets `name-<hex hash>.ext` (or `_bg.wasm`); the hash has up to 16
@@ -187,5 +358,8 @@ mod tests {
         assert!(!is_hashed_asset("/img/kategori/kopi-rempah.svg"));
         assert!(!is_hashed_asset("/keripik-pisang-coklat.svg"));
         assert!(!is_hashed_asset("/img/kategori/makanan-minuman.svg"));
+        assert!(is_hashed_asset(
+            "/staf/etalase-staf-1a2b3c4d5e6f7a8b_bg.wasm"
+        ));
     }
 }

@@ -248,3 +248,64 @@ async fn sitemap_and_robots_guide_search_engines() {
     assert!(robots.contains("Sitemap: https://etalase.example/sitemap.xml"));
     assert!(robots.contains("Disallow: /pesanan/"));
 }
+
+#[tokio::test]
+async fn a_search_link_opens_on_its_results_before_the_app_loads() {
+    let app = app_with(seed_path()).await;
+    let res = fetch(&app, "/cari?q=kopi&urut=harga-naik", "Mozilla/5.0").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    // The same results as the core search the app runs, as many and in the same order.
+    let catalog: etalase_core::Catalog = app
+        .client
+        .get(format!("{}/api/v1/catalog", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let index = etalase_core::search::SearchIndex::new(&catalog);
+    let query = etalase_core::search::SearchQuery {
+        text: "kopi".into(),
+        sort: etalase_core::search::Sort::PriceAsc,
+        ..Default::default()
+    };
+    let hits = etalase_core::search::run(&catalog, &index, &query);
+    assert!(hits.len() > 1);
+    assert!(
+        html.contains(&format!("{} produk</p>", hits.len())),
+        "{html}"
+    );
+    let cheapest = html
+        .find(&format!(
+            "href=\"/produk/{}\"",
+            catalog.products[hits[0]].slug
+        ))
+        .unwrap();
+    let next = html
+        .find(&format!(
+            "href=\"/produk/{}\"",
+            catalog.products[hits[1]].slug
+        ))
+        .unwrap();
+    assert!(cheapest < next);
+    assert!(html.contains("<title>Hasil untuk \u{201c}kopi\u{201d} · Etalase IKM Lampung</title>"));
+    // Plus-encoded words and markup are text.
+    let html = fetch(
+        &app,
+        "/cari?q=%3Cscript%3Ealert(1)%3C/script%3E+kopi",
+        "Mozilla/5.0",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; kopi"));
+    // A query too long to be a search gets the bare shell, not an error.
+    let long = format!("/cari?q={}", "a".repeat(1500));
+    let res = fetch(&app, &long, "Mozilla/5.0").await;
+    assert_eq!(res.status(), 200);
+    assert!(!res.text().await.unwrap().contains("prerender"));
+}
