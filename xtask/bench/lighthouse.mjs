@@ -1,5 +1,5 @@
 // Lighthouse 12 (mobile defaults: simulated slow 4G, 4× CPU) on each page of PAGES, RUNS times,
-// in one Debian Chromium. Saves every report as JSON in OUT_DIR and writes the median of each
+// in Debian's Chromium. Saves every report as JSON in OUT_DIR and writes the median of each
 // figure per page to RESULT_FILE; cargo xtask bench judges them against the budgets.
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
@@ -11,14 +11,16 @@ const runs = Number(process.env.RUNS ?? '1');
 const outDir = process.env.OUT_DIR;
 mkdirSync(outDir, { recursive: true });
 
-const chrome = await chromeLauncher.launch({
+// A fresh Chromium for every run: a reused one loses the trace of later runs (NO_NAVSTART).
+let chrome = null;
+const launch = () => chromeLauncher.launch({
   chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
   logLevel: 'silent',
 });
-// A kill from outside (the bench's timeout) must not leave Chromium behind.
+// A stop from outside (the bench's timeout) must not leave Chromium behind.
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => { chrome.kill(); process.exit(130); });
+  process.on(signal, async () => { await chrome?.kill(); process.exit(130); });
 }
 
 const median = (xs) => {
@@ -27,7 +29,8 @@ const median = (xs) => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
-const file = (label, run) => `${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-${run}.json`;
+const file = (label, run) =>
+  `${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}-${run}.json`;
 
 const results = [];
 try {
@@ -36,12 +39,22 @@ try {
     const errors = [];
     for (let run = 1; run <= runs; run++) {
       const started = Date.now();
-      const result = await lighthouse(url, {
-        port: chrome.port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: ['performance'],
-      });
+      chrome = await launch();
+      let result;
+      try {
+        result = await lighthouse(url, {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance'],
+        });
+      } catch (e) {
+        errors.push(String(e?.message ?? e));
+        continue;
+      } finally {
+        await chrome.kill();
+        chrome = null;
+      }
       const lhr = result.lhr;
       writeFileSync(join(outDir, file(label, run)), result.report);
       if (lhr.runtimeError) {
@@ -71,6 +84,6 @@ try {
     });
   }
 } finally {
-  await chrome.kill();
+  await chrome?.kill();
 }
 writeFileSync(process.env.RESULT_FILE, JSON.stringify(results, null, 2));

@@ -100,6 +100,7 @@ fn run(benches: &[Bench], mode: Mode) -> Result {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let mut servers = Servers::new(&work)?;
+    let load_before = load_average();
     let mut rows: Vec<Row> = Vec::new();
     for &bench in benches {
         let found = match bench {
@@ -115,6 +116,14 @@ fn run(benches: &[Bench], mode: Mode) -> Result {
         }));
     }
     drop(servers);
+    // Timings on a busy machine are slower: the table says how busy it was.
+    rows.insert(
+        0,
+        Row::info(
+            "machine load average (1 min), start · end",
+            format!("{load_before} · {}", load_average()),
+        ),
+    );
     table::print(&rows, mode);
     table::verdict(&rows, mode)
 }
@@ -183,6 +192,14 @@ impl Servers {
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         Ok(dir)
     }
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or `?`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn seed_path() -> PathBuf {

@@ -127,7 +127,9 @@ fn ensure_npm_tools() -> Result {
     if all_present && version.contains(&format!("version {WASM_OPT_VERSION}")) {
         return Ok(());
     }
-    step("Installing node tools from npm (wasm-opt from binaryen, playwright-core, axe-core)");
+    step(
+        "Installing node tools from npm (wasm-opt from binaryen, playwright-core, axe-core, lighthouse)",
+    );
     run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 

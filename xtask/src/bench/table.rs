@@ -140,6 +140,15 @@ pub fn millis(ms: f64) -> String {
     }
 }
 
+/// A budget in the words it is written in: `50 ms`, `1.5 s`.
+pub fn limit_ms(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{} s", ms / 1000.0)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
 pub fn print(rows: &[Row], mode: Mode) {
     let verdicts: Vec<String> = rows.iter().map(|r| r.verdict(mode)).collect();
     let width = |f: &dyn Fn(&Row) -> &str, title: &str| {
@@ -226,5 +235,7 @@ mod tests {
         assert_eq!(millis(3400.0), "3.40 s");
         assert_eq!(millis(156.4), "156 ms");
         assert_eq!(millis(4.256), "4.26 ms");
+        assert_eq!(limit_ms(1500.0), "1.5 s");
+        assert_eq!(limit_ms(50.0), "50 ms");
     }
 }
