@@ -154,6 +154,7 @@ impl Servers {
 
     /// The release server on the seed catalog (`data/catalog.json`).
     pub fn seed(&mut self) -> Result<&BenchServer> {
+        restart_if_ended(&mut self.seed_server, "seed");
         if self.seed_server.is_none() {
             step("Starting the release server on the seed catalog");
             let server = BenchServer::start(
@@ -168,6 +169,7 @@ impl Servers {
 
     /// The release server on a catalog of [`BENCH_PRODUCTS`] grown from the seed.
     pub fn big(&mut self) -> Result<&BenchServer> {
+        restart_if_ended(&mut self.big_server, "10,000-product");
         if self.big_server.is_none() {
             step(&format!(
                 "Starting the release server on a {BENCH_PRODUCTS}-product catalog"
@@ -200,6 +202,15 @@ fn load_average() -> String {
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
         .unwrap_or_else(|| "?".into())
+}
+
+/// A server that ended between benchmarks (it crashed, or something outside stopped it) is
+/// said so and started again, so that one loss does not void the benchmarks after it.
+fn restart_if_ended(server: &mut Option<BenchServer>, catalog: &str) {
+    if let Some(status) = server.as_mut().and_then(BenchServer::ended) {
+        println!("    the release server on the {catalog} catalog had ended ({status}): starting it again");
+        *server = None;
+    }
 }
 
 fn seed_path() -> PathBuf {

@@ -174,6 +174,15 @@ impl BenchServer {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// How it ended, if it has (a crash, or a stop from outside the benchmark).
+    pub fn ended(&mut self) -> Option<String> {
+        match self.group.try_wait() {
+            Ok(Some(status)) => Some(status.to_string()),
+            Ok(None) => None,
+            Err(e) => Some(e),
+        }
+    }
 }
 
 impl Drop for BenchServer {
