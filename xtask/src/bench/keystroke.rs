@@ -28,11 +28,11 @@ struct Stats {
 pub fn run(servers: &mut Servers, mode: Mode) -> Result<Vec<Row>> {
     // The first round warms up and is not counted.
     let rounds = if mode == Mode::Full { 5 } else { 2 };
+    let url = servers.big()?.url();
     step(&format!(
         "Benchmark: keystroke search on {BENCH_PRODUCTS} products (headless Chromium), {} round(s)",
         rounds - 1
     ));
-    let url = servers.big()?.url();
     let result_file = servers.dir("search")?.join("summary.json");
     run_bounded(
         "the keystroke benchmark (xtask/bench/search.mjs)",
