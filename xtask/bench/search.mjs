@@ -1,19 +1,22 @@
 // One keystroke in the storefront's search box, timed from the input event to the updated
 // and laid-out result list, on the catalog the server holds (10,000 products for the
 // benchmark). MiniSearch and FlexSearch search the same documents with the same typed
-// prefixes in the same page, for comparison. Prints medians, p95s and ratios.
+// prefixes in the same page, for comparison. Prints medians, p95s and ratios, and writes them
+// to RESULT_FILE (if set) for cargo xtask bench's table, which judges the budget.
+//
+// The engines are injected into the page with `addScriptTag`, which the server's
+// Content-Security-Policy refuses (only our own files run). The benchmark's browser context
+// bypasses CSP; the server's policy stays as it is.
 import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const modules = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 const BASE_URL = process.env.BASE_URL;
 const BUDGET_MS = 16;
-const ROUNDS = 5; // the first is warm-up
-const QUERIES = [
-  'kopi robusta', 'keripik pisang coklat', 'tapis', 'madu hutan', 'batik seragam',
-  'kemplang', 'sulam usus', 'lada putih', 'oleh-oleh', 'siger kuningan', 'tas purun',
-  'robsta bubuk',
-];
+const ROUNDS = Number(process.env.ROUNDS ?? '5'); // the first is warm-up
+// Real buyers' queries (typos included), shared with the server search benchmark.
+const QUERIES = JSON.parse(readFileSync(new URL('./queries.json', import.meta.url), 'utf8'));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -23,6 +26,7 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({
   viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  bypassCSP: true,
 });
 const page = await context.newPage();
 await page.goto(`${BASE_URL}/cari`);
@@ -158,11 +162,20 @@ row('etalase', 'search + DOM update + layout', ours);
 row('minisearch', 'search only (prefix, fuzzy 1)', stats.minisearch);
 row('flexsearch', 'search only (forward prefix)', stats.flexsearch);
 console.log(`\nslowest keystrokes: ${result.slowest.map(([ms, q]) => `"${q}" ${ms.toFixed(1)} ms`).join(', ')}`);
+const ok = ours.p95 <= BUDGET_MS;
+if (process.env.RESULT_FILE) {
+  writeFileSync(process.env.RESULT_FILE, JSON.stringify({
+    products: result.products,
+    keystrokes: ours.n,
+    stats,
+    unsettled: result.unsettled,
+  }, null, 2));
+}
 if (result.unsettled.length > 0) {
   console.log(`\nINVALID: the page still changed after ${result.unsettled.length} timed keystrokes ` +
     `(${result.unsettled.slice(0, 5).join(', ')}): the timing missed work`);
-  process.exit(2);
+  process.exit(process.env.RESULT_FILE ? 0 : 2);
 }
-const ok = ours.p95 <= BUDGET_MS;
 console.log(`\nbudget: p95 keystroke ≤ ${BUDGET_MS} ms — ${ok ? 'within budget' : 'OVER BUDGET'}`);
-process.exit(ok ? 0 : 1);
+// Under cargo xtask bench the table judges; run alone, the exit code does.
+process.exit(ok || process.env.RESULT_FILE ? 0 : 1);

@@ -24,7 +24,14 @@ commands:
   export  <dir> [--public-url URL]: the storefront as files for a static host (no backend;
           ordering goes to each IKM over WhatsApp)
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
-  bench   benchmarks in headless Chromium (keystroke search on 10,000 products)
+  bench   [lighthouse|search|catalog|server-search ...] [--short]: benchmarks against the
+          release server, all figures in one table against #11's budgets (no name: all).
+          lighthouse: mobile Lighthouse on every storefront page, seed and 10,000-product
+          catalogs; search: a keystroke in the search box at 10,000 products beside
+          MiniSearch and FlexSearch; catalog: catalog GET vs nginx serving the same bytes
+          (wrk); server-search: /api/v1/search's Server-Timing at 10,000 products. Fails when
+          a figure is over budget. --short is CI's pass (few iterations, seed catalog for
+          Lighthouse; timings reported, byte sizes checked against their CI ceiling)
   chaos   [--rounds N] [--clients N] [--short] [--seed N]: N clients (16) order and work the
           desk while the server is SIGKILLed at random moments N times (5) and restarted;
           checks no acknowledged order is lost or stored twice and no answer is >= 500.
@@ -48,7 +55,7 @@ fn main() -> ExitCode {
         Some("export") => export::run(&args[1..]),
         Some("setup") => tools::ensure(tools::Need::All),
         Some("art") => art::run(),
-        Some("bench") => bench::run_all(),
+        Some("bench") => bench::run_cli(&args[1..]),
         Some("chaos") => chaos::run_cli(&args[1..]),
         Some("fuzz") => fuzz::run_cli(&args[1..]),
         Some("-h" | "--help" | "help") => {

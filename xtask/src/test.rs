@@ -64,7 +64,10 @@ pub fn run_all() -> Result {
     crate::fuzz::short_pass()?;
 
     build_spa()?;
-    end_to_end()
+    end_to_end()?;
+
+    step("Benchmarks, short pass (every benchmark; byte budgets checked, timings reported)");
+    crate::bench::short_pass()
 }
 
 /// Only the end-to-end journeys (after building the SPA): the quick loop while working on them.

@@ -127,7 +127,9 @@ fn ensure_npm_tools() -> Result {
     if all_present && version.contains(&format!("version {WASM_OPT_VERSION}")) {
         return Ok(());
     }
-    step("Installing node tools from npm (wasm-opt from binaryen, playwright-core, axe-core)");
+    step(
+        "Installing node tools from npm (wasm-opt from binaryen, playwright-core, axe-core, lighthouse)",
+    );
     run(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
@@ -145,6 +147,20 @@ fn ensure_chromium() -> Result {
     }
     step("Installing Chromium, ChromeDriver and DejaVu fonts from Debian (apt-get)");
     apt_install(&["chromium", "chromium-driver", "fonts-dejavu-core"])
+}
+
+/// nginx and wrk from Debian, for `cargo xtask bench catalog` only (it compares our catalog
+/// GET with nginx serving the same bytes). The benchmark runs its own nginx, never the
+/// system service.
+pub fn ensure_nginx_wrk() -> Result {
+    if ["/usr/sbin/nginx", "/usr/bin/wrk"]
+        .iter()
+        .all(|p| Path::new(p).exists())
+    {
+        return Ok(());
+    }
+    step("Installing nginx and wrk from Debian (apt-get), for the catalog benchmark");
+    apt_install(&["nginx", "wrk"])
 }
 
 /// `apt-get update` and `apt-get install -y` of Debian packages, through sudo unless we are
