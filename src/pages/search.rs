@@ -44,6 +44,16 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
         }
         q
     });
+    // The index is built right after the page is drawn, not on the first keystroke.
+    {
+        let store = store.clone();
+        set_timeout(
+            move || {
+                let _ = store.index();
+            },
+            std::time::Duration::ZERO,
+        );
+    }
     let hits = {
         let store = store.clone();
         Memo::new(move |_| run(&store.catalog, store.index(), &query.read()))
