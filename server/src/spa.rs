@@ -218,9 +218,11 @@ async fn search_page(
     else {
         return shell(&state, &headers, false, SHELL_CACHE);
     };
+    // Repeated parameters: the last counts, as in the app's router and `/api/v1/search`.
     let query = etalase_core::search::SearchQuery::from_params(|k| {
         params
             .iter()
+            .rev()
             .find(|(name, _)| name == k)
             .map(|(_, v)| v.clone())
     });

@@ -216,7 +216,7 @@ async fn every_answer_that_does_not_change_is_compressed_once_and_the_same_in_ev
         &format!("/produk/{PRODUCT}"),
         &format!("/ikm/{OWNER}"),
         "/kategori/kriya",
-        "/cari",
+        "/ajukan",
         "/daftar-pesanan",
         "/sitemap.xml",
     ] {

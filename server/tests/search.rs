@@ -291,3 +291,34 @@ async fn ten_thousand_products_are_searched_correctly() {
         check_ikm(&page);
     }
 }
+
+#[tokio::test]
+async fn the_search_page_s_first_html_shows_the_same_results() {
+    let app = spawn_app().await;
+    let res = app
+        .get("/cari?q=kopi&urut=harga-naik&urut=harga-turun")
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("etalase-shell"));
+    let snap = app.state.catalog();
+    let expected = core_slugs(
+        &snap.catalog,
+        &snap.index,
+        &query_of("q=kopi&urut=harga-turun"),
+    );
+    assert!(
+        html.contains(&format!("{} produk</p>", expected.len())),
+        "{html}"
+    );
+    let first = html.find(&format!("/produk/{}", expected[0])).unwrap();
+    let second = html.find(&format!("/produk/{}", expected[1])).unwrap();
+    assert!(
+        first < second,
+        "in the order asked for (the last urut counts)"
+    );
+    // An unreadable query string is an empty search, not an error page.
+    let res = app.get("/cari?%zz=%").await;
+    assert_eq!(res.status(), 200);
+}
