@@ -80,9 +80,11 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
             write(dir, image.trim_start_matches('/'), &jpeg)?;
         }
     }
-    // Every other address is the app (search, order list) or a real not-found page.
+    // Every other address is the app (search, order list) or a real not-found page. A static
+    // host answers `/cari?q=…` with one file whatever the query, so the search page there is
+    // the bare app (the server's search page carries one query's results).
     for (path, file) in [
-        ("/cari", "cari/index.html"),
+        ("/daftar-pesanan", "cari/index.html"),
         ("/daftar-pesanan", "daftar-pesanan/index.html"),
         ("/ajukan", "ajukan/index.html"),
         ("/sitemap.xml", "sitemap.xml"),
