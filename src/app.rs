@@ -1,7 +1,7 @@
 //! The router and the page frame: header with search, content, footer, bottom navigation.
 
 use crate::api::{fetch_catalog, get_json, FetchError, Storefront};
-use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader};
+use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader, SiteTitle};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
 use crate::pages::invoice::InvoicePage;
@@ -12,7 +12,7 @@ use crate::pages::{
 };
 use etalase_core::api::{SiteInfo, SITE_PATH};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::sync::Arc;
@@ -96,15 +96,7 @@ pub fn App() -> impl IntoView {
         let _ = language.0.get();
         let texts = t();
         view! {
-            // The root text (empty → the site's name) keeps a title in the tab while a page
-            // is still loading its own; without it the document would have none.
-            <Title text="" formatter=|title: String| {
-                if title.is_empty() {
-                    "Etalase IKM Lampung".to_owned()
-                } else {
-                    format!("{title} · Etalase IKM Lampung")
-                }
-            } />
+            <SiteTitle />
             <Router>
                 <a class="skip-link" href="#konten">{texts.skip_to_content}</a>
                 <SiteHeader />

@@ -17,6 +17,7 @@ pub mod phone;
 pub mod preview;
 pub mod product_edit;
 pub mod request;
+pub mod sample;
 pub mod search;
 pub mod slug;
 

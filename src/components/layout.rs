@@ -92,10 +92,6 @@ pub fn SiteHeader() -> impl IntoView {
             Default::default(),
         );
     };
-    let other = match texts.locale {
-        Locale::Id => Locale::En,
-        Locale::En => Locale::Id,
-    };
     view! {
         <header class="site-header">
             <div class="header-row">
@@ -103,15 +99,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{texts.site_name}</span>
                 </A>
-                <button
-                    type="button"
-                    class="language-switch"
-                    lang=other.tag()
-                    aria-label=texts.language_switch_label
-                    on:click=move |_| set_locale(other)
-                >
-                    {texts.language_switch}
-                </button>
+                <LanguageSwitch />
             </div>
             <form class="search-form" role="search" action="/cari" on:submit=on_submit>
                 <label class="visually-hidden" for="cari-q">{texts.search_label}</label>
@@ -131,6 +119,42 @@ pub fn SiteHeader() -> impl IntoView {
                 <button type="submit" class="search-button">{texts.search_button}</button>
             </form>
         </header>
+    }
+}
+
+/// The switch to the other language (the choice is remembered in the browser).
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let texts = t();
+    let other = match texts.locale {
+        Locale::Id => Locale::En,
+        Locale::En => Locale::Id,
+    };
+    view! {
+        <button
+            type="button"
+            class="language-switch"
+            lang=other.tag()
+            aria-label=texts.language_switch_label
+            on:click=move |_| set_locale(other)
+        >
+            {texts.language_switch}
+        </button>
+    }
+}
+
+/// The tab's title: the page's own with the site's name, or the name alone while a page is
+/// still loading its own (without it the document would have none).
+#[component]
+pub fn SiteTitle() -> impl IntoView {
+    view! {
+        <leptos_meta::Title text="" formatter=|title: String| {
+            if title.is_empty() {
+                "Etalase IKM Lampung".to_owned()
+            } else {
+                format!("{title} · Etalase IKM Lampung")
+            }
+        } />
     }
 }
 

@@ -1,6 +1,7 @@
 //! The staff app's router and frame: a slim header (the storefront's name links back to it,
 //! the language switch), the page, and a footer.
 
+use crate::components::layout::{LanguageSwitch, SiteTitle};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::pages::not_found::NotFound;
 use crate::staff::account::AccountPage;
@@ -8,9 +9,8 @@ use crate::staff::admin::AdminPage;
 use crate::staff::desk::{DeskInboxPage, DeskOrderPage, PackingSlipPage};
 use crate::staff::desk_products::{DeskProductPage, DeskProductsPage};
 use crate::staff::login::LoginPage;
-use etalase_core::Locale;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -24,13 +24,7 @@ pub fn StaffApp() -> impl IntoView {
         let _ = language.0.get();
         let texts = t();
         view! {
-            <Title text="" formatter=|title: String| {
-                if title.is_empty() {
-                    "Etalase IKM Lampung".to_owned()
-                } else {
-                    format!("{title} · Etalase IKM Lampung")
-                }
-            } />
+            <SiteTitle />
             <Router>
                 <a class="skip-link" href="#konten">{texts.skip_to_content}</a>
                 <StaffHeader />
@@ -58,10 +52,6 @@ pub fn StaffApp() -> impl IntoView {
 #[component]
 fn StaffHeader() -> impl IntoView {
     let texts = t();
-    let other = match texts.locale {
-        Locale::Id => Locale::En,
-        Locale::En => Locale::Id,
-    };
     view! {
         <header class="site-header staff-header">
             <div class="header-row">
@@ -69,15 +59,7 @@ fn StaffHeader() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{texts.site_name}</span>
                 </a>
-                <button
-                    type="button"
-                    class="language-switch"
-                    lang=other.tag()
-                    aria-label=texts.language_switch_label
-                    on:click=move |_| set_locale(other)
-                >
-                    {texts.language_switch}
-                </button>
+                <LanguageSwitch />
             </div>
         </header>
     }

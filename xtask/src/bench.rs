@@ -17,8 +17,7 @@ mod table;
 use crate::build::{build_server_release, build_spa};
 use crate::tools::{ensure, Need};
 use crate::util::{root, step, Result};
-use etalase_core::catalog::{validate, CatalogData, PriceTier};
-use etalase_core::{Rupiah, Slug};
+use etalase_core::catalog::CatalogData;
 use process::BenchServer;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -217,65 +216,9 @@ fn seed_path() -> PathBuf {
     root().join("data/catalog.json")
 }
 
-/// Words that turn one seed product into many distinct ones.
-const VARIANTS: [&str; 12] = [
-    "Premium",
-    "Spesial",
-    "Ekonomis",
-    "Grosir",
-    "Hantaran",
-    "Seragam",
-    "Istimewa",
-    "Klasik",
-    "Kemasan Baru",
-    "Edisi Rapat",
-    "Oleh-oleh",
-    "Pilihan",
-];
-
-/// A catalog of `count` products grown from the seed: every seed product in many named,
-/// priced and dated variants, so search sees realistic words at benchmark scale.
+/// A catalog of `count` products grown from the seed (see `etalase_core::sample`).
 pub fn grow_catalog(seed: &CatalogData, count: usize) -> Result<CatalogData> {
-    let mut products = Vec::with_capacity(count);
-    for i in 0..count {
-        let base = &seed.products[i % seed.products.len()];
-        let round = i / seed.products.len();
-        let mut p = base.clone();
-        if round > 0 {
-            let word = VARIANTS[round % VARIANTS.len()];
-            p.slug = Slug::parse(&format!("{}-v{round}", base.slug)).map_err(|e| e.to_string())?;
-            p.name = format!("{} {word} {round}", base.name);
-            let factor = 90 + (round % 21) as i64; // 90%..110%
-            p.price = Rupiah((base.price.amount() * factor / 100).max(1));
-            p.tiers = base
-                .tiers
-                .iter()
-                .map(|t| PriceTier {
-                    min_qty: t.min_qty,
-                    price: Rupiah((t.price.amount() * factor / 100).max(1)),
-                })
-                .collect();
-            // Keep tiers strictly below the base price after rounding.
-            let mut prev = p.price;
-            for t in &mut p.tiers {
-                if t.price >= prev {
-                    t.price = Rupiah(prev.amount() - 1);
-                }
-                prev = t.price;
-            }
-            let day = 1 + (i % 28);
-            let month = 1 + (i / 28) % 11;
-            p.listed_on = format!("2026-{month:02}-{day:02}");
-            p.featured = false;
-        }
-        products.push(p);
-    }
-    let data = CatalogData {
-        ikm: seed.ikm.clone(),
-        products,
-    };
-    validate(&data).map_err(|e| format!("grown catalog invalid: {}", e[0]))?;
-    Ok(data)
+    etalase_core::sample::grow(seed, count)
 }
 
 /// The queries buyers type (typos included), shared with `xtask/bench/search.mjs`.
@@ -298,18 +241,6 @@ pub fn quantile(xs: &[f64], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn grows_a_valid_catalog_of_distinct_products() {
-        let seed: CatalogData =
-            serde_json::from_str(include_str!("../../data/catalog.json")).unwrap();
-        let big = grow_catalog(&seed, 1_000).unwrap();
-        assert_eq!(big.products.len(), 1_000);
-        let mut slugs: Vec<_> = big.products.iter().map(|p| p.slug.as_str()).collect();
-        slugs.sort();
-        slugs.dedup();
-        assert_eq!(slugs.len(), 1_000);
-    }
 
     #[test]
     fn the_shared_query_list_reads() {

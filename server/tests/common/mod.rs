@@ -219,66 +219,10 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Words that turn one seed product into many distinct ones (as `cargo xtask bench` does).
-const VARIANTS: [&str; 12] = [
-    "Premium",
-    "Spesial",
-    "Ekonomis",
-    "Grosir",
-    "Hantaran",
-    "Seragam",
-    "Istimewa",
-    "Klasik",
-    "Kemasan Baru",
-    "Edisi Rapat",
-    "Oleh-oleh",
-    "Pilihan",
-];
-
-/// A valid catalog of `count` products grown from the seed: every seed product in named,
-/// priced and dated variants (the idea of `xtask/src/bench.rs`, which tests do not import).
+/// A valid catalog of `count` products grown from the seed.
 pub fn grow_catalog(count: usize) -> etalase_core::catalog::CatalogData {
-    use etalase_core::catalog::{CatalogData, PriceTier};
-    use etalase_core::{Rupiah, Slug};
-    let seed: CatalogData =
-        serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
-    let mut products = Vec::with_capacity(count);
-    for i in 0..count {
-        let base = &seed.products[i % seed.products.len()];
-        let round = i / seed.products.len();
-        let mut p = base.clone();
-        if round > 0 {
-            let word = VARIANTS[round % VARIANTS.len()];
-            p.slug = Slug::parse(&format!("{}-v{round}", base.slug)).unwrap();
-            p.name = format!("{} {word} {round}", base.name);
-            let factor = 90 + (round % 21) as i64;
-            p.price = Rupiah((base.price.amount() * factor / 100).max(1));
-            p.tiers = base
-                .tiers
-                .iter()
-                .map(|t| PriceTier {
-                    min_qty: t.min_qty,
-                    price: Rupiah((t.price.amount() * factor / 100).max(1)),
-                })
-                .collect();
-            let mut prev = p.price;
-            for t in &mut p.tiers {
-                if t.price >= prev {
-                    t.price = Rupiah(prev.amount() - 1);
-                }
-                prev = t.price;
-            }
-            p.listed_on = format!("2026-{:02}-{:02}", 1 + (i / 28) % 11, 1 + i % 28);
-            p.featured = false;
-        }
-        products.push(p);
-    }
-    let data = CatalogData {
-        ikm: seed.ikm.clone(),
-        products,
-    };
-    etalase_core::catalog::validate(&data).unwrap();
-    data
+    let seed = serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
+    etalase_core::sample::grow(&seed, count).unwrap()
 }
 
 /// A server on a grown catalog of `count` products.
