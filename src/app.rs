@@ -18,7 +18,8 @@ use leptos_router::path;
 use std::sync::Arc;
 
 /// Removes the server's rendering. Anything a quick visitor already typed into its search
-/// box moves into the app's box, with the focus, so no keystroke is lost in the hand-over.
+/// box moves into the app's box, with the focus, so no keystroke is lost in the hand-over;
+/// an open filter panel stays open.
 fn remove_prerender(live: RwSignal<Option<String>>) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -38,7 +39,23 @@ fn remove_prerender(live: RwSignal<Option<String>>) {
                 .is_some_and(|active| active.is_same_node(Some(input)))
         });
         let text = typed.map(|input| input.value()).unwrap_or_default();
+        // A filter panel opened before the app arrived stays open in the app's page.
+        let filters_open = el
+            .query_selector("details.filters[open]")
+            .ok()
+            .flatten()
+            .is_some();
         el.remove();
+        if filters_open {
+            request_animation_frame(move || {
+                if let Some(Some(panel)) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .map(|d| d.query_selector("main details.filters").ok().flatten())
+                {
+                    let _ = panel.set_attribute("open", "");
+                }
+            });
+        }
         if !text.is_empty() {
             live.set(Some(text));
         }

@@ -90,6 +90,36 @@ test('what a quick visitor types before the app starts is kept when it takes ove
   await context.close();
 });
 
+test('a search link shows its results before the app, which takes over without a shift', async () => {
+  const { context, page, errors } = await phone(browser);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/v1\/catalog/, async (route) => { await held; await route.continue(); });
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(`${BASE_URL}/cari?q=kopi&urut=harga-naik`);
+  // The server's page: results, their count and the chosen order, before any script.
+  const early = page.locator('#prerender');
+  const count = await early.locator('.result-count').textContent();
+  assert.match(count, /^\d+ produk$/);
+  assert.equal(await early.getByLabel('Urutkan').inputValue(), 'harga-naik');
+  const firstEarly = await early.locator('.product-card-name').first().textContent();
+  // A filter panel opened before the app arrives stays open after.
+  await early.locator('details.filters summary').click();
+  release();
+  await early.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.result-count').textContent(), count);
+  assert.equal(await page.locator('.product-card-name').first().textContent(), firstEarly);
+  await page.getByLabel('Kabupaten/kota').waitFor({ state: 'visible' });
+  assert.ok(await page.evaluate(() => window.__shift) < 0.02, 'no layout shift in the hand-over');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('while the catalog is on its way the tab keeps a title, then names the product', async () => {
   const { context, page, errors } = await phone(browser);
   let release;
