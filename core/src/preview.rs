@@ -109,6 +109,8 @@ pub struct Head {
     pub image: String,
     pub image_alt: String,
     pub json_ld: Option<serde_json::Value>,
+    /// Kept out of search engines (a search page: its words are the visitor's).
+    pub noindex: bool,
 }
 
 /// "Rp 45.000 per bungkus" with a "mulai" when volume prices go lower.
@@ -134,6 +136,7 @@ pub fn head(page: Page<'_>, catalog: &Catalog, origin: &str) -> Head {
             og_type: "website",
             image: "/og/etalase.jpg".into(),
             image_alt: format!("{SITE_NAME}: produk unggulan IKM Lampung"),
+            noindex: false,
             json_ld: Some(serde_json::json!({
                 "@context": "https://schema.org",
                 "@type": "WebSite",
@@ -182,6 +185,7 @@ pub fn head(page: Page<'_>, catalog: &Catalog, origin: &str) -> Head {
                 og_type: "product",
                 image: format!("/og/produk/{}.jpg", p.slug),
                 image_alt: format!("{} — {}", p.name, price_line(p)),
+                noindex: false,
                 json_ld: Some(serde_json::json!({
                     "@context": "https://schema.org",
                     "@type": "Product",
@@ -213,6 +217,7 @@ pub fn head(page: Page<'_>, catalog: &Catalog, origin: &str) -> Head {
                 og_type: "profile",
                 image: format!("/og/ikm/{}.jpg", ikm.slug),
                 image_alt: format!("{} — {}", ikm.name, ikm.kabupaten.name_in(Locale::Id)),
+                noindex: false,
                 json_ld: Some(serde_json::json!({
                     "@context": "https://schema.org",
                     "@type": "LocalBusiness",
@@ -243,26 +248,30 @@ pub fn head(page: Page<'_>, catalog: &Catalog, origin: &str) -> Head {
                 image: format!("/og/kategori/{}.jpg", c.slug()),
                 image_alt: format!("{name} — {SITE_NAME}"),
                 json_ld: None,
+                noindex: false,
             }
         }
     }
 }
 
-/// The search page's head: its heading as the title, the site's share image.
-pub fn search_head(query: &SearchQuery) -> Head {
+/// The search page's head: kept out of search engines, its canonical address `/cari`. The
+/// typed words become the title (and a shared link's preview) only when they find products —
+/// every word must match one, so a sentence of one's own choosing cannot pose as our text.
+pub fn search_head(query: &SearchQuery, found: bool) -> Head {
     let text = query.text.trim();
-    let title = if text.is_empty() {
-        format!("Semua produk · {SITE_NAME}")
-    } else {
-        format!("Hasil untuk \u{201c}{text}\u{201d} · {SITE_NAME}")
+    let title = match (text.is_empty(), found) {
+        (true, _) => format!("Semua produk · {SITE_NAME}"),
+        (false, true) => format!("Hasil untuk \u{201c}{text}\u{201d} · {SITE_NAME}"),
+        (false, false) => format!("Cari produk · {SITE_NAME}"),
     };
     Head {
         description: HOME_DESCRIPTION.to_owned(),
-        path: format!("/cari{}", query.to_query_string()),
+        path: "/cari".into(),
         og_type: "website",
         image: "/og/etalase.jpg".into(),
         image_alt: format!("{SITE_NAME}: produk unggulan IKM Lampung"),
         json_ld: None,
+        noindex: true,
         title,
     }
 }
@@ -299,6 +308,9 @@ pub fn head_html(head: &Head, origin: &str) -> String {
          <meta name=\"twitter:image:alt\" content=\"{alt}\" />\n",
         head.og_type
     );
+    if head.noindex {
+        html.push_str("<meta name=\"robots\" content=\"noindex\" />\n");
+    }
     if let Some(ld) = &head.json_ld {
         html.push_str(&format!(
             "<script type=\"application/ld+json\">{}</script>\n",
@@ -446,6 +458,22 @@ pub fn search_body_html(
     query: &SearchQuery,
     fixed_category: Option<Category>,
 ) -> String {
+    search_body(catalog, index, query, fixed_category).0
+}
+
+/// The search page `/cari?…`: its head and its content.
+pub fn search_page(catalog: &Catalog, index: &SearchIndex, query: &SearchQuery) -> (Head, String) {
+    let (body, found) = search_body(catalog, index, query, None);
+    (search_head(query, found > 0), body)
+}
+
+/// The search page's content and how many products it found.
+fn search_body(
+    catalog: &Catalog,
+    index: &SearchIndex,
+    query: &SearchQuery,
+    fixed_category: Option<Category>,
+) -> (String, usize) {
     let mut query = query.clone();
     if fixed_category.is_some() {
         query.category = fixed_category;
@@ -498,7 +526,7 @@ pub fn search_body_html(
     } else {
         ""
     };
-    frame_with_text(
+    let html = frame_with_text(
         &format!(
             "<section class=\"section search-page\"><div class=\"page-head\"><h1>{heading}</h1>\
              <div class=\"share\"><button type=\"button\" class=\"button button-secondary share-button\">Bagikan</button></div></div>\
@@ -511,7 +539,8 @@ pub fn search_body_html(
             sort = search::param::SORT,
         ),
         text,
-    )
+    );
+    (html, hits.len())
 }
 
 /// The not-found page's content, for a 404.
@@ -547,12 +576,23 @@ fn frame_with_text(main: &str, text: &str) -> String {
 pub fn inject(index_html: &str, head: &str, body: &str) -> String {
     let mut html = index_html.to_owned();
     // The shell's own title and description are the home page's: this page's replace them.
-    for (open, close) in [("<title>", "</title>"), ("<meta name=\"description\"", ">")] {
-        if let Some(start) = html.find(open) {
-            if let Some(len) = html[start..].find(close) {
-                html.replace_range(start..start + len + close.len(), "");
-            }
+    if let Some(start) = html.find("<title>") {
+        if let Some(len) = html[start..].find("</title>") {
+            html.replace_range(start..start + len + "</title>".len(), "");
         }
+    }
+    // The description tag as written or as minified (attributes in any order, unquoted).
+    let mut from = 0;
+    while let Some(at) = html[from..].find("<meta").map(|i| from + i) {
+        let Some(len) = html[at..].find('>') else {
+            break;
+        };
+        let tag = &html[at..at + len + 1];
+        if tag.contains("name=\"description\"") || tag.contains("name=description") {
+            html.replace_range(at..at + len + 1, "");
+            break;
+        }
+        from = at + len + 1;
     }
     if let Some(at) = html.find("</head>") {
         html.insert_str(at, head);
@@ -826,6 +866,12 @@ mod tests {
         assert!(html.contains("<title>Kopi</title></head>"));
         assert!(!html.contains("content=\"x\""));
         assert!(html.contains("<body><div id=\"prerender\"></div><noscript>"));
+        // The shell as Trunk minifies it: attributes reordered, unquoted.
+        let minified = "<html><head><meta charset=utf-8><meta content=\"x\" name=description>\
+                        <title>Etalase</title></head><body></body></html>";
+        let html = inject(minified, "<meta name=\"description\" content=\"y\" />", "");
+        assert_eq!(html.matches("description").count(), 1, "{html}");
+        assert!(html.contains("<meta charset=utf-8>"));
     }
 
     #[test]

@@ -157,6 +157,8 @@ pub struct SearchIndex {
 
 const MIN_PREFIX: usize = 1;
 const MIN_TYPO: usize = 5;
+/// Words of a query that are searched; the rest are ignored (see [`SearchIndex::scores`]).
+pub const MAX_QUERY_WORDS: usize = 8;
 
 impl SearchIndex {
     pub fn new(catalog: &Catalog) -> SearchIndex {
@@ -222,9 +224,18 @@ impl SearchIndex {
     /// A relevance score per product, 0 where some query word is found nowhere.
     /// `None` when the query has no words.
     pub fn scores(&self, query: &str) -> Option<Vec<u32>> {
-        let mut query_words = words(query);
-        query_words.sort();
-        query_words.dedup();
+        // The first words as typed, each once: a search costs at most this many scans of the
+        // index whatever is pasted into the box (every word must match, so more words could
+        // only narrow what these already find).
+        let mut query_words: Vec<String> = Vec::new();
+        for word in words(query) {
+            if query_words.len() == MAX_QUERY_WORDS {
+                break;
+            }
+            if !query_words.contains(&word) {
+                query_words.push(word);
+            }
+        }
         if query_words.is_empty() {
             return None;
         }
@@ -250,6 +261,10 @@ impl SearchIndex {
                     total[i] += b;
                 }
             }
+            // A word found nowhere: nothing can match, the other words need no scan.
+            if !matched_all.contains(&true) {
+                break;
+            }
         }
         for (t, ok) in total.iter_mut().zip(matched_all) {
             if !ok {
@@ -262,13 +277,25 @@ impl SearchIndex {
 
 /// Whether `a` becomes `b` by one insertion, deletion, substitution or swap of neighbours.
 fn within_one_edit(a: &str, b: &str) -> bool {
+    // One edit changes the length by at most one character (four bytes).
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    // Folded words are nearly always ASCII: compare bytes, allocating nothing.
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > 1 {
         return false;
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if prefix == la && prefix == lb {
         return true;
     }
@@ -669,6 +696,30 @@ mod tests {
         for query in ["laptop", "televisi", "zzzzz", "kopi laptop"] {
             assert!(search(&catalog, &q(query)).is_empty(), "{query}");
         }
+    }
+
+    #[test]
+    fn a_pasted_paragraph_is_searched_by_its_first_words() {
+        let catalog = seed();
+        let index = SearchIndex::new(&catalog);
+        // Eight distinct words of one product, then words found nowhere.
+        let p = &catalog.products[0];
+        let mut own: Vec<String> = Vec::new();
+        for w in words(&format!("{} {}", p.name, p.description)) {
+            if !own.contains(&w) && own.len() < MAX_QUERY_WORDS {
+                own.push(w);
+            }
+        }
+        assert_eq!(own.len(), MAX_QUERY_WORDS);
+        let first = own.join(" ");
+        let pasted = format!("{first} {first} {}", "laptop televisi zzzzz ".repeat(20));
+        // Repeats count once; past the first eight distinct words nothing is searched.
+        assert_eq!(index.scores(&pasted), index.scores(&first));
+        assert!(slugs(&search(&catalog, &q(&pasted))).contains(&p.slug.to_string()));
+        // Typo candidates are compared without regard to case of non-ASCII letters.
+        assert!(within_one_edit("robsta", "robusta"));
+        assert!(within_one_edit("kopí", "kopi"));
+        assert!(!within_one_edit("kopi", "kopi-robusta"));
     }
 
     #[test]

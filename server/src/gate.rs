@@ -76,5 +76,11 @@ pub static PHOTOS: LazyLock<Gate> =
 /// and waiting; past that they are sent uncompressed (`precompressed::compress`).
 pub const PARALLEL_COMPRESSIONS: usize = 2;
 pub const WAITING_COMPRESSIONS: usize = 64;
+/// Searches run at once (on the blocking pool: a long query takes milliseconds at 10,000
+/// products, which must not stall the async workers), and waiting; past that, 503.
+pub const PARALLEL_SEARCHES: usize = 2;
+pub const WAITING_SEARCHES: usize = 64;
+pub static SEARCHING: LazyLock<Gate> =
+    LazyLock::new(|| Gate::new("searching", PARALLEL_SEARCHES, WAITING_SEARCHES));
 pub static COMPRESSING: LazyLock<Gate> =
     LazyLock::new(|| Gate::new("compressing", PARALLEL_COMPRESSIONS, WAITING_COMPRESSIONS));

@@ -145,10 +145,15 @@ async fn search(
     let mut response = if fresh {
         (StatusCode::NOT_MODIFIED, [cache]).into_response()
     } else {
-        let started = std::time::Instant::now();
-        let hits = search::run(catalog, &snap.index, &query);
-        let found = results(catalog, &hits, page);
-        let millis = started.elapsed().as_secs_f64() * 1000.0;
+        let searched = snap.clone();
+        let (found, millis) = crate::gate::SEARCHING
+            .run(move || {
+                let started = std::time::Instant::now();
+                let hits = search::run(&searched.catalog, &searched.index, &query);
+                let found = results(&searched.catalog, &hits, page);
+                (found, started.elapsed().as_secs_f64() * 1000.0)
+            })
+            .await?;
         let timing = HeaderValue::from_str(&format!("search;dur={millis:.2}"))
             .map_err(|e| AppError::Internal(e.into()))?;
         let server_timing = header::HeaderName::from_static("server-timing");

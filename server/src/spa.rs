@@ -228,8 +228,15 @@ async fn search_page(
     });
     let snapshot = state.catalog();
     let origin = origin(&state, &headers);
-    let head = preview::head_html(&preview::search_head(&query), &origin);
-    let body = preview::search_body_html(&snapshot.catalog, &snapshot.index, &query, None);
+    // Searching is bounded work on the blocking pool; when too many wait, the bare shell
+    // (the app searches by itself) rather than a refusal.
+    let drawn = crate::gate::SEARCHING
+        .try_run(move || preview::search_page(&snapshot.catalog, &snapshot.index, &query))
+        .await;
+    let Some((head, body)) = drawn else {
+        return shell(&state, &headers, false, SHELL_CACHE);
+    };
+    let head = preview::head_html(&head, &origin);
     let mut response = (
         [(header::CONTENT_TYPE, HTML)],
         preview::inject(&shell_html, &head, &body),

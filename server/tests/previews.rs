@@ -303,6 +303,14 @@ async fn a_search_link_opens_on_its_results_before_the_app_loads() {
     .unwrap();
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; kopi"));
+    // Words that find nothing never become the title a shared link shows; search pages stay
+    // out of search engines, their canonical address is /cari.
+    assert!(
+        html.contains("<title>Cari produk · Etalase IKM Lampung</title>"),
+        "{html}"
+    );
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\" />"));
+    assert!(html.contains("<link rel=\"canonical\" href=\"https://etalase.example/cari\" />"));
     // A query too long to be a search gets the bare shell, not an error.
     let long = format!("/cari?q={}", "a".repeat(1500));
     let res = fetch(&app, &long, "Mozilla/5.0").await;
