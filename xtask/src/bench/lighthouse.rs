@@ -17,10 +17,11 @@ const CLS_MAX: f64 = 0.02;
 const BYTES_GOAL: u64 = 150_000;
 
 /// What CI lets the storefront's first view transfer (seed catalog), every page alike: a
-/// ratchet, not the goal. Set at the size measured on 2026-12-02 (before the #11 size work:
-/// 468–492 KB) plus ~5%. Lower it as the bundle shrinks — never raise it — until it reaches
-/// `BYTES_GOAL`, then CI checks the goal itself.
-const CI_BYTE_CEILING: u64 = 517_000;
+/// ratchet, not the goal. Measured on 2026-12-02: 468–492 KB before the #11 size work,
+/// 332–357 KB after the staff split and the JSON change; set at that plus ~5%. Lower it as
+/// the bundle shrinks — never raise it — until it reaches `BYTES_GOAL`, then CI checks the
+/// goal itself.
+const CI_BYTE_CEILING: u64 = 375_000;
 
 /// Lighthouse runs per page in the full run; the median of each figure counts.
 const RUNS_FULL: usize = 3;
