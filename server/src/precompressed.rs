@@ -258,7 +258,7 @@ fn vary(response: &mut Response) {
 fn brotli_bytes(input: &[u8]) -> Option<Bytes> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
-        lgwin: BROTLI_WINDOW,
+        lgwin: window_for(input.len()),
         size_hint: input.len(),
         ..Default::default()
     };
@@ -270,6 +270,13 @@ fn brotli_bytes(input: &[u8]) -> Option<Bytes> {
             None
         }
     }
+}
+
+/// The smallest window that holds the whole input (brotli's minimum is 2^10), at most
+/// [`BROTLI_WINDOW`]: a 6 KB page needs no 4 MB window, nor the memory it costs.
+fn window_for(len: usize) -> i32 {
+    let needed = usize::BITS - len.saturating_sub(1).leading_zeros();
+    (needed as i32).clamp(10, BROTLI_WINDOW)
 }
 
 fn gzip_bytes(input: &[u8]) -> Option<Bytes> {
@@ -424,6 +431,20 @@ fn cost<K: KeyBytes>(key: &K, value: &Encoded) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_brotli_window_fits_the_answer() {
+        assert_eq!(window_for(0), 10);
+        assert_eq!(window_for(1024), 10);
+        assert_eq!(window_for(6_000), 13);
+        assert_eq!(window_for(1 << 20), 20);
+        assert_eq!(window_for(8_000_000), BROTLI_WINDOW);
+        let page = "<p>Keripik pisang</p>".repeat(300);
+        let small = brotli_bytes(page.as_bytes()).unwrap();
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &small[..], &mut back).unwrap();
+        assert_eq!(back, page.as_bytes());
+    }
     use std::io::Read;
 
     fn accept(value: &str) -> HeaderMap {
