@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use etalase_core::preview::{self, Resolved};
+use etalase_core::preview::{self, Page, Resolved};
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cari", get(search_page))
         .route("/produk/{slug}", get(preview_page))
         .route("/ikm/{slug}", get(preview_page))
-        .route("/kategori/{slug}", get(preview_page))
+        .route("/kategori/{slug}", get(category_page))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         .route("/daftar-pesanan", get(app_page))
@@ -196,6 +196,66 @@ async fn preview_page(State(state): State<AppState>, uri: Uri, headers: HeaderMa
         .respond(&headers, StatusCode::OK, SHELL_CACHE)
 }
 
+/// A category's page. With a query (`?urut=harga-naik`, `?q=madu`: the app keeps its
+/// filters in the URL, and the sort form works without script) it is that search within the
+/// category, made per request like `/cari`; without one, the shared page, kept.
+async fn category_page(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let raw = uri.query().unwrap_or("");
+    let snapshot = state.catalog();
+    let (Some(shell_html), Ok(Query(params)), false, true) = (
+        state.shells.storefront_html.clone(),
+        params,
+        raw.is_empty(),
+        raw.len() <= MAX_SEARCH_QUERY,
+    ) else {
+        return preview_page(State(state), uri, headers).await;
+    };
+    let Resolved::Page(page @ Page::Category(category)) =
+        preview::resolve(&snapshot.catalog, uri.path())
+    else {
+        return preview_page(State(state), uri, headers).await;
+    };
+    let origin = origin(&state, &headers);
+    let head = preview::head_html(&preview::head(page, &snapshot.catalog, &origin), &origin);
+    let query = search_query(&params);
+    let searched = snapshot.clone();
+    let body = crate::gate::SEARCHING
+        .try_run(move || {
+            preview::search_body_html(&searched.catalog, &searched.index, &query, Some(category))
+        })
+        .await;
+    match body {
+        Some(body) => made_now(preview::inject(&shell_html, &head, &body)),
+        None => preview_page(State(state), uri, headers).await,
+    }
+}
+
+/// The search the app would run for these URL parameters (the last of repeated ones counts,
+/// as in the app's router and `/api/v1/search`).
+fn search_query(params: &[(String, String)]) -> etalase_core::search::SearchQuery {
+    etalase_core::search::SearchQuery::from_params(|k| {
+        params
+            .iter()
+            .rev()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// A page made for one request: not kept, compressed by the compression layer.
+fn made_now(html: String) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, HTML)], html).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(SHELL_CACHE));
+    response
+}
+
 /// Longest query string a search page is drawn for; a longer one gets the bare shell (the
 /// guard already refuses queries over 2 KB).
 const MAX_SEARCH_QUERY: usize = 1024;
@@ -218,14 +278,7 @@ async fn search_page(
     else {
         return shell(&state, &headers, false, SHELL_CACHE);
     };
-    // Repeated parameters: the last counts, as in the app's router and `/api/v1/search`.
-    let query = etalase_core::search::SearchQuery::from_params(|k| {
-        params
-            .iter()
-            .rev()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.clone())
-    });
+    let query = search_query(&params);
     let snapshot = state.catalog();
     let origin = origin(&state, &headers);
     // Searching is bounded work on the blocking pool; when too many wait, the bare shell
@@ -237,15 +290,7 @@ async fn search_page(
         return shell(&state, &headers, false, SHELL_CACHE);
     };
     let head = preview::head_html(&head, &origin);
-    let mut response = (
-        [(header::CONTENT_TYPE, HTML)],
-        preview::inject(&shell_html, &head, &body),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(SHELL_CACHE));
-    response
+    made_now(preview::inject(&shell_html, &head, &body))
 }
 
 /// Compresses an answer made from this catalog version for this origin and keeps it in the

@@ -317,3 +317,70 @@ async fn a_search_link_opens_on_its_results_before_the_app_loads() {
     assert_eq!(res.status(), 200);
     assert!(!res.text().await.unwrap().contains("prerender"));
 }
+
+#[tokio::test]
+async fn a_category_link_with_its_filters_opens_on_that_search() {
+    let app = app_with(seed_path()).await;
+    let plain = fetch(&app, "/kategori/kopi-rempah", "Mozilla/5.0")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let html = fetch(
+        &app,
+        "/kategori/kopi-rempah?q=lada&urut=harga-turun",
+        "Mozilla/5.0",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let catalog: etalase_core::Catalog = app
+        .client
+        .get(format!("{}/api/v1/catalog", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let index = etalase_core::search::SearchIndex::new(&catalog);
+    let query = etalase_core::search::SearchQuery {
+        text: "lada".into(),
+        category: Some(etalase_core::Category::KopiRempah),
+        sort: etalase_core::search::Sort::PriceDesc,
+        ..Default::default()
+    };
+    let hits = etalase_core::search::run(&catalog, &index, &query);
+    assert!(!hits.is_empty());
+    let all = catalog
+        .products_in(etalase_core::Category::KopiRempah)
+        .count();
+    assert!(hits.len() < all);
+    assert!(
+        html.contains(&format!("{} produk</p>", hits.len())),
+        "{html}"
+    );
+    assert!(plain.contains(&format!("{all} produk</p>")));
+    // In the chosen order: the dearest first.
+    let at = |i: usize| {
+        html.find(&format!(
+            "href=\"/produk/{}\"",
+            catalog.products[hits[i]].slug
+        ))
+    };
+    assert!(at(0).is_some());
+    if hits.len() > 1 {
+        assert!(at(0) < at(1));
+    }
+    // The shared page's tags stay the category's.
+    assert_eq!(meta(&html, "og:type").as_deref(), Some("website"));
+    // An unknown category is still a 404, query or not.
+    let res = fetch(
+        &app,
+        "/kategori/bukan-kategori?urut=harga-naik",
+        "Mozilla/5.0",
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+}
