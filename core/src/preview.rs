@@ -359,7 +359,7 @@ fn card(p: &Product, catalog: &Catalog, eager: bool) -> String {
         "<article class=\"product-card\"><a href=\"/produk/{slug}\">\
          <img class=\"product-image\" loading=\"{loading}\" width=\"{w}\" height=\"{h}\" alt=\"{name}\"{responsive} src=\"{src}\" />\
          <h3 class=\"product-card-name\">{name}</h3></a>\
-         <p class=\"product-card-price\"><span class=\"price\">{price}</span></p>\
+         <p class=\"product-card-price\"><span class=\"price\">{price}</span><span class=\"unit\"> / {unit}</span></p>\
          <p class=\"product-card-maker\">{maker}</p></article>",
         slug = p.slug,
         loading = if eager { "eager" } else { "lazy" },
@@ -368,9 +368,21 @@ fn card(p: &Product, catalog: &Catalog, eager: bool) -> String {
         responsive = image.3,
         src = escape(&image.0),
         name = escape(&p.name),
-        price = escape(&price_line(p)),
+        price = escape(&card_price(p)),
+        unit = escape(&p.unit),
         maker = escape(&maker),
     )
+}
+
+/// The price as the app's product card writes it: "Rp 45.000", or "mulai Rp 38.000" when
+/// volume prices go lower (the unit follows in its own span).
+fn card_price(p: &Product) -> String {
+    let locale = Locale::Id;
+    if p.tiers.is_empty() {
+        locale.rupiah(p.price)
+    } else {
+        format!("mulai {}", locale.rupiah(p.lowest_price()))
+    }
 }
 
 fn grid<'a>(products: impl Iterator<Item = &'a Product>, catalog: &Catalog) -> String {

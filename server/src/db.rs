@@ -19,6 +19,24 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10)
 /// WAL journal (readers never wait for the writer), `synchronous = FULL` (a commit is on disk
 /// before the order is acknowledged, even if the machine loses power), foreign keys on,
 /// [`BUSY_TIMEOUT`], [`POOL_SIZE`] connections.
+/// Creates the database file readable and writable by the server's user only (SQLite gives
+/// its `-wal` and `-shm` files the same mode); an existing file keeps its mode.
+fn create_private(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Made meanwhile by another process: it is there, which is all we need.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create database {}", path.display())),
+    }
+}
+
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("DATABASE_URL {url:?} is not a SQLite URL"))?
@@ -36,6 +54,7 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
                 .with_context(|| format!("cannot create database folder {}", dir.display()))?;
         }
     }
+    create_private(options.get_filename())?;
     let pool = SqlitePoolOptions::new()
         .max_connections(POOL_SIZE)
         .connect_with(options)

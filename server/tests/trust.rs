@@ -651,3 +651,22 @@ async fn a_bad_csv_filter_is_a_json_error_before_any_row() {
         assert!(res.json::<ApiError>().await.is_ok(), "{query}");
     }
 }
+
+/// A copy of the database file is the one thing the secrets' hashing cannot protect
+/// everything in (orders, names, phone numbers): only the server's user may read it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_file_is_readable_by_the_server_s_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db/etalase.db");
+    let config = config_in(dir.path(), seed_path());
+    let db = etalase_server::db::connect(&config.database_url)
+        .await
+        .unwrap();
+    sqlx::query("SELECT 1").execute(&db).await.unwrap();
+    for file in [path.clone(), path.with_extension("db-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}

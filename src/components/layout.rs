@@ -160,11 +160,15 @@ pub fn SiteTitle() -> impl IntoView {
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    // A static copy has no server, so no desk to log in to.
+    let with_server = use_context::<crate::app::Ordering>().map(|o| o.0);
     view! {
         <footer class="site-footer">
             <p>{t().footer}</p>
-            // The staff pages are another app: the browser loads it, not this router.
-            <p><a href="/masuk" rel="external">{t().staff_link}</a></p>
+            <Show when=move || with_server.is_none_or(|s| s.get())>
+                // The staff pages are another app: the browser loads it, not this router.
+                <p><a href="/masuk" rel="external">{t().staff_link}</a></p>
+            </Show>
         </footer>
     }
 }

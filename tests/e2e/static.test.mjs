@@ -22,6 +22,8 @@ test('on a static copy, the order list is sent to each IKM over WhatsApp', { ski
   await orders.first().waitFor();
   assert.equal(await orders.count(), 2, 'one WhatsApp order per IKM');
   assert.equal(await page.getByRole('link', { name: 'Ajukan Pesanan' }).count(), 0);
+  // No server, no desk: the footer offers no staff login that would end in a 404.
+  assert.equal(await page.locator('a[href="/masuk"]').count(), 0);
   const hrefs = await orders.evaluateAll((as) => as.map((a) => a.href));
   const coffee = hrefs.map((h) => decodeURIComponent(h)).find((h) => h.includes('Kopi Robusta Bubuk 250 g'));
   assert.ok(coffee, hrefs.join('\n'));

@@ -70,6 +70,10 @@ pub fn run_cli(args: &[String]) -> Result {
     for arg in args {
         match arg.as_str() {
             "--short" => mode = Mode::Short,
+            "-h" | "--help" | "help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             name => {
                 let bench = ALL
                     .into_iter()

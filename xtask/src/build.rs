@@ -221,8 +221,8 @@ pub fn serve() -> Result {
     build_all()?;
     let addr = std::env::var("ETALASE_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     step("Starting the server");
-    let mut child = cmd(&root()
-        .join("target/release/etalase-server")
+    let mut child = cmd(&crate::util::target_dir()
+        .join("release/etalase-server")
         .display()
         .to_string())
     .spawn()
