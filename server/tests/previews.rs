@@ -36,6 +36,18 @@ async fn fetch(app: &TestApp, path: &str, agent: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// The catalog the server holds, as the app reads it.
+async fn catalog_of(app: &TestApp) -> etalase_core::Catalog {
+    app.client
+        .get(format!("{}/api/v1/catalog", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The `content` of `<meta property|name="key" content="…">`, unescaped enough to compare.
 fn meta(html: &str, key: &str) -> Option<String> {
     let at = html
@@ -256,15 +268,7 @@ async fn a_search_link_opens_on_its_results_before_the_app_loads() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     // The same results as the core search the app runs, as many and in the same order.
-    let catalog: etalase_core::Catalog = app
-        .client
-        .get(format!("{}/api/v1/catalog", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let catalog = catalog_of(&app).await;
     let index = etalase_core::search::SearchIndex::new(&catalog);
     let query = etalase_core::search::SearchQuery {
         text: "kopi".into(),
@@ -335,15 +339,7 @@ async fn a_category_link_with_its_filters_opens_on_that_search() {
     .text()
     .await
     .unwrap();
-    let catalog: etalase_core::Catalog = app
-        .client
-        .get(format!("{}/api/v1/catalog", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let catalog = catalog_of(&app).await;
     let index = etalase_core::search::SearchIndex::new(&catalog);
     let query = etalase_core::search::SearchQuery {
         text: "lada".into(),
