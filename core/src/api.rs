@@ -69,6 +69,9 @@ pub struct SearchResults {
     pub total: usize,
     pub products: Vec<crate::catalog::Product>,
     pub ikm: Vec<crate::catalog::Ikm>,
+    /// Products per kabupaten/kota in the whole catalog, for the search page's place filter.
+    #[serde(default)]
+    pub kabupaten: Vec<crate::shelf::KabupatenCount>,
 }
 
 /// The API path of a tracked request; the secret travels in the query, as in the link.

@@ -223,12 +223,19 @@ pub struct IkmDetail {
     pub products: Vec<Product>,
 }
 
-/// A product with its maker: the document at `/api/v1/products/{slug}`.
+/// A product with its maker and the products its page suggests: the document at
+/// `/api/v1/products/{slug}` ([`crate::shelf`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     pub product: Product,
     pub ikm: Ikm,
+    /// Others of the same IKM, then of the same category ([`crate::shelf::related`]).
+    #[serde(default)]
+    pub related: Vec<Product>,
+    /// The makers of `related` other than `ikm`, each once.
+    #[serde(default)]
+    pub related_ikm: Vec<Ikm>,
 }
 
 /// One broken rule in a catalog, naming the record and the field.

@@ -19,6 +19,7 @@ pub mod product_edit;
 pub mod request;
 pub mod sample;
 pub mod search;
+pub mod shelf;
 pub mod slug;
 
 pub use catalog::{

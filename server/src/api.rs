@@ -4,13 +4,14 @@ use crate::error::AppError;
 use crate::precompressed::{self, Encoded};
 use crate::snapshot::{CatalogSnapshot, Detail};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
 use etalase_core::api::Health;
 use etalase_core::catalog::{Catalog, IkmDetail, ProductDetail};
+use etalase_core::shelf::{by_slugs, parse_slugs, Home, MAX_SLUGS, SLUGS_PARAM};
 use std::sync::{Arc, LazyLock};
 
 /// The catalog may change at any time (IKM edit their products): clients keep a copy but
@@ -23,6 +24,8 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(catalog))
         .routes(routes!(product))
         .routes(routes!(ikm))
+        .routes(routes!(home))
+        .routes(routes!(products))
         .routes(routes!(healthz))
         .routes(routes!(site))
 }
@@ -83,16 +86,10 @@ async fn product(
 ) -> Result<Response, AppError> {
     let snap = state.catalog();
     detail(&snap, Detail::Product(slug.clone()), &headers, |catalog| {
-        let product = catalog
-            .product(&slug)
-            .ok_or(AppError::NotFound("Produk tidak ditemukan."))?;
-        let ikm = catalog
-            .ikm(product.ikm.as_str())
-            .ok_or(AppError::NotFound("Produk tidak ditemukan."))?;
-        to_json(&ProductDetail {
-            product: product.clone(),
-            ikm: ikm.clone(),
-        })
+        to_json(
+            &ProductDetail::of(catalog, &slug)
+                .ok_or(AppError::NotFound("Produk tidak ditemukan."))?,
+        )
     })
     .await
 }
@@ -109,15 +106,58 @@ async fn ikm(
 ) -> Result<Response, AppError> {
     let snap = state.catalog();
     detail(&snap, Detail::Ikm(slug.clone()), &headers, |catalog| {
-        let ikm = catalog
-            .ikm(&slug)
-            .ok_or(AppError::NotFound("IKM tidak ditemukan."))?;
-        to_json(&IkmDetail {
-            ikm: ikm.clone(),
-            products: catalog.products_of(&slug).cloned().collect(),
-        })
+        to_json(&IkmDetail::of(catalog, &slug).ok_or(AppError::NotFound("IKM tidak ditemukan."))?)
     })
     .await
+}
+
+#[utoipa::path(get, path = "/api/v1/home", tag = "catalog",
+    responses((status = 200, description = "The home page's picks (featured, newest, one IKM in the spotlight) with their makers, and product counts per category and kabupaten/kota (weak ETag; compressed once per catalog version)", body = etalase_core::shelf::Home),
+        (status = 304, description = "Not modified")))]
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let snap = state.catalog();
+    detail(&snap, Detail::Home, &headers, |catalog| to_json(&Home::of(catalog))).await
+}
+
+#[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
+    params(("slugs" = String, Query, description = "Product slugs, comma-separated, at most 100 (else 422); unknown or malformed ones are left out of the answer")),
+    responses((status = 200, description = "The named products that exist, in the order named, with their IKM: what an order list shows", body = etalase_core::CatalogData),
+        (status = 422, description = "More than 100 slugs", body = etalase_core::api::ApiError)))]
+async fn products(
+    State(state): State<AppState>,
+    Query(params): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let locale = crate::http::locale_of(&headers);
+    let value = params
+        .iter()
+        .rev()
+        .find(|(k, _)| k == SLUGS_PARAM)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let slugs = parse_slugs(value).map_err(|_| {
+        let message = match locale {
+            etalase_core::Locale::Id => format!("Paling banyak {MAX_SLUGS} produk sekali minta."),
+            etalase_core::Locale::En => format!("At most {MAX_SLUGS} products per request."),
+        };
+        AppError::Fields(
+            std::collections::BTreeMap::from([(SLUGS_PARAM.to_owned(), message)]),
+            locale,
+        )
+    })?;
+    let snap = state.catalog();
+    // Up to 100 lookups over the catalog: bounded work, run beside the searches.
+    let found = crate::gate::SEARCHING
+        .run(move || by_slugs(&snap.catalog, slugs.iter().map(|s| s.as_str())))
+        .await?;
+    Ok((
+        [(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        )],
+        Json(found),
+    )
+        .into_response())
 }
 
 async fn unknown() -> AppError {

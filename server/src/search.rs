@@ -18,6 +18,7 @@ use etalase_core::api::{
 };
 use etalase_core::catalog::{Catalog, Ikm};
 use etalase_core::search::{self, SearchQuery};
+use etalase_core::shelf::KabupatenCount;
 use etalase_core::Locale;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
@@ -76,7 +77,12 @@ pub fn page(
 }
 
 /// The page of results: the products at `page`, and their IKM in order of first appearance.
-pub fn results(catalog: &Catalog, hits: &[usize], page: Page) -> SearchResults {
+pub fn results(
+    catalog: &Catalog,
+    hits: &[usize],
+    page: Page,
+    kabupaten: &[KabupatenCount],
+) -> SearchResults {
     let start = page.offset.min(hits.len());
     let end = start.saturating_add(page.limit).min(hits.len());
     let products: Vec<_> = hits[start..end]
@@ -96,6 +102,7 @@ pub fn results(catalog: &Catalog, hits: &[usize], page: Page) -> SearchResults {
         total: hits.len(),
         products,
         ikm,
+        kabupaten: kabupaten.to_vec(),
     }
 }
 
@@ -150,7 +157,7 @@ async fn search(
             .run(move || {
                 let started = std::time::Instant::now();
                 let hits = search::run(&searched.catalog, &searched.index, &query);
-                let found = results(&searched.catalog, &hits, page);
+                let found = results(&searched.catalog, &hits, page, &searched.kabupaten);
                 (found, started.elapsed().as_secs_f64() * 1000.0)
             })
             .await?;

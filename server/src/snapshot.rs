@@ -5,6 +5,7 @@
 use crate::precompressed::{ByteLru, Encoded};
 use etalase_core::catalog::{Catalog, CatalogData};
 use etalase_core::search::SearchIndex;
+use etalase_core::shelf::{kabupaten_counts, KabupatenCount};
 
 /// Memory for product and IKM JSON answers of one catalog version (keys: slugs that exist).
 pub const DETAILS_BUDGET: usize = 32 * 1024 * 1024;
@@ -17,12 +18,14 @@ pub const PAGES_BUDGET: usize = 32 * 1024 * 1024;
 pub enum Detail {
     Product(String),
     Ikm(String),
+    Home,
 }
 
 impl crate::precompressed::KeyBytes for Detail {
     fn key_bytes(&self) -> usize {
         match self {
             Detail::Product(s) | Detail::Ikm(s) => s.len(),
+            Detail::Home => 0,
         }
     }
 }
@@ -35,6 +38,8 @@ pub struct CatalogSnapshot {
     pub etag: String,
     /// The words of every product, for `/api/v1/search`.
     pub index: SearchIndex,
+    /// Products per kabupaten/kota, for the search page's place filter.
+    pub kabupaten: Vec<KabupatenCount>,
     pub details: ByteLru<Detail>,
     /// Preview pages by (origin, path).
     pub pages: ByteLru<(String, String)>,
@@ -54,6 +59,7 @@ impl CatalogSnapshot {
         let index = index.map_err(|_| anyhow::anyhow!("building the search index panicked"))?;
         Ok(CatalogSnapshot {
             etag: json.etag().to_owned(),
+            kabupaten: kabupaten_counts(&catalog),
             catalog,
             json,
             index,

@@ -98,6 +98,67 @@ async fn product_and_ikm_by_slug() {
         .all(|p| p.ikm.as_str() == "kopi-ulubelu"));
 }
 
+/// Each storefront page has its own small document, the same whole-catalog rule picks its
+/// contents, and an order list fetches its products in one bounded request.
+#[tokio::test]
+async fn pages_fetch_only_what_they_show() {
+    let app = spawn_app().await;
+    let catalog: Catalog = app.get("/api/v1/catalog").await.json().await.unwrap();
+
+    let slug = "keripik-pisang-coklat-250-g";
+    let detail: ProductDetail = app
+        .get(&format!("/api/v1/products/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let whole = catalog.product(slug).unwrap();
+    let expected: Vec<&str> = etalase_core::shelf::related(&catalog, whole)
+        .iter()
+        .map(|p| p.slug.as_str())
+        .collect();
+    let got: Vec<&str> = detail.related.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(got, expected);
+    assert!(!got.is_empty());
+    let small = detail.into_catalog();
+    for p in &small.products {
+        assert!(small.ikm(p.ikm.as_str()).is_some(), "{} without its maker", p.slug);
+    }
+
+    let home = app.get("/api/v1/home").await;
+    assert_eq!(home.status(), 200);
+    assert!(home.headers().contains_key("etag"));
+    let home: etalase_core::shelf::Home = home.json().await.unwrap();
+    assert_eq!(home, etalase_core::shelf::Home::of(&catalog));
+
+    let a = catalog.products[3].slug.as_str();
+    let b = catalog.products[40].slug.as_str();
+    let res = app
+        .get(&format!("/api/v1/products?slugs={b},{a},tidak-ada,{b}"))
+        .await;
+    assert_eq!(res.status(), 200);
+    let found: etalase_core::CatalogData = res.json().await.unwrap();
+    let names: Vec<&str> = found.products.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(names, vec![b, a]);
+    for p in &found.products {
+        assert!(found.ikm.iter().any(|i| i.slug == p.ikm));
+    }
+
+    // No slugs: nothing. Too many: a field error, not a long scan.
+    let empty: etalase_core::CatalogData = app
+        .get("/api/v1/products?slugs=")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(empty.products.is_empty());
+    let many = vec!["x"; 101].join(",");
+    let res = app.get(&format!("/api/v1/products?slugs={many}")).await;
+    assert_eq!(res.status(), 422);
+    let error: ApiError = res.json().await.unwrap();
+    assert!(error.fields.contains_key("slugs"), "{error:?}");
+}
+
 #[tokio::test]
 async fn unknown_slugs_and_api_paths_are_json_404s() {
     let app = spawn_app().await;
