@@ -2,14 +2,13 @@
 //! body on failure, and never panics on what the network returns.
 
 use crate::json;
-use etalase_core::api::{ApiError, CATALOG_PATH};
+use etalase_core::api::ApiError;
 use etalase_core::search::SearchIndex;
 use etalase_core::Catalog;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FetchError {
@@ -111,9 +110,4 @@ impl Deref for Storefront {
     fn deref(&self) -> &Catalog {
         &self.catalog
     }
-}
-
-pub async fn fetch_catalog() -> Result<Arc<Storefront>, FetchError> {
-    let catalog = get_json::<Catalog>(CATALOG_PATH).await?;
-    Ok(Arc::new(Storefront::new(catalog)))
 }

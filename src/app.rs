@@ -1,6 +1,6 @@
 //! The router and the page frame: header with search, content, footer, bottom navigation.
 
-use crate::api::{fetch_catalog, get_json, FetchError, Storefront};
+use crate::api::get_json;
 use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader, SiteTitle};
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
@@ -10,12 +10,12 @@ use crate::pages::{
     category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
     not_found::NotFound, order_list::OrderListPage, product::ProductPage, search::SearchPage,
 };
+use crate::shelf::Shelf;
 use etalase_core::api::{SiteInfo, SITE_PATH};
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use std::sync::Arc;
 
 /// Removes the server's rendering. Anything a quick visitor already typed into its search
 /// box moves into the app's box, with the focus, so no keystroke is lost in the hand-over;
@@ -76,14 +76,11 @@ fn remove_prerender(live: RwSignal<Option<String>>) {
 #[derive(Clone, Copy)]
 pub struct Ordering(pub Signal<bool>);
 
-/// The whole catalog, loaded once and shared by every page.
-pub type CatalogResource = LocalResource<Result<Arc<Storefront>, FetchError>>;
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let catalog: CatalogResource = LocalResource::new(fetch_catalog);
-    provide_context(catalog);
+    let shelf = Shelf::new();
+    provide_context(shelf);
     let language = Language(RwSignal::new(remembered_locale()));
     provide_context(language);
     let live = RwSignal::new(None);
@@ -99,10 +96,13 @@ pub fn App() -> impl IntoView {
     order_list.persist();
     provide_context(order_list);
     set_locale(language.0.get_untracked());
-    // The server's script-free rendering of the page stays until the catalog is here; then
-    // the app, drawn with the same layout, takes its place in one go.
+    // The server's script-free rendering of the page stays until the page's data is here;
+    // then the app, drawn with the same layout, takes its place in one go. (Effects first run
+    // after the page is drawn, when every page on screen has said what it waits for.)
+    let removed = StoredValue::new(false);
     Effect::new(move |_| {
-        if catalog.read().is_some() {
+        if !shelf.waiting() && !removed.get_value() {
+            removed.set_value(true);
             remove_prerender(live);
         }
     });

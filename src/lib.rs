@@ -9,6 +9,7 @@ pub mod json;
 pub mod order_list;
 pub mod pages;
 pub mod share;
+pub mod shelf;
 pub mod staff;
 
 /// A static host serves `/produk/x` as `/produk/x/` (a folder with `index.html`): the app's

@@ -4,8 +4,8 @@
 //! The same functions pick the contents from the whole catalog when the app holds it (after a
 //! search loaded it, or on a static copy), so a page looks the same whichever way it was filled.
 
-use crate::catalog::{counts_by_kabupaten, Catalog, CatalogData, Ikm, IkmDetail, Product};
 use crate::catalog::ProductDetail;
+use crate::catalog::{counts_by_kabupaten, Catalog, CatalogData, Ikm, IkmDetail, Product};
 use crate::category::Category;
 use crate::kabupaten::Kabupaten;
 use crate::slug::Slug;
@@ -17,7 +17,7 @@ pub const HOME_PATH: &str = "/api/v1/home";
 pub const PRODUCTS_PATH: &str = "/api/v1/products";
 pub const SLUGS_PARAM: &str = "slugs";
 /// The most products one batch may name: more than an order list ever holds.
-pub const MAX_SLUGS: usize = 100;
+pub const MAX_SLUGS: usize = crate::request::MAX_LINES;
 
 /// How many picks the home page shows of each kind.
 pub const HOME_FEATURED: usize = 8;
@@ -99,7 +99,11 @@ impl ProductDetail {
             product: product.clone(),
             ikm: ikm.clone(),
             related: part.products,
-            related_ikm: part.ikm.into_iter().filter(|i| i.slug != ikm.slug).collect(),
+            related_ikm: part
+                .ikm
+                .into_iter()
+                .filter(|i| i.slug != ikm.slug)
+                .collect(),
         })
     }
 
@@ -273,10 +277,11 @@ mod tests {
         for product in &catalog.products {
             let detail = ProductDetail::of(&catalog, product.slug.as_str()).unwrap();
             let small = detail.into_catalog();
-            let from_small: Vec<&str> = related(&small, small.product(product.slug.as_str()).unwrap())
-                .iter()
-                .map(|p| p.slug.as_str())
-                .collect();
+            let from_small: Vec<&str> =
+                related(&small, small.product(product.slug.as_str()).unwrap())
+                    .iter()
+                    .map(|p| p.slug.as_str())
+                    .collect();
             let from_whole: Vec<&str> = related(&catalog, product)
                 .iter()
                 .map(|p| p.slug.as_str())
@@ -284,7 +289,11 @@ mod tests {
             assert_eq!(from_small, from_whole, "{}", product.slug);
             assert!(!from_whole.is_empty(), "{} suggests nothing", product.slug);
             for p in &small.products {
-                assert!(small.ikm(p.ikm.as_str()).is_some(), "{} lacks its maker", p.slug);
+                assert!(
+                    small.ikm(p.ikm.as_str()).is_some(),
+                    "{} lacks its maker",
+                    p.slug
+                );
             }
         }
     }
@@ -326,14 +335,21 @@ mod tests {
             .chain(&home.newest)
             .chain(home.spotlight.iter().flat_map(|s| &s.products))
         {
-            assert!(shown.ikm(p.ikm.as_str()).is_some(), "{} lacks its maker", p.slug);
+            assert!(
+                shown.ikm(p.ikm.as_str()).is_some(),
+                "{} lacks its maker",
+                p.slug
+            );
         }
         let counted: usize = home.categories.iter().map(|c| c.products).sum();
         assert_eq!(counted, catalog.products.len());
         let by_place: usize = home.kabupaten.iter().map(|k| k.products).sum();
         assert_eq!(by_place, catalog.products.len());
         // Newest first.
-        assert!(home.newest.windows(2).all(|w| w[0].listed_on >= w[1].listed_on));
+        assert!(home
+            .newest
+            .windows(2)
+            .all(|w| w[0].listed_on >= w[1].listed_on));
     }
 
     #[test]
@@ -351,7 +367,10 @@ mod tests {
         }
         let many = vec!["x"; MAX_SLUGS + 1].join(",");
         assert_eq!(parse_slugs(&many), Err(MAX_SLUGS + 1));
-        assert_eq!(parse_slugs(&vec!["x"; MAX_SLUGS].join(",")).unwrap().len(), 1);
+        assert_eq!(
+            parse_slugs(&vec!["x"; MAX_SLUGS].join(",")).unwrap().len(),
+            1
+        );
         assert_eq!(
             products_path([a, b, a]),
             format!("/api/v1/products?slugs={a},{b}")

@@ -116,7 +116,10 @@ async fn ikm(
         (status = 304, description = "Not modified")))]
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     let snap = state.catalog();
-    detail(&snap, Detail::Home, &headers, |catalog| to_json(&Home::of(catalog))).await
+    detail(&snap, Detail::Home, &headers, |catalog| {
+        to_json(&Home::of(catalog))
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog",

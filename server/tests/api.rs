@@ -122,7 +122,11 @@ async fn pages_fetch_only_what_they_show() {
     assert!(!got.is_empty());
     let small = detail.into_catalog();
     for p in &small.products {
-        assert!(small.ikm(p.ikm.as_str()).is_some(), "{} without its maker", p.slug);
+        assert!(
+            small.ikm(p.ikm.as_str()).is_some(),
+            "{} without its maker",
+            p.slug
+        );
     }
 
     let home = app.get("/api/v1/home").await;

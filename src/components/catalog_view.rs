@@ -1,24 +1,38 @@
-//! Renders a view from the shared catalog, with a loading state and an error state that
-//! offers a retry, so no page is ever blank.
+//! Renders a page from its data, with a loading state and an error state that offers a
+//! retry, so no page is ever blank. While any page on screen waits for its first data, the
+//! server's first HTML stays (see [`crate::shelf::Shelf::waiting`]).
 
-use crate::api::{FetchError, Storefront};
-use crate::app::CatalogResource;
+use crate::api::FetchError;
 use crate::i18n::t;
+use crate::shelf::Shelf;
 use leptos::prelude::*;
-use std::sync::Arc;
 
 #[component]
-pub fn WithCatalog<F, V>(render: F) -> impl IntoView
+pub fn Loaded<T, F, V>(data: LocalResource<Result<T, FetchError>>, render: F) -> impl IntoView
 where
-    F: Fn(Arc<Storefront>) -> V + Send + Sync + 'static,
+    T: Clone + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let catalog = expect_context::<CatalogResource>();
-    move || match catalog.get() {
+    let shelf = expect_context::<Shelf>();
+    shelf.wait();
+    let counted = StoredValue::new(true);
+    let settle = move || {
+        if counted.get_value() {
+            counted.set_value(false);
+            shelf.done();
+        }
+    };
+    on_cleanup(settle);
+    move || match data.get() {
         None => view! { <Loading /> }.into_any(),
-        Some(Ok(data)) => render(data).into_any(),
+        Some(Ok(value)) => {
+            settle();
+            render(value).into_any()
+        }
         Some(Err(error)) => {
-            view! { <LoadError error on_retry=move || catalog.refetch() /> }.into_any()
+            settle();
+            view! { <LoadError error on_retry=move || data.refetch() /> }.into_any()
         }
     }
 }

@@ -48,9 +48,13 @@ pub fn SiteHeader() -> impl IntoView {
         live.set(None);
     });
 
+    // A buyer about to type: the whole catalog (the search index) starts loading, so the
+    // keystrokes after the first few are answered on the phone.
+    let shelf = expect_context::<crate::shelf::Shelf>();
     let on_input = {
         let navigate = navigate.clone();
         move |ev: leptos::ev::Event| {
+            shelf.prefetch();
             let path = location.pathname.get_untracked();
             if !is_search_path(&path) {
                 return;
@@ -115,6 +119,7 @@ pub fn SiteHeader() -> impl IntoView {
                         live.get().unwrap_or_else(|| query.read().get("q").unwrap_or_default())
                     }
                     on:input=on_input
+                    on:focus=move |_| shelf.prefetch()
                 />
                 <button type="submit" class="search-button">{texts.search_button}</button>
             </form>

@@ -1,9 +1,9 @@
 //! A product in a list: picture, name, price, maker and where it is from.
 
-use crate::api::Storefront;
 use crate::components::product_image::{primary_image, ProductImage};
 use crate::i18n::t;
 use etalase_core::catalog::{Ikm, Product};
+use etalase_core::Catalog;
 use leptos::prelude::*;
 
 #[component]
@@ -47,7 +47,7 @@ pub fn ProductCard(
 pub type CardData = (Product, Option<Ikm>);
 
 pub fn card_data<'a>(
-    catalog: &Storefront,
+    catalog: &Catalog,
     products: impl IntoIterator<Item = &'a Product>,
 ) -> Vec<CardData> {
     products
@@ -78,7 +78,7 @@ pub fn ProductGrid(#[prop(into)] cards: Signal<Vec<CardData>>) -> impl IntoView 
 
 /// A fixed grid of products.
 pub fn product_grid<'a>(
-    catalog: &Storefront,
+    catalog: &Catalog,
     products: impl IntoIterator<Item = &'a Product>,
 ) -> AnyView {
     let cards = card_data(catalog, products);

@@ -1,6 +1,5 @@
 //! A category's products: the search view with the category fixed by the path.
 
-use crate::components::catalog_view::WithCatalog;
 use crate::pages::not_found::NotFound;
 use crate::pages::search::SearchView;
 use etalase_core::Category;
@@ -10,15 +9,11 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
-    view! {
-        <WithCatalog render=move |store| {
-            let slug = params.read().get("slug").unwrap_or_default();
-            match Category::from_slug(&slug) {
-                Some(category) => {
-                    view! { <SearchView store fixed_category=Some(category) /> }.into_any()
-                }
-                None => view! { <NotFound /> }.into_any(),
-            }
-        } />
+    move || {
+        let slug = params.read().get("slug").unwrap_or_default();
+        match Category::from_slug(&slug) {
+            Some(category) => view! { <SearchView fixed_category=Some(category) /> }.into_any(),
+            None => view! { <NotFound /> }.into_any(),
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! localStorage until the server has stored the request.
 
 use crate::api::{post_json, FetchError, Storefront};
-use crate::components::catalog_view::WithCatalog;
+use crate::components::catalog_view::Loaded;
 use crate::i18n::t;
 use crate::order_list::OrderList;
 use crate::share::{absolute_url, copy_to_clipboard, share};
@@ -103,7 +103,8 @@ pub fn CheckoutPage() -> impl IntoView {
         <section class="section checkout-page">
             <h1>{texts.submit_request}</h1>
             {move || if expect_context::<crate::app::Ordering>().0.get() {
-                view! { <WithCatalog render=|store| view! { <Checkout store /> } /> }.into_any()
+                let data = crate::pages::order_list::listed_products();
+                view! { <Loaded data render=|store| view! { <Checkout store /> } /> }.into_any()
             } else {
                 view! {
                     <p>{texts.ordering_by_wa}</p>

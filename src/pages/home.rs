@@ -1,15 +1,17 @@
 //! The home page: categories, featured and new products, where the IKM are, an IKM spotlight.
 
-use crate::api::Storefront;
-use crate::components::catalog_view::WithCatalog;
+use crate::api::FetchError;
+use crate::components::catalog_view::Loaded;
 use crate::components::product_card::product_grid;
 use crate::i18n::t;
-use etalase_core::catalog::counts_by_kabupaten;
+use crate::shelf::{fetch_doc, Fetched, Shelf};
 use etalase_core::search::{SearchQuery, Sort};
-use etalase_core::{Category, Product};
+use etalase_core::shelf::{Home, HOME_PATH};
+use etalase_core::Product;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use std::sync::Arc;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -20,62 +22,66 @@ pub fn HomePage() -> impl IntoView {
             <h1>{texts.site_name}</h1>
             <p>{texts.tagline}</p>
         </section>
-        <WithCatalog render=|store| home_catalog(&store) />
+        <Loaded data=LocalResource::new(home) render=|home| home_view(&home) />
     }
 }
 
-fn newest(store: &Storefront, count: usize) -> Vec<&Product> {
-    let mut products: Vec<&Product> = store.products.iter().collect();
-    products.sort_by(|a, b| b.listed_on.cmp(&a.listed_on));
-    products.truncate(count);
-    products
+/// The home page's picks: from the whole catalog when the app has it, else the server's
+/// small document (or, on a static copy without one, the catalog file).
+async fn home() -> Result<Arc<Home>, FetchError> {
+    let shelf = expect_context::<Shelf>();
+    let from_whole = |shelf: Shelf| async move {
+        let full = shelf.load_full().await?;
+        Ok(Arc::new(Home::of(&full)))
+    };
+    if shelf.full_untracked().is_some() {
+        return from_whole(shelf).await;
+    }
+    match fetch_doc::<Home>(HOME_PATH).await? {
+        Fetched::Found(home) => Ok(Arc::new(home)),
+        Fetched::Missing | Fetched::Fallback => from_whole(shelf).await,
+    }
 }
 
-fn home_catalog(store: &Storefront) -> impl IntoView + use<> {
+fn home_view(home: &Home) -> impl IntoView + use<> {
     let texts = t();
-    let counts = counts_by_kabupaten(store);
-    let most = counts.iter().map(|c| c.2).max().unwrap_or(1).max(1);
-    let featured: Vec<&Product> = store
-        .products
-        .iter()
-        .filter(|p| p.featured)
-        .take(8)
-        .collect();
+    // The makers of the shown products, for the cards.
+    let store = &home.catalog();
+    let counts = home.kabupaten.clone();
+    let most = counts.iter().map(|c| c.products).max().unwrap_or(1).max(1);
+    let featured: Vec<&Product> = home.featured.iter().collect();
     let newest_link = SearchQuery {
         sort: Sort::Newest,
         ..SearchQuery::default()
     }
     .to_query_string();
-    let spotlight = store
-        .products
-        .iter()
-        .find(|p| p.featured)
-        .and_then(|p| store.ikm(p.ikm.as_str()))
-        .map(|ikm| {
-            let products: Vec<&Product> = store.products_of(ikm.slug.as_str()).take(2).collect();
-            view! {
-                <section class="section spotlight" aria-labelledby="judul-sorotan">
-                    <h2 id="judul-sorotan">{texts.ikm_spotlight}</h2>
-                    <div class="spotlight-card">
-                        <h3>{ikm.name.clone()}</h3>
-                        <p class="ikm-place">{texts.kabupaten(ikm.kabupaten)}</p>
-                        <p>{ikm.story.clone()}</p>
-                        <A href=format!("/ikm/{}", ikm.slug) attr:class="button button-secondary">
-                            {format!("{} {}", texts.visit_ikm, ikm.name)}
-                        </A>
-                    </div>
-                    {product_grid(store, products)}
-                </section>
-            }
-        });
+    let spotlight = home.spotlight.as_ref().map(|spot| {
+        let ikm = &spot.ikm;
+        let products: Vec<&Product> = spot.products.iter().collect();
+        view! {
+            <section class="section spotlight" aria-labelledby="judul-sorotan">
+                <h2 id="judul-sorotan">{texts.ikm_spotlight}</h2>
+                <div class="spotlight-card">
+                    <h3>{ikm.name.clone()}</h3>
+                    <p class="ikm-place">{texts.kabupaten(ikm.kabupaten)}</p>
+                    <p>{ikm.story.clone()}</p>
+                    <A href=format!("/ikm/{}", ikm.slug) attr:class="button button-secondary">
+                        {format!("{} {}", texts.visit_ikm, ikm.name)}
+                    </A>
+                </div>
+                {product_grid(store, products)}
+            </section>
+        }
+    });
     view! {
         <section class="section" aria-labelledby="judul-kategori">
             <h2 id="judul-kategori">{texts.categories}</h2>
             <ul class="category-list">
-                {Category::ALL
-                    .into_iter()
-                    .map(|c| {
-                        let n = store.products_in(c).count();
+                {home
+                    .categories
+                    .iter()
+                    .map(|count| {
+                        let (c, n) = (count.category, count.products);
                         view! {
                             <li>
                                 <A href=format!("/kategori/{}", c.slug()) attr:class="category-tile">
@@ -108,14 +114,15 @@ fn home_catalog(store: &Storefront) -> impl IntoView + use<> {
                 <h2 id="judul-baru">{texts.newest}</h2>
                 <A href=format!("/cari{newest_link}")>{texts.see_all}</A>
             </div>
-            {product_grid(store, newest(store, 4))}
+            {product_grid(store, home.newest.iter())}
         </section>
         <section class="section" aria-labelledby="judul-wilayah">
             <h2 id="judul-wilayah">{texts.by_kabupaten}</h2>
             <ul class="kabupaten-list">
                 {counts
                     .into_iter()
-                    .map(|(kab, ikm, products)| {
+                    .map(|count| {
+                        let (kab, ikm, products) = (count.kabupaten, count.ikm, count.products);
                         let width = format!("width: {}%", 8 + products * 92 / most);
                         view! {
                             <li>

@@ -2,12 +2,15 @@
 //! and WhatsApp.
 
 use crate::api::Storefront;
-use crate::components::catalog_view::WithCatalog;
+use crate::components::catalog_view::Loaded;
 use crate::components::product_card::product_grid;
 use crate::components::share_button::ShareButton;
 use crate::i18n::t;
 use crate::pages::not_found::NotFound;
+use crate::shelf::{catalog_part, Shelf};
+use etalase_core::api::ikm_path;
 use etalase_core::catalog::Ikm;
+use etalase_core::catalog::IkmDetail;
 use etalase_core::search::Certificate;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -16,12 +19,18 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn IkmPage() -> impl IntoView {
     let params = use_params_map();
-    view! {
-        <WithCatalog render=move |store| {
-            let slug = params.read().get("slug").unwrap_or_default();
-            ikm_view(&store, &slug)
-        } />
-    }
+    let shelf = expect_context::<Shelf>();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    // The data carries the slug it was fetched for: while the next page loads, the last one
+    // stays as it was instead of flashing "not found".
+    let data = LocalResource::new(move || {
+        let slug = slug();
+        async move {
+            let store = catalog_part(shelf, ikm_path(&slug), IkmDetail::into_catalog).await?;
+            Ok((slug, store))
+        }
+    });
+    view! { <Loaded data render=move |(slug, store)| ikm_view(&store, &slug) /> }
 }
 
 /// The IKM's legal identifiers as badges, with what each means to a buyer when `explain`;

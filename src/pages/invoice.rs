@@ -2,7 +2,6 @@
 //! (`/pesanan/<code>/invoice/<ikm>?t=<secret>`): seller and buyer, the lines at their agreed
 //! prices, and PPN only when the IKM is PKP — by core's rule.
 
-use crate::app::CatalogResource;
 use crate::components::document::{Parties, Party, PrintBar};
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
@@ -22,7 +21,17 @@ pub fn InvoicePage() -> impl IntoView {
     let params = use_params_map();
     let ikm = move || params.read().get("ikm").unwrap_or_default();
     let (tracking, secret) = tracking_resource();
-    let catalog = use_context::<CatalogResource>();
+    let shelf = expect_context::<crate::shelf::Shelf>();
+    // Seller details beyond the name come from the IKM's document, when it loads.
+    let maker = LocalResource::new(move || {
+        let slug = ikm();
+        async move {
+            let path = etalase_core::api::ikm_path(&slug);
+            crate::shelf::catalog_part(shelf, path, etalase_core::catalog::IkmDetail::into_catalog)
+                .await
+                .ok()
+        }
+    });
     view! {
         <Title text=texts.invoice />
         <section class="section invoice-page">
@@ -31,10 +40,9 @@ pub fn InvoicePage() -> impl IntoView {
                     let Some(index) = data.parts.iter().position(|p| p.ikm.as_str() == slug) else {
                         return view! { <NotFound /> }.into_any();
                     };
-                    // Seller details beyond the name come from the catalog, when it loaded.
-                    let seller = catalog
-                        .and_then(|c| c.get())
-                        .and_then(Result::ok)
+                    let seller = maker
+                        .get()
+                        .flatten()
                         .and_then(|store| store.ikm(&slug).cloned());
                     view! { <Invoice data index seller secret=secret() texts /> }.into_any()
             })}

@@ -4,7 +4,7 @@
 use crate::api::Storefront;
 use crate::app::Ordering;
 use crate::components::add_to_list::{quantity_problem, QuantityStepper};
-use crate::components::catalog_view::WithCatalog;
+use crate::components::catalog_view::Loaded;
 use crate::i18n::t;
 use crate::order_list::OrderList;
 use etalase_core::request::{group_by_ikm, price_line, request_total, whatsapp_order_text};
@@ -20,9 +20,40 @@ pub fn OrderListPage() -> impl IntoView {
         <section class="section order-list-page">
             <h1>{texts.order_list}</h1>
             <p class="result-count">{texts.list_kept}</p>
-            <WithCatalog render=|store| view! { <OrderListView store /> } />
+            <Loaded data=listed_products() render=|store| view! { <OrderListView store /> } />
         </section>
     }
+}
+
+/// The products of the order list (and their IKM), fetched again only when the list names
+/// another product, not when a quantity changes.
+pub fn listed_products() -> LocalResource<Result<std::sync::Arc<Storefront>, crate::api::FetchError>>
+{
+    let list = expect_context::<OrderList>();
+    let shelf = expect_context::<crate::shelf::Shelf>();
+    let slugs = Memo::new(move |_| {
+        let mut slugs: Vec<String> = list
+            .0
+            .read()
+            .iter()
+            .map(|l| l.product.to_string())
+            .collect();
+        slugs.sort();
+        slugs.dedup();
+        slugs
+    });
+    LocalResource::new(move || {
+        let slugs = slugs.get();
+        async move {
+            if slugs.is_empty() && shelf.full_untracked().is_none() {
+                return Ok(std::sync::Arc::new(Storefront::new(
+                    etalase_core::Catalog::from_data(Default::default()),
+                )));
+            }
+            let path = etalase_core::shelf::products_path(slugs.iter().map(String::as_str));
+            crate::shelf::catalog_part(shelf, path, etalase_core::Catalog::from_data).await
+        }
+    })
 }
 
 #[component]

@@ -3,13 +3,16 @@
 
 use crate::api::Storefront;
 use crate::components::add_to_list::AddToList;
-use crate::components::catalog_view::WithCatalog;
+use crate::components::catalog_view::Loaded;
 use crate::components::product_card::product_grid;
 use crate::components::product_image::{primary_image, ProductImage};
 use crate::components::share_button::ShareButton;
 use crate::i18n::{t, Texts};
 use crate::pages::ikm::legal_badges;
 use crate::pages::not_found::NotFound;
+use crate::shelf::{catalog_part, Shelf};
+use etalase_core::api::product_path;
+use etalase_core::catalog::ProductDetail;
 use etalase_core::search::Certificate;
 use etalase_core::Product;
 use leptos::prelude::*;
@@ -20,12 +23,19 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    view! {
-        <WithCatalog render=move |store| {
-            let slug = params.read().get("slug").unwrap_or_default();
-            product_view(&store, &slug)
-        } />
-    }
+    let shelf = expect_context::<Shelf>();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    // The data carries the slug it was fetched for: while the next page loads, the last one
+    // stays as it was instead of flashing "not found".
+    let data = LocalResource::new(move || {
+        let slug = slug();
+        async move {
+            let store =
+                catalog_part(shelf, product_path(&slug), ProductDetail::into_catalog).await?;
+            Ok((slug, store))
+        }
+    });
+    view! { <Loaded data render=move |(slug, store)| product_view(&store, &slug) /> }
 }
 
 /// Rows of the volume-price table: the quantity range and its unit price.
@@ -52,17 +62,7 @@ fn product_view(store: &Storefront, slug: &str) -> AnyView {
     };
     let ikm = store.ikm(product.ikm.as_str()).cloned();
     // The maker's other products first, then others of the same category.
-    let mut related: Vec<&Product> = store
-        .products_of(product.ikm.as_str())
-        .filter(|p| p.slug != product.slug)
-        .take(2)
-        .collect();
-    related.extend(
-        store
-            .products_in(product.category)
-            .filter(|p| p.ikm != product.ikm)
-            .take(4 - related.len()),
-    );
+    let related = etalase_core::shelf::related(store, product);
     let tiers = (!product.tiers.is_empty()).then(|| {
         let rows = tier_rows(texts, product);
         let unit = product.unit.clone();

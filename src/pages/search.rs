@@ -2,14 +2,17 @@
 //! (`/cari?q=kopi&wilayah=lampung-barat&urut=harga-naik`), so a search can be shared and the
 //! back button restores it. `/kategori/<slug>` is the same view with the category fixed.
 
-use crate::api::Storefront;
-use crate::components::catalog_view::WithCatalog;
+use crate::api::{FetchError, Storefront};
+use crate::components::catalog_view::{LoadError, Loading};
 use crate::components::layout::LiveText;
-use crate::components::product_card::{CardData, ProductGrid};
+use crate::components::product_card::{card_data, CardData, ProductGrid};
 use crate::components::share_button::ShareButton;
 use crate::i18n::t;
-use etalase_core::catalog::{counts_by_kabupaten, Availability};
+use crate::shelf::{fetch_doc, Fetched, Shelf};
+use etalase_core::api::{search_path, SearchResults};
+use etalase_core::catalog::{Availability, Catalog, CatalogData};
 use etalase_core::search::{run, Certificate, SearchQuery, Sort};
+use etalase_core::shelf::{kabupaten_counts, KabupatenCount};
 use etalase_core::{Category, Kabupaten, Rupiah};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,15 +25,43 @@ const PAGE: usize = 12;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    view! { <WithCatalog render=|store| view! { <SearchView store fixed_category=None /> } /> }
+    view! { <SearchView fixed_category=None /> }
+}
+
+/// Results the server found for one query, a page at a time, until the app holds the whole
+/// catalog and searches it itself.
+#[derive(Clone)]
+struct Served {
+    query: SearchQuery,
+    total: usize,
+    cards: Vec<CardData>,
+    kabupaten: Vec<KabupatenCount>,
+}
+
+/// Asks the server for `query`'s results from `offset`. `Ok(None)`: this host has no search
+/// (a static copy), the whole catalog serves instead.
+async fn serve(query: &SearchQuery, offset: usize) -> Result<Option<SearchResults>, FetchError> {
+    match fetch_doc::<SearchResults>(&search_path(query, PAGE, offset)).await? {
+        Fetched::Found(found) => Ok(Some(found)),
+        Fetched::Missing | Fetched::Fallback => Ok(None),
+    }
+}
+
+fn cards_of(found: SearchResults) -> Vec<CardData> {
+    let makers = Catalog::from_data(CatalogData {
+        ikm: found.ikm,
+        products: Vec::new(),
+    });
+    card_data(&makers, found.products.iter())
 }
 
 #[component]
-pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> impl IntoView {
+pub fn SearchView(fixed_category: Option<Category>) -> impl IntoView {
     let texts = t();
     let params = use_query_map();
     let location = use_location();
     let navigate = use_navigate();
+    let shelf = expect_context::<Shelf>();
 
     let live = expect_context::<LiveText>().0;
     let query = Memo::new(move |_| {
@@ -44,37 +75,136 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
         }
         q
     });
-    // The index is built right after the page is drawn, not on the first keystroke.
-    {
-        let store = store.clone();
-        set_timeout(
-            move || {
-                let _ = store.index();
-            },
-            std::time::Duration::ZERO,
-        );
-    }
-    let hits = {
-        let store = store.clone();
-        Memo::new(move |_| run(&store.catalog, store.index(), &query.read()))
+
+    // With the whole catalog here, every keystroke is answered at once, by core's search.
+    let store = Memo::new(move |_| shelf.full().map(StoreRef));
+    let hits = Memo::new(move |_| {
+        store.with(|s| {
+            s.as_ref()
+                .map(|StoreRef(s)| run(&s.catalog, s.index(), &query.read()))
+        })
+    });
+    // The index is built right after the catalog arrives, not on the next keystroke.
+    Effect::new(move |_| {
+        if let Some(StoreRef(s)) = store.get() {
+            set_timeout(
+                move || {
+                    let _ = s.index();
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
+
+    // Until then, the server searches: the first page for each query, more on demand. An
+    // answer for a query no longer on screen is dropped.
+    let served = RwSignal::new(None::<Served>);
+    let failed = RwSignal::new(None::<FetchError>);
+    let fetching = RwSignal::new(false);
+    let attempt = RwSignal::new(0u32);
+    let fetch = move |q: SearchQuery, offset: usize| {
+        fetching.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = serve(&q, offset).await;
+            if query.get_untracked() != q || shelf.full_untracked().is_some() {
+                return;
+            }
+            fetching.set(false);
+            match answer {
+                Ok(Some(found)) => {
+                    failed.set(None);
+                    let total = found.total;
+                    let kabupaten = found.kabupaten.clone();
+                    let cards = cards_of(found);
+                    served.update(|s| match s {
+                        Some(s) if s.query == q && offset > 0 => s.cards.extend(cards),
+                        _ => {
+                            *s = Some(Served {
+                                query: q,
+                                total,
+                                cards,
+                                kabupaten,
+                            })
+                        }
+                    });
+                }
+                Ok(None) => {
+                    // No search on this host: the catalog file is the index.
+                    if let Err(e) = shelf.load_full().await {
+                        failed.set(Some(e));
+                    }
+                }
+                Err(e) => failed.set(Some(e)),
+            }
+        });
     };
+    Effect::new(move |_| {
+        attempt.track();
+        let q = query.get();
+        if shelf.full().is_none() {
+            fetch(q, 0);
+        }
+    });
+
+    // The server's first HTML stays until the first results are drawn.
+    shelf.wait();
+    let counted = StoredValue::new(true);
+    Effect::new(move |_| {
+        let ready = hits.read().is_some() || served.read().is_some() || failed.read().is_some();
+        if ready && counted.get_value() {
+            counted.set_value(false);
+            shelf.done();
+        }
+    });
+    on_cleanup(move || {
+        if counted.get_value() {
+            counted.set_value(false);
+            shelf.done();
+        }
+    });
+
     let limit = RwSignal::new(PAGE);
     Effect::new(move |_| {
         query.track();
         limit.set(PAGE);
     });
-    let cards = {
-        let store = store.clone();
-        Signal::derive(move || -> Vec<CardData> {
-            hits.read()
-                .iter()
-                .take(limit.get())
-                .map(|&i| {
-                    let p = &store.products[i];
-                    (p.clone(), store.ikm(p.ikm.as_str()).cloned())
-                })
-                .collect()
-        })
+    let cards = Signal::derive(move || -> Vec<CardData> {
+        if let Some(hits) = hits.get() {
+            let Some(StoreRef(s)) = store.get() else {
+                return Vec::new();
+            };
+            let shown = hits.iter().take(limit.get()).map(|&i| &s.products[i]);
+            return card_data(&s.catalog, shown);
+        }
+        served
+            .read()
+            .as_ref()
+            .map(|s| s.cards.clone())
+            .unwrap_or_default()
+    });
+    // How many match in all; `None` until known.
+    let total = Signal::derive(move || match hits.read().as_ref() {
+        Some(hits) => Some(hits.len()),
+        None => served.read().as_ref().map(|s| s.total),
+    });
+    let kabupaten_options = Signal::derive(move || match store.get() {
+        Some(StoreRef(s)) => kabupaten_counts(&s.catalog),
+        None => served
+            .read()
+            .as_ref()
+            .map(|s| s.kabupaten.clone())
+            .unwrap_or_default(),
+    });
+    let show_more = move || {
+        if hits.read_untracked().is_some() {
+            limit.update(|l| *l += PAGE);
+        } else if let Some(s) = served.get_untracked() {
+            if !fetching.get_untracked() {
+                fetch(s.query, s.cards.len());
+            }
+            // A buyer reading on: the whole catalog answers from now on.
+            shelf.prefetch();
+        }
     };
 
     // Every change of filter or order is a new history entry: back undoes it.
@@ -107,9 +237,8 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
         h
     };
 
-    let kabupaten_options = counts_by_kabupaten(&store.catalog);
-    let count = move || hits.read().len();
-    let more = move || hits.read().len() > limit.get();
+    let count = move || total.get().unwrap_or(0);
+    let more = move || total.get().unwrap_or(0) > cards.read().len();
 
     view! {
         <Title text=heading />
@@ -120,7 +249,7 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
             </div>
             <div class="search-bar">
                 <p class="result-count" role="status" aria-live="polite">
-                    {move || texts.count(count())}
+                    {move || total.get().map(|n| texts.count(n))}
                 </p>
                 <label class="sort">
                     <span>{texts.sort_label}</span>
@@ -198,9 +327,10 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
                             <option value="" selected=move || query.read().kabupaten.is_none()>
                                 {texts.any}
                             </option>
-                            {kabupaten_options
+                            {move || kabupaten_options
+                                .get()
                                 .into_iter()
-                                .map(|(k, _, products)| {
+                                .map(|KabupatenCount { kabupaten: k, products, .. }| {
                                     view! {
                                         <option
                                             value=k.slug()
@@ -307,15 +437,21 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
                     *q = SearchQuery { text, sort, ..SearchQuery::default() };
                 }))
             } />
+            {move || failed.get().map(|error| view! {
+                <LoadError error on_retry=move || attempt.update(|n| *n += 1) />
+            })}
+            <Show when=move || total.get().is_none() && failed.read().is_none()>
+                <Loading />
+            </Show>
             <Show
                 when=move || { count() > 0 }
                 fallback=move || {
-                    view! {
+                    (total.get() == Some(0)).then(|| view! {
                         <div class="empty-state">
                             <p><strong>{texts.no_results}</strong></p>
                             <p>{texts.no_results_hint}</p>
                         </div>
-                    }
+                    })
                 }
             >
                 <ProductGrid cards />
@@ -323,13 +459,23 @@ pub fn SearchView(store: Arc<Storefront>, fixed_category: Option<Category>) -> i
                     <button
                         type="button"
                         class="button button-secondary show-more"
-                        on:click=move |_| limit.update(|l| *l += PAGE)
+                        on:click=move |_| show_more()
                     >
                         {texts.show_more}
                     </button>
                 </Show>
             </Show>
         </section>
+    }
+}
+
+/// The whole catalog, compared by identity: a memo of it changes only when another arrives.
+#[derive(Clone)]
+struct StoreRef(Arc<Storefront>);
+
+impl PartialEq for StoreRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

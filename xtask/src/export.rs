@@ -63,6 +63,24 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
         serde_json::from_slice(&catalog_json).map_err(|e| format!("catalog: {e}"))?;
     write(dir, "api/v1/catalog", &catalog_json)?;
     write(dir, "api/v1/site", br#"{"ordering":false}"#)?;
+    // Each page's own document, as the server answers it: a product or IKM page opened from a
+    // link fetches only its file. Search and the order list use the catalog file there.
+    let mut documents = vec![etalase_core::shelf::HOME_PATH.to_owned()];
+    documents.extend(
+        catalog
+            .products
+            .iter()
+            .map(|p| etalase_core::api::product_path(p.slug.as_str())),
+    );
+    documents.extend(
+        catalog
+            .ikm
+            .iter()
+            .map(|i| etalase_core::api::ikm_path(i.slug.as_str())),
+    );
+    for path in &documents {
+        write(dir, path.trim_start_matches('/'), &get(&server.addr, path)?)?;
+    }
 
     let paths = etalase_core::preview::all_paths(&catalog);
     for path in &paths {
