@@ -97,11 +97,14 @@ pub fn App() -> impl IntoView {
     provide_context(order_list);
     set_locale(language.0.get_untracked());
     // The server's script-free rendering of the page stays until the page's data is here;
-    // then the app, drawn with the same layout, takes its place in one go. (Effects first run
-    // after the page is drawn, when every page on screen has said what it waits for.)
+    // then the app, drawn with the same layout, takes its place in one go. The router draws
+    // the page a moment after the app starts (its microtasks); a task later, every page on
+    // screen has said what it waits for.
     let removed = StoredValue::new(false);
+    let drawn = RwSignal::new(false);
+    set_timeout(move || drawn.set(true), std::time::Duration::ZERO);
     Effect::new(move |_| {
-        if !shelf.waiting() && !removed.get_value() {
+        if drawn.get() && !shelf.waiting() && !removed.get_value() {
             removed.set_value(true);
             remove_prerender(live);
         }

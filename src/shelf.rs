@@ -23,6 +23,8 @@ pub struct Shelf {
     loading: StoredValue<Option<FullLoad>, LocalStorage>,
     /// Pages still waiting for their first data: the server's first HTML stays until none is.
     waiting: RwSignal<usize>,
+    /// A static copy (its pages say so): no search or batch endpoints to ask.
+    static_host: bool,
 }
 
 impl Default for Shelf {
@@ -37,7 +39,14 @@ impl Shelf {
             full: RwSignal::new(None),
             loading: StoredValue::new_local(None),
             waiting: RwSignal::new(0),
+            static_host: marked_static(),
         }
+    }
+
+    /// Whether this is a static copy, where only files answer: the catalog file serves
+    /// search and the order list.
+    pub fn is_static(self) -> bool {
+        self.static_host
     }
 
     /// The whole catalog, once something loaded it (tracked).
@@ -97,6 +106,23 @@ impl Shelf {
     pub(crate) fn done(self) {
         self.waiting.update(|n| *n = n.saturating_sub(1));
     }
+}
+
+/// `<meta name="etalase-host" content="static">`, which the static export writes.
+fn marked_static() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector(r#"meta[name="etalase-host"][content="static"]"#)
+                    .ok()
+            })
+            .flatten()
+            .is_some()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
 }
 
 /// Whether the browser says its user wants to save data (`navigator.connection.saveData`).

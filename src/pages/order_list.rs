@@ -50,6 +50,9 @@ pub fn listed_products() -> LocalResource<Result<std::sync::Arc<Storefront>, cra
                     etalase_core::Catalog::from_data(Default::default()),
                 )));
             }
+            if shelf.is_static() {
+                return shelf.load_full().await;
+            }
             let path = etalase_core::shelf::products_path(slugs.iter().map(String::as_str));
             crate::shelf::catalog_part(shelf, path, etalase_core::Catalog::from_data).await
         }

@@ -40,7 +40,14 @@ struct Served {
 
 /// Asks the server for `query`'s results from `offset`. `Ok(None)`: this host has no search
 /// (a static copy), the whole catalog serves instead.
-async fn serve(query: &SearchQuery, offset: usize) -> Result<Option<SearchResults>, FetchError> {
+async fn serve(
+    shelf: Shelf,
+    query: &SearchQuery,
+    offset: usize,
+) -> Result<Option<SearchResults>, FetchError> {
+    if shelf.is_static() {
+        return Ok(None);
+    }
     match fetch_doc::<SearchResults>(&search_path(query, PAGE, offset)).await? {
         Fetched::Found(found) => Ok(Some(found)),
         Fetched::Missing | Fetched::Fallback => Ok(None),
@@ -105,7 +112,7 @@ pub fn SearchView(fixed_category: Option<Category>) -> impl IntoView {
     let fetch = move |q: SearchQuery, offset: usize| {
         fetching.set(true);
         leptos::task::spawn_local(async move {
-            let answer = serve(&q, offset).await;
+            let answer = serve(shelf, &q, offset).await;
             if query.get_untracked() != q || shelf.full_untracked().is_some() {
                 return;
             }
@@ -237,12 +244,21 @@ pub fn SearchView(fixed_category: Option<Category>) -> impl IntoView {
         h
     };
 
+    // Results for an earlier query are on screen while the server answers this one.
+    let stale = move || {
+        hits.read().is_none()
+            && failed.read().is_none()
+            && served
+                .read()
+                .as_ref()
+                .is_none_or(|s| s.query != query.get())
+    };
     let count = move || total.get().unwrap_or(0);
     let more = move || total.get().unwrap_or(0) > cards.read().len();
 
     view! {
         <Title text=heading />
-        <section class="section search-page">
+        <section class="section search-page" aria-busy=move || if stale() { "true" } else { "false" }>
             <div class="page-head">
                 <h1>{heading}</h1>
                 <ShareButton title=Signal::derive(heading) text=Signal::derive(move || format!("{} — Etalase IKM Lampung", heading())) />

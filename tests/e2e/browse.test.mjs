@@ -82,6 +82,7 @@ test('a shared search link opens with its filters, and an empty search suggests 
   const { context, page } = await phone(browser);
   await page.goto(`${BASE_URL}/cari?q=kopi&wilayah=lampung-barat&urut=harga-naik`);
   await page.locator('.product-card').first().waitFor();
+  await page.locator('#prerender').waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('searchbox', { name: 'Cari produk' }).inputValue(), 'kopi');
   await page.locator('details.filters summary').click();
   assert.equal(await page.getByLabel('Kabupaten/kota').inputValue(), 'lampung-barat');

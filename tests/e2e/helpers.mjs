@@ -56,7 +56,11 @@ export async function seriousA11yViolations(page) {
 }
 
 /// The number in "14 produk" / "14 products".
+/// The count once the app has taken over and no newer results are on their way (the server
+/// searches until the phone holds the index; the results section is aria-busy meanwhile).
 export async function resultCount(page) {
+  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
   const text = await page.locator('.result-count').textContent();
   return Number(text.trim().split(' ')[0]);
 }

@@ -1,7 +1,9 @@
 // Journeys through the storefront on a phone, against the real server and database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, screenshot } from './helpers.mjs';
+import { BASE_URL, addToList, launch, phone, screenshot } from './helpers.mjs';
+
+const STATIC = Boolean(process.env.STATIC_SITE);
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -71,10 +73,10 @@ test('search from the header narrows results and lives in the URL', async () => 
 
 test('what a quick visitor types before the app starts is kept when it takes over', async () => {
   const { context, page, errors } = await phone(browser);
-  // Hold the catalog back so the server's rendering is what the visitor types into.
+  // Hold the page's data back so the server's rendering is what the visitor types into.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/api\/v1\/catalog/, async (route) => { await held; await route.continue(); });
+  await page.route(/\/api\/v1\/home/, async (route) => { await held; await route.continue(); });
   await page.goto(`${BASE_URL}/`);
   const early = page.locator('#prerender').getByRole('searchbox', { name: 'Cari produk' });
   await early.fill('kopi');
@@ -94,7 +96,7 @@ test('a search link shows its results before the app, which takes over without a
   const { context, page, errors } = await phone(browser);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/api\/v1\/catalog/, async (route) => { await held; await route.continue(); });
+  await page.route(/\/api\/v1\/search/, async (route) => { await held; await route.continue(); });
   await page.addInitScript(() => {
     window.__shift = 0;
     new PerformanceObserver((l) => {
@@ -120,13 +122,13 @@ test('a search link shows its results before the app, which takes over without a
   await context.close();
 });
 
-test('while the catalog is on its way the tab keeps a title, then names the product', async () => {
+test('while the product is on its way the tab keeps a title, then names the product', async () => {
   const { context, page, errors } = await phone(browser);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/api\/v1\/catalog/, async (route) => { await held; await route.continue(); });
+  await page.route(/\/api\/v1\/(products|catalog)/, async (route) => { await held; await route.continue(); });
   await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
-  // The app has started (its title effect has run) but has no catalog yet.
+  // The app has started (its title effect has run) but has no product yet.
   await page.waitForFunction(() => window.wasmBindings !== undefined);
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
   assert.match(await page.title(), /Etalase IKM Lampung/);
@@ -147,5 +149,58 @@ test('an unknown product shows the not-found page', { skip: process.env.STATIC_S
   const unknown = await page.goto(`${BASE_URL}/halaman/yang/tidak/ada`);
   assert.equal(unknown.status(), 404);
   await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).waitFor();
+  await context.close();
+});
+
+// What a shared link costs a phone: the page's own document, never the whole catalog (which
+// grows with every product). The catalog, the search index, loads once a buyer starts typing.
+test('each page fetches only what it shows; the search index loads when a search begins', async () => {
+  const { context, page, errors } = await phone(browser);
+  const asked = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/')) asked.push(url.pathname);
+  });
+  const pages = [
+    ['/', '/api/v1/home'],
+    ['/produk/kopi-robusta-bubuk-250-g', '/api/v1/products/kopi-robusta-bubuk-250-g'],
+    ['/ikm/kopi-ulubelu', '/api/v1/ikm/kopi-ulubelu'],
+    ['/kategori/kopi-rempah', STATIC ? '/api/v1/catalog' : '/api/v1/search'],
+    ['/cari?q=kopi', STATIC ? '/api/v1/catalog' : '/api/v1/search'],
+  ];
+  for (const [path, document] of pages) {
+    asked.length = 0;
+    await page.goto(`${BASE_URL}${path}`);
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await page.locator('main h1').first().waitFor();
+    assert.ok(asked.includes(document), `${path} asked ${asked}`);
+    if (!STATIC) assert.ok(!asked.includes('/api/v1/catalog'), `${path} fetched the whole catalog`);
+  }
+  // The order list asks for its products in one request.
+  await addToList(page, 'kopi-robusta-bubuk-250-g');
+  await addToList(page, 'keripik-pisang-coklat-250-g');
+  asked.length = 0;
+  await page.goto(`${BASE_URL}/daftar-pesanan`);
+  await page.getByText('Keripik Pisang Coklat 250 g').first().waitFor();
+  const batch = STATIC ? '/api/v1/catalog' : '/api/v1/products';
+  assert.equal(asked.filter((p) => p === batch).length, 1, `order list asked ${asked}`);
+  if (!STATIC) assert.ok(!asked.includes('/api/v1/catalog'), 'the order list fetched the whole catalog');
+  if (!STATIC) {
+    asked.length = 0;
+    await page.goto(`${BASE_URL}/cari?q=kopi`);
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    const served = await page.locator('.result-count').textContent();
+    // Focus the box: the index loads; from then on each keystroke is answered on the phone.
+    const indexed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/catalog');
+    await page.locator('#cari-q').focus();
+    await indexed;
+    assert.equal(await page.locator('.result-count').textContent(), served, 'same count from the index');
+    asked.length = 0;
+    await page.locator('#cari-q').pressSequentially(' bubuk', { delay: 30 });
+    await page.waitForURL(/q=kopi(\+|%20)bubuk/);
+    assert.match(await page.locator('.product-card h3').first().textContent(), /Kopi.*Bubuk/i);
+    assert.deepEqual(asked.filter((p) => p.startsWith('/api/v1/search')), [], 'typed searches stay on the phone');
+  }
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -90,7 +90,7 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
         } else {
             format!("{}/index.html", path.trim_start_matches('/'))
         };
-        write(dir, &file, &html)?;
+        write(dir, &file, &mark_static(&html))?;
         // The page's share image, as the HTML names it.
         let text = String::from_utf8_lossy(&html);
         if let Some(image) = og_image_path(&text, public_url) {
@@ -108,12 +108,18 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
         ("/sitemap.xml", "sitemap.xml"),
         ("/robots.txt", "robots.txt"),
     ] {
-        write(dir, file, &get(&server.addr, path)?)?;
+        let body = get(&server.addr, path)?;
+        let body = if file.ends_with(".html") {
+            mark_static(&body)
+        } else {
+            body
+        };
+        write(dir, file, &body)?;
     }
     write(
         dir,
         "404.html",
-        &get_any(&server.addr, "/halaman-yang-tidak-ada")?.1,
+        &mark_static(&get_any(&server.addr, "/halaman-yang-tidak-ada")?.1),
     )?;
     println!(
         "    {} pages, catalog, share images, sitemap and robots in {}\n    \
@@ -131,6 +137,17 @@ fn og_image_path(html: &str, public_url: &str) -> Option<String> {
     let rest = &html[at + "property=\"og:image\" content=\"".len()..];
     let url = &rest[..rest.find('"')?];
     url.strip_prefix(public_url).map(str::to_owned)
+}
+
+/// Marks a page as a static copy's, so the app asks no server-only endpoint (search, batch).
+fn mark_static(html: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(html)
+        .replacen(
+            "</head>",
+            "<meta name=\"etalase-host\" content=\"static\"></head>",
+            1,
+        )
+        .into_bytes()
 }
 
 fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result {
