@@ -84,3 +84,44 @@ test('the app takes over the server\'s rendering without shifting the layout', a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// A shared link is read first: the server's page is whole without the app, so a phone that
+// never touches the screen downloads no wasm. The first touch starts the app, and a tap on a
+// button that needs it (here "Bagikan") is answered once it runs, not lost.
+test('a reader who never touches downloads no app; a first tap on Bagikan still opens the sheet', async () => {
+  // Not the shared phone: that one moves its pointer after each load.
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'id-ID',
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const code = [];
+  page.on('request', (r) => {
+    if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) code.push(new URL(r.url()).pathname);
+  });
+  await page.goto(`${BASE_URL}/kategori/kopi-rempah`);
+  await page.locator('#prerender .product-card').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(1000);
+  assert.deepEqual(code, [], 'nothing but the page before a touch');
+
+  await page.locator('#prerender').getByRole('button', { name: 'Bagikan' }).tap();
+  const sheet = page.getByRole('dialog', { name: 'Bagikan' });
+  await sheet.waitFor();
+  assert.equal(await page.locator('#prerender').count(), 0);
+  assert.equal(code.filter((p) => p.endsWith('.wasm')).length, 1, `${code}`);
+  const wa = await sheet.getByRole('link', { name: 'WhatsApp' }).getAttribute('href');
+  assert.ok(wa.includes(encodeURIComponent('/kategori/kopi-rempah')), wa);
+  await screenshot(page, '52-first-tap-share');
+
+  // Pages only the app can draw start it at once.
+  code.length = 0;
+  await page.goto(`${BASE_URL}/daftar-pesanan`);
+  await page.getByRole('heading', { name: 'Daftar Pesanan' }).waitFor();
+  await page.waitForFunction(() => window.wasmBindings !== undefined);
+  assert.ok(code.some((p) => p.endsWith('.wasm')));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

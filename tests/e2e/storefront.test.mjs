@@ -1,7 +1,7 @@
 // Journeys through the storefront on a phone, against the real server and database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, addToList, launch, phone, screenshot } from './helpers.mjs';
+import { BASE_URL, addToList, launch, phone, resultCount, screenshot } from './helpers.mjs';
 
 const STATIC = Boolean(process.env.STATIC_SITE);
 
@@ -63,9 +63,7 @@ test('search from the header narrows results and lives in the URL', async () => 
   await box.fill('tapis');
   await box.press('Enter');
   await page.waitForURL(/\/cari\?q=tapis/);
-  const count = page.locator('.result-count');
-  await count.waitFor();
-  const n = Number((await count.textContent()).split(' ')[0]);
+  const n = await resultCount(page);
   assert.ok(n > 0 && n < 182, `tapis gave ${n} results`);
   await screenshot(page, '05-search');
   await context.close();
