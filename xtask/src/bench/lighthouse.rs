@@ -16,12 +16,18 @@ const CLS_MAX: f64 = 0.02;
 /// Everything the first view transfers, brotli (1 KB = 1,000 bytes).
 const BYTES_GOAL: u64 = 150_000;
 
-/// What CI lets the storefront's first view transfer (seed catalog), every page alike: a
-/// ratchet, not the goal. Measured on 2026-12-02: 468–492 KB before the #11 size work,
-/// 332–357 KB after the staff split and the JSON change; set at that plus ~5%. Lower it as
-/// the bundle shrinks — never raise it — until it reaches `BYTES_GOAL`, then CI checks the
-/// goal itself.
-const CI_BYTE_CEILING: u64 = 375_000;
+/// What CI lets the first view of a page only the app can draw (the order list lives in the
+/// browser) transfer, seed catalog: a ratchet, not the goal. Measured on 2026-12-02: 468–492
+/// KB before the #11 size work, 332–357 KB after the staff split and the JSON change; set at
+/// that plus ~5%. Lower it as the bundle shrinks — never raise it — until it reaches
+/// `BYTES_GOAL`. Pages the server draws whole load the app only at a touch: CI holds them to
+/// the goal itself (measured 14–30 KB).
+const CI_BYTE_CEILING_APP_ONLY: u64 = 375_000;
+
+/// The pages whose first view is the app's (no server rendering to read first).
+fn app_only(path: &str) -> bool {
+    path.starts_with("/daftar-pesanan")
+}
 
 /// Lighthouse runs per page in the full run; the median of each figure counts.
 const RUNS_FULL: usize = 3;
@@ -145,7 +151,11 @@ fn measure(servers: &mut Servers, mode: Mode, catalog: &str, paths: &[String]) -
             cls <= CLS_MAX,
         ));
         // CI runs the seed catalog only; the 10k figures are judged against the goal.
-        let ceiling = (catalog == "seed").then_some(CI_BYTE_CEILING);
+        let ceiling = (catalog == "seed").then_some(if app_only(&page.label) {
+            CI_BYTE_CEILING_APP_ONLY
+        } else {
+            BYTES_GOAL
+        });
         rows.push(Row::bytes(
             name("bytes"),
             bytes.round() as u64,
