@@ -83,6 +83,16 @@ pub fn web_share(title: &str, text: &str, url: &str) -> bool {
     else {
         return false;
     };
+    // A tap kept while the app loaded (Trunk.toml) may outlive its user gesture on a slow
+    // link; the browser would then refuse its sheet without a word, so ours opens instead.
+    let gesture = Reflect::get(&navigator, &JsValue::from_str("userActivation"))
+        .ok()
+        .filter(JsValue::is_object)
+        .and_then(|u| Reflect::get(&u, &JsValue::from_str("isActive")).ok())
+        .and_then(|v| v.as_bool());
+    if gesture == Some(false) {
+        return false;
+    }
     let data = Object::new();
     for (key, value) in [("title", title), ("text", text), ("url", url)] {
         let _ = Reflect::set(&data, &JsValue::from_str(key), &JsValue::from_str(value));

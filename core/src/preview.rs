@@ -422,7 +422,7 @@ pub fn body_html(page: Page<'_>, catalog: &Catalog, index: &SearchIndex) -> Stri
             let maker = ikm
                 .map(|i| {
                     format!(
-                        "<p class=\"order-facts\">Dibuat oleh <a href=\"/ikm/{}\">{}</a>, {}</p>",
+                        "<p class=\"maker-line\">Dibuat oleh <a href=\"/ikm/{}\">{}</a>, {}</p>",
                         i.slug,
                         escape(&i.name),
                         escape(&i.kabupaten.name_in(Locale::Id))
@@ -574,7 +574,7 @@ fn frame_with_text(main: &str, text: &str) -> String {
         "<div id=\"prerender\"><header class=\"site-header\"><div class=\"header-row\">\
          <a class=\"brand\" href=\"/\"><span class=\"brand-mark\" aria-hidden=\"true\"></span>\
          <span class=\"brand-name\">{SITE_NAME}</span></a>\
-         <span class=\"language-switch\" aria-hidden=\"true\">English</span></div>\
+         <button type=\"button\" class=\"language-switch\" lang=\"en\" aria-label=\"Switch to English\">English</button></div>\
          <form class=\"search-form\" role=\"search\" action=\"/cari\">\
          <label class=\"visually-hidden\" for=\"prerender-q\">Cari produk</label>\
          <input id=\"prerender-q\" type=\"search\" name=\"q\" value=\"{text}\" placeholder=\"Cari tapis, kopi, keripik…\" />\

@@ -79,8 +79,14 @@ pub fn slice<'a>(catalog: &Catalog, products: impl IntoIterator<Item = &'a Produ
 }
 
 /// The products named by `slugs` that exist, with their IKM: `GET /api/v1/products?slugs=`.
-pub fn by_slugs<'a>(catalog: &Catalog, slugs: impl IntoIterator<Item = &'a str>) -> CatalogData {
-    let found = slugs.into_iter().filter_map(|s| catalog.product(s));
+/// `find` looks a slug up (the server keeps a map per catalog version: a lookup must not
+/// cost a scan of the catalog).
+pub fn by_slugs<'a, 'c>(
+    catalog: &'c Catalog,
+    slugs: impl IntoIterator<Item = &'a str>,
+    find: impl Fn(&str) -> Option<&'c Product>,
+) -> CatalogData {
+    let found = slugs.into_iter().filter_map(find);
     let part = slice(catalog, found);
     CatalogData {
         ikm: part.ikm,
@@ -359,7 +365,9 @@ mod tests {
         let b = catalog.products[5].slug.as_str();
         let slugs = parse_slugs(&format!("{a}, {b},{a},tidak-ada,../etc,")).unwrap();
         assert_eq!(slugs.len(), 3, "{slugs:?}");
-        let found = by_slugs(&catalog, slugs.iter().map(Slug::as_str));
+        let found = by_slugs(&catalog, slugs.iter().map(Slug::as_str), |s| {
+            catalog.product(s)
+        });
         let names: Vec<&str> = found.products.iter().map(|p| p.slug.as_str()).collect();
         assert_eq!(names, vec![a, b]);
         for p in &found.products {

@@ -11,7 +11,7 @@ use axum::routing::any;
 use axum::{Json, Router};
 use etalase_core::api::Health;
 use etalase_core::catalog::{Catalog, IkmDetail, ProductDetail};
-use etalase_core::shelf::{by_slugs, parse_slugs, Home, MAX_SLUGS, SLUGS_PARAM};
+use etalase_core::shelf::{by_slugs, parse_slugs, MAX_SLUGS, SLUGS_PARAM};
 use std::sync::{Arc, LazyLock};
 
 /// The catalog may change at any time (IKM edit their products): clients keep a copy but
@@ -114,12 +114,11 @@ async fn ikm(
 #[utoipa::path(get, path = "/api/v1/home", tag = "catalog",
     responses((status = 200, description = "The home page's picks (featured, newest, one IKM in the spotlight) with their makers, and product counts per category and kabupaten/kota (weak ETag; compressed once per catalog version)", body = etalase_core::shelf::Home),
         (status = 304, description = "Not modified")))]
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    let snap = state.catalog();
-    detail(&snap, Detail::Home, &headers, |catalog| {
-        to_json(&Home::of(catalog))
-    })
-    .await
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    state
+        .catalog()
+        .home
+        .respond(&headers, StatusCode::OK, CATALOG_CACHE)
 }
 
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
@@ -149,10 +148,12 @@ async fn products(
         )
     })?;
     let snap = state.catalog();
-    // Up to 100 lookups over the catalog: bounded work, run beside the searches.
-    let found = crate::gate::SEARCHING
-        .run(move || by_slugs(&snap.catalog, slugs.iter().map(|s| s.as_str())))
-        .await?;
+    // At most 100 lookups in the snapshot's map: microseconds, no queue needed.
+    let found = by_slugs(&snap.catalog, slugs.iter().map(|s| s.as_str()), |s| {
+        snap.product_at
+            .get(s)
+            .and_then(|&i| snap.catalog.products.get(i))
+    });
     Ok((
         [(
             axum::http::header::CACHE_CONTROL,

@@ -5,6 +5,7 @@
 //! with `Retry-After` at once, so a burst costs neither memory nor a growing queue.
 
 use crate::error::AppError;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
@@ -12,7 +13,14 @@ pub struct Gate {
     name: &'static str,
     admitted: Semaphore,
     running: Semaphore,
+    /// Refusals not yet logged, and when the last report was written (seconds since the
+    /// epoch): a flood is one line per interval, not one per request.
+    refused: AtomicU64,
+    reported_at: AtomicU64,
 }
+
+/// The most often a gate reports its refusals.
+const REPORT_EVERY_SECS: u64 = 10;
 
 impl Gate {
     fn new(name: &'static str, running: usize, waiting: usize) -> Gate {
@@ -20,6 +28,8 @@ impl Gate {
             name,
             admitted: Semaphore::new(running + waiting),
             running: Semaphore::new(running),
+            refused: AtomicU64::new(0),
+            reported_at: AtomicU64::new(0),
         }
     }
 
@@ -30,10 +40,27 @@ impl Gate {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
         let _admitted = self.admitted.try_acquire().map_err(|_| {
-            tracing::warn!(gate = self.name, "queue full; refused with 503");
+            self.note_refusal();
             AppError::Busy(1)
         })?;
         self.run_admitted(work).await
+    }
+
+    fn note_refusal(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let last = self.reported_at.load(Ordering::Relaxed);
+        if now >= last.saturating_add(REPORT_EVERY_SECS)
+            && self
+                .reported_at
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let refused = self.refused.swap(0, Ordering::Relaxed);
+            tracing::warn!(gate = self.name, refused, "queue full; refusing with 503");
+        }
     }
 
     /// Like [`Gate::run`], but a full queue is `None`, not an error: for work the caller can

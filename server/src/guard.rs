@@ -17,8 +17,12 @@ use etalase_core::api::ApiError;
 pub const MAX_PATH_BYTES: usize = 1024;
 /// The longest path segment (file names are at most 255 bytes on every file system we use).
 pub const MAX_SEGMENT_BYTES: usize = 255;
-/// The longest query string.
-pub const MAX_QUERY_BYTES: usize = 2048;
+/// The longest query string: room for the longest request the app makes, an order list's
+/// products by slug (`?slugs=` with 100 slugs of up to 80 characters), and no more.
+pub const MAX_QUERY_BYTES: usize = etalase_core::shelf::MAX_SLUGS
+    * (etalase_core::slug::MAX_SLUG_LEN + 1)
+    + etalase_core::shelf::SLUGS_PARAM.len()
+    + 1;
 
 /// API prefixes whose answers are about one person or account: never cached anywhere.
 const PRIVATE_PREFIXES: [&str; 4] = [
@@ -31,13 +35,22 @@ const PRIVATE_PREFIXES: [&str; 4] = [
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
-    let too_long = path.len() > MAX_PATH_BYTES
-        || path.split('/').any(|s| s.len() > MAX_SEGMENT_BYTES)
-        || request
-            .uri()
-            .query()
-            .is_some_and(|q| q.len() > MAX_QUERY_BYTES);
-    let mut response = if too_long {
+    let too_long =
+        path.len() > MAX_PATH_BYTES || path.split('/').any(|s| s.len() > MAX_SEGMENT_BYTES);
+    let long_query = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.len() > MAX_QUERY_BYTES);
+    let mut response = if long_query && is_api {
+        (
+            StatusCode::URI_TOO_LONG,
+            Json(ApiError::new(
+                "too_long",
+                "Parameter alamat ini terlalu panjang.",
+            )),
+        )
+            .into_response()
+    } else if too_long || long_query {
         if is_api || path.starts_with("/media/") || path.starts_with("/og/") {
             (
                 StatusCode::NOT_FOUND,

@@ -265,8 +265,24 @@ pub fn app(state: AppState) -> Router {
             guard::guard,
         ))
         .layer(compression())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().on_failure(log_failure))
         .with_state(state)
+}
+
+/// Server errors are logged, except a deliberate 503 (a full queue), which its gate counts
+/// and reports once per interval: a flood of refusals must not become a flood of log lines.
+fn log_failure(
+    class: tower_http::classify::ServerErrorsFailureClass,
+    latency: std::time::Duration,
+    _span: &tracing::Span,
+) {
+    use tower_http::classify::ServerErrorsFailureClass;
+    match class {
+        ServerErrorsFailureClass::StatusCode(axum::http::StatusCode::SERVICE_UNAVAILABLE) => {}
+        class => {
+            tracing::error!(%class, latency_ms = latency.as_millis() as u64, "response failed")
+        }
+    }
 }
 
 /// Compresses answers made per request (desk and admin lists, search pages, CSV); answers

@@ -5,7 +5,8 @@
 use crate::precompressed::{ByteLru, Encoded};
 use etalase_core::catalog::{Catalog, CatalogData};
 use etalase_core::search::SearchIndex;
-use etalase_core::shelf::{kabupaten_counts, KabupatenCount};
+use etalase_core::shelf::{kabupaten_counts, Home, KabupatenCount};
+use std::collections::HashMap;
 
 /// Memory for product and IKM JSON answers of one catalog version (keys: slugs that exist).
 pub const DETAILS_BUDGET: usize = 32 * 1024 * 1024;
@@ -18,14 +19,12 @@ pub const PAGES_BUDGET: usize = 32 * 1024 * 1024;
 pub enum Detail {
     Product(String),
     Ikm(String),
-    Home,
 }
 
 impl crate::precompressed::KeyBytes for Detail {
     fn key_bytes(&self) -> usize {
         match self {
             Detail::Product(s) | Detail::Ikm(s) => s.len(),
-            Detail::Home => 0,
         }
     }
 }
@@ -40,6 +39,11 @@ pub struct CatalogSnapshot {
     pub index: SearchIndex,
     /// Products per kabupaten/kota, for the search page's place filter.
     pub kabupaten: Vec<KabupatenCount>,
+    /// Each product's place in `catalog.products`, by slug.
+    pub product_at: HashMap<String, usize>,
+    /// `/api/v1/home`, made once per version: a burst of first visitors after an edit does
+    /// not sort the catalog once each.
+    pub home: Encoded,
     pub details: ByteLru<Detail>,
     /// Preview pages by (origin, path).
     pub pages: ByteLru<(String, String)>,
@@ -57,9 +61,17 @@ impl CatalogSnapshot {
             (json, index.join())
         });
         let index = index.map_err(|_| anyhow::anyhow!("building the search index panicked"))?;
+        let home = Encoded::new("application/json", serde_json::to_vec(&Home::of(&catalog))?);
         Ok(CatalogSnapshot {
             etag: json.etag().to_owned(),
             kabupaten: kabupaten_counts(&catalog),
+            product_at: catalog
+                .products
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str().to_owned(), i))
+                .collect(),
+            home,
             catalog,
             json,
             index,

@@ -161,6 +161,21 @@ async fn pages_fetch_only_what_they_show() {
     assert_eq!(res.status(), 422);
     let error: ApiError = res.json().await.unwrap();
     assert!(error.fields.contains_key("slugs"), "{error:?}");
+
+    // The longest list the app sends (100 slugs of the longest length) gets through the
+    // server's bound on query strings; anything longer is a JSON 414, not a silent 404.
+    let longest: Vec<String> = (0..100)
+        .map(|i| format!("{i:03}{}", "x".repeat(etalase_core::slug::MAX_SLUG_LEN - 3)))
+        .collect();
+    let res = app
+        .get(&format!("/api/v1/products?slugs={}", longest.join(",")))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .get(&format!("/api/v1/products?slugs={},x", longest.join(",")))
+        .await;
+    assert_eq!(res.status(), 414);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "too_long");
 }
 
 #[tokio::test]

@@ -122,6 +122,12 @@ test('a reader who never touches downloads no app; a first tap on Bagikan still 
   await page.getByRole('heading', { name: 'Daftar Pesanan' }).waitFor();
   await page.waitForFunction(() => window.wasmBindings !== undefined);
   assert.ok(code.some((p) => p.endsWith('.wasm')));
+
+  // The header's English switch, tapped before the app runs, switches once it does.
+  await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
+  await page.locator('#prerender').getByRole('button', { name: 'Switch to English' }).tap();
+  await page.getByRole('button', { name: 'Ganti ke Bahasa Indonesia' }).waitFor();
+  assert.equal(await page.getByRole('searchbox').getAttribute('placeholder'), 'Search tapis, coffee, chips…');
   assert.deepEqual(errors, []);
   await context.close();
 });
