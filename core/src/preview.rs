@@ -13,6 +13,9 @@ pub const OG_WIDTH: u32 = 1200;
 pub const OG_HEIGHT: u32 = 630;
 /// How many products a list page shows before the app takes over.
 const LIST_ITEMS: usize = 12;
+/// The home page's line under its name, as the app writes it in Indonesian.
+const HOME_TAGLINE: &str =
+    "Produk industri kecil dan menengah Lampung untuk BUMN, perusahaan dan Anda.";
 const HOME_DESCRIPTION: &str = "Tapis, batik Lampung, sulam usus, kriya, kopi robusta, lada, \
 keripik pisang dan madu langsung dari industri kecil dan menengah Lampung, untuk BUMN, \
 perusahaan dan instansi.";
@@ -386,25 +389,100 @@ fn card_price(p: &Product) -> String {
 }
 
 fn grid<'a>(products: impl Iterator<Item = &'a Product>, catalog: &Catalog) -> String {
+    grid_loading(products, catalog, 4)
+}
+
+/// A grid whose first `eager` pictures load at once (those in the first screen).
+fn grid_loading<'a>(
+    products: impl Iterator<Item = &'a Product>,
+    catalog: &Catalog,
+    eager: usize,
+) -> String {
     let cards: Vec<String> = products
         .take(LIST_ITEMS)
         .enumerate()
-        .map(|(i, p)| card(p, catalog, i < 4))
+        .map(|(i, p)| card(p, catalog, i < eager))
         .collect();
     format!("<div class=\"product-grid\">{}</div>", cards.join(""))
+}
+
+/// The home page as the app lays it out (`src/pages/home.rs`), from the same document
+/// ([`crate::shelf::Home`]): a buyer who reads it first sees the same page when the app takes
+/// over, not another one.
+fn home_body(catalog: &Catalog) -> String {
+    let home = crate::shelf::Home::of(catalog);
+    let makers = home.catalog();
+    let tiles: String = home
+        .categories
+        .iter()
+        .map(|c| {
+            format!(
+                "<li><a href=\"/kategori/{slug}\" class=\"category-tile\">\
+                 <img src=\"/img/kategori/{slug}.svg\" alt=\"\" width=\"72\" height=\"72\" />\
+                 <span class=\"category-name\">{name}</span>\
+                 <span class=\"category-count\">{n} produk</span></a></li>",
+                slug = c.category.slug(),
+                name = escape(c.category.name_id()),
+                n = c.products,
+            )
+        })
+        .collect();
+    let most = home
+        .kabupaten
+        .iter()
+        .map(|k| k.products)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let places: String = home
+        .kabupaten
+        .iter()
+        .map(|k| {
+            format!(
+                "<li><a href=\"/cari?wilayah={slug}\" class=\"kabupaten-tile\">\
+                 <span class=\"kabupaten-name\">{name}</span>\
+                 <span class=\"kabupaten-count\">{ikm} IKM · {products} produk</span>\
+                 <span class=\"kabupaten-bar\" aria-hidden=\"true\"><span style=\"width: {width}%\"></span></span></a></li>",
+                slug = k.kabupaten.slug(),
+                name = escape(&k.kabupaten.name_in(Locale::Id)),
+                ikm = k.ikm,
+                products = k.products,
+                width = 8 + k.products * 92 / most,
+            )
+        })
+        .collect();
+    let spotlight = home
+        .spotlight
+        .as_ref()
+        .map(|s| {
+            format!(
+                "<section class=\"section spotlight\"><h2>IKM pilihan</h2>\
+                 <div class=\"spotlight-card\"><h3>{name}</h3><p class=\"ikm-place\">{place}</p>\
+                 <p>{story}</p><a href=\"/ikm/{slug}\" class=\"button button-secondary\">Kunjungi {name}</a></div>{grid}</section>",
+                name = escape(&s.ikm.name),
+                place = escape(&s.ikm.kabupaten.name_in(Locale::Id)),
+                story = escape(&s.ikm.story),
+                slug = s.ikm.slug,
+                grid = grid_loading(s.products.iter(), &makers, 0),
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<section class=\"hero\"><h1>{SITE_NAME}</h1><p>{HOME_TAGLINE}</p></section>\
+         <section class=\"section\"><h2>Kategori</h2><ul class=\"category-list\">{tiles}</ul></section>\
+         <section class=\"section\"><div class=\"section-head\"><h2>Produk pilihan</h2><a href=\"/cari\">Lihat semua</a></div>{featured}</section>\
+         <section class=\"section\"><div class=\"section-head\"><h2>Produk terbaru</h2><a href=\"/cari?urut=terbaru\">Lihat semua</a></div>{newest}</section>\
+         <section class=\"section\"><h2>Jelajahi per kabupaten/kota</h2><ul class=\"kabupaten-list\">{places}</ul></section>\
+         {spotlight}",
+        featured = grid(home.featured.iter(), &makers),
+        newest = grid_loading(home.newest.iter(), &makers, 0),
+    )
 }
 
 /// The page's main content as plain HTML (no script), shown until the app has started.
 pub fn body_html(page: Page<'_>, catalog: &Catalog, index: &SearchIndex) -> String {
     let main = match page {
-        Page::Home => {
-            let featured = catalog.products.iter().filter(|p| p.featured);
-            format!(
-                "<section class=\"section\"><h1>{SITE_NAME}</h1><p>{}</p>{}</section>",
-                escape(HOME_DESCRIPTION),
-                grid(featured, catalog)
-            )
-        }
+        Page::Home => home_body(catalog),
         Page::Product(p, ikm) => {
             let image = p.images.first();
             let img = image
@@ -884,6 +962,34 @@ mod tests {
         let html = inject(minified, "<meta name=\"description\" content=\"y\" />", "");
         assert_eq!(html.matches("description").count(), 1, "{html}");
         assert!(html.contains("<meta charset=utf-8>"));
+    }
+
+    #[test]
+    fn the_home_page_is_drawn_as_the_app_lays_it_out() {
+        let c = catalog();
+        let index = SearchIndex::new(&c);
+        let html = body_html(Page::Home, &c, &index);
+        let home = crate::shelf::Home::of(&c);
+        assert!(html.contains("<section class=\"hero\">"), "{html}");
+        for count in &home.categories {
+            let tile = format!(
+                "href=\"/kategori/{}\" class=\"category-tile\"",
+                count.category.slug()
+            );
+            assert!(html.contains(&tile), "{tile}");
+        }
+        for k in &home.kabupaten {
+            assert!(html.contains(&format!("/cari?wilayah={}", k.kabupaten.slug())));
+        }
+        for p in home.featured.iter().chain(&home.newest) {
+            assert!(
+                html.contains(&format!("href=\"/produk/{}\"", p.slug)),
+                "{}",
+                p.slug
+            );
+        }
+        // Only the first screen's pictures load at once.
+        assert_eq!(html.matches("loading=\"eager\"").count(), 4);
     }
 
     #[test]
