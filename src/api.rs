@@ -100,6 +100,11 @@ impl Storefront {
         }
     }
 
+    /// A storefront with nothing in it: what a page shows when its thing does not exist.
+    pub fn empty() -> Storefront {
+        Storefront::new(Catalog::from_data(Default::default()))
+    }
+
     pub fn index(&self) -> &SearchIndex {
         self.index.get_or_init(|| SearchIndex::new(&self.catalog))
     }

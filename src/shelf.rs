@@ -9,7 +9,7 @@
 
 use crate::api::{get_json, FetchError, Storefront};
 use etalase_core::api::CATALOG_PATH;
-use etalase_core::{Catalog, CatalogData};
+use etalase_core::Catalog;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -99,12 +99,19 @@ impl Shelf {
         self.waiting.get() > 0
     }
 
-    pub(crate) fn wait(self) {
+    /// Says a page on screen waits for its first data; the returned `done` (callable any
+    /// number of times, and called anyway when the page goes) says it has drawn it.
+    pub fn wait_for_data(self) -> impl Fn() + Copy + Send + Sync + 'static {
         self.waiting.update(|n| *n += 1);
-    }
-
-    pub(crate) fn done(self) {
-        self.waiting.update(|n| *n = n.saturating_sub(1));
+        let waiting = StoredValue::new(true);
+        let done = move || {
+            if waiting.get_value() {
+                waiting.set_value(false);
+                self.waiting.update(|n| *n = n.saturating_sub(1));
+            }
+        };
+        on_cleanup(done);
+        done
     }
 }
 
@@ -176,9 +183,7 @@ pub async fn catalog_part<D: DeserializeOwned>(
     }
     match fetch_doc::<D>(&path).await? {
         Fetched::Found(doc) => Ok(Arc::new(Storefront::new(into(doc)))),
-        Fetched::Missing => Ok(Arc::new(Storefront::new(Catalog::from_data(
-            CatalogData::default(),
-        )))),
+        Fetched::Missing => Ok(Arc::new(Storefront::empty())),
         Fetched::Fallback => shelf.load_full().await,
     }
 }

@@ -5,7 +5,7 @@
 use crate::precompressed::{ByteLru, Encoded};
 use etalase_core::catalog::{Catalog, CatalogData};
 use etalase_core::search::SearchIndex;
-use etalase_core::shelf::{kabupaten_counts, Home, KabupatenCount};
+use etalase_core::shelf::{Home, KabupatenCount};
 use std::collections::HashMap;
 
 /// Memory for product and IKM JSON answers of one catalog version (keys: slugs that exist).
@@ -61,10 +61,12 @@ impl CatalogSnapshot {
             (json, index.join())
         });
         let index = index.map_err(|_| anyhow::anyhow!("building the search index panicked"))?;
-        let home = Encoded::new("application/json", serde_json::to_vec(&Home::of(&catalog))?);
+        let home = Home::of(&catalog);
+        let kabupaten = home.kabupaten.clone();
+        let home = Encoded::new("application/json", serde_json::to_vec(&home)?);
         Ok(CatalogSnapshot {
             etag: json.etag().to_owned(),
-            kabupaten: kabupaten_counts(&catalog),
+            kabupaten,
             product_at: catalog
                 .products
                 .iter()

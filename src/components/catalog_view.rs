@@ -14,16 +14,7 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let shelf = expect_context::<Shelf>();
-    shelf.wait();
-    let counted = StoredValue::new(true);
-    let settle = move || {
-        if counted.get_value() {
-            counted.set_value(false);
-            shelf.done();
-        }
-    };
-    on_cleanup(settle);
+    let settle = expect_context::<Shelf>().wait_for_data();
     move || match data.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Ok(value)) => {

@@ -46,9 +46,7 @@ pub fn listed_products() -> LocalResource<Result<std::sync::Arc<Storefront>, cra
         let slugs = slugs.get();
         async move {
             if slugs.is_empty() && shelf.full_untracked().is_none() {
-                return Ok(std::sync::Arc::new(Storefront::new(
-                    etalase_core::Catalog::from_data(Default::default()),
-                )));
+                return Ok(std::sync::Arc::new(Storefront::empty()));
             }
             if shelf.is_static() {
                 return shelf.load_full().await;

@@ -154,19 +154,10 @@ pub fn SearchView(fixed_category: Option<Category>) -> impl IntoView {
     });
 
     // The server's first HTML stays until the first results are drawn.
-    shelf.wait();
-    let counted = StoredValue::new(true);
+    let drawn = shelf.wait_for_data();
     Effect::new(move |_| {
-        let ready = hits.read().is_some() || served.read().is_some() || failed.read().is_some();
-        if ready && counted.get_value() {
-            counted.set_value(false);
-            shelf.done();
-        }
-    });
-    on_cleanup(move || {
-        if counted.get_value() {
-            counted.set_value(false);
-            shelf.done();
+        if hits.read().is_some() || served.read().is_some() || failed.read().is_some() {
+            drawn();
         }
     });
 

@@ -144,6 +144,25 @@ pub fn free_port() -> Result<u16> {
 }
 
 /// The debug server on a free loopback port with a fresh database in `work`, seeded from
+/// What every server the tasks start shares: its address, a database, media folder and the
+/// built storefront in `work`, and the catalog it seeds from.
+pub fn server_settings<'a>(
+    server: &'a mut std::process::Command,
+    addr: &str,
+    work: &Path,
+    seed: &Path,
+) -> &'a mut std::process::Command {
+    server
+        .env("ETALASE_ADDR", addr)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", work.join("etalase.db").display()),
+        )
+        .env("ETALASE_DIST", root().join("dist"))
+        .env("ETALASE_SEED", seed)
+        .env("ETALASE_MEDIA", work.join("media"))
+}
+
 /// `seed`, serving `dist/`. Stopped when dropped.
 pub struct LocalServer {
     child: std::process::Child,
@@ -196,16 +215,8 @@ impl LocalServer {
             .join("debug/etalase-server")
             .display()
             .to_string());
-        server
-            .env("ETALASE_ADDR", &addr)
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}", work.join("etalase.db").display()),
-            )
-            .env("ETALASE_DIST", root().join("dist"))
-            .env("ETALASE_SEED", seed)
+        server_settings(&mut server, &addr, work, seed)
             .env("ETALASE_DEMO_CREDENTIALS", &credentials)
-            .env("ETALASE_MEDIA", work.join("media"))
             .env("RUST_LOG", "etalase_server=warn")
             .envs(settings.iter().copied());
         if let Some(log) = log {

@@ -134,20 +134,13 @@ impl BenchServer {
         let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
         let err_log = log.try_clone().map_err(|e| e.to_string())?;
         let bin = release_server();
+        let mut server = cmd(&bin.display().to_string());
         let mut group = Group::spawn(
             "the release server",
-            cmd(&bin.display().to_string())
-                .env("ETALASE_ADDR", &addr)
-                .env(
-                    "DATABASE_URL",
-                    format!("sqlite://{}", work.join("etalase.db").display()),
-                )
-                .env("ETALASE_DIST", root().join("dist"))
-                .env("ETALASE_SEED", seed)
+            crate::util::server_settings(&mut server, &addr, work, seed)
                 .env("ETALASE_HOLIDAYS", root().join("data/hari-libur.txt"))
                 // No demo accounts: hashing their passwords only slows the start.
                 .env("ETALASE_DEMO_ACCOUNTS", "false")
-                .env("ETALASE_MEDIA", work.join("media"))
                 .env("RUST_LOG", "etalase_server=warn,tower_http=warn")
                 .stdout(log)
                 .stderr(err_log),
