@@ -100,10 +100,42 @@ fn read_storage() -> Option<Vec<DraftLine>> {
 
 fn write_storage(lines: &[DraftLine]) {
     #[cfg(target_arch = "wasm32")]
-    if let (Some(storage), Ok(json)) = (storage(), crate::json::stringify(lines)) {
-        // Full or disabled storage: the list lives on in this tab only.
-        let _ = storage.set_item(STORAGE_KEY, &json);
+    {
+        if let (Some(storage), Ok(json)) = (storage(), crate::json::stringify(lines)) {
+            // Full or disabled storage: the list lives on in this tab only.
+            let _ = storage.set_item(STORAGE_KEY, &json);
+        }
+        write_cookie(lines);
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = lines;
+}
+
+/// Mirrors the list into the cookie the server draws `/daftar-pesanan` from
+/// ([`etalase_core::list_cookie`]); written at every start too, so the cookie follows the
+/// stored list even when it was kept before cookies were.
+#[cfg(target_arch = "wasm32")]
+fn write_cookie(lines: &[DraftLine]) {
+    use etalase_core::list_cookie;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let secure = window
+        .location()
+        .protocol()
+        .is_ok_and(|protocol| protocol == "https:");
+    let value = list_cookie::encode(
+        lines
+            .iter()
+            .map(|l| (l.product.as_str(), l.quantity, l.note.as_str())),
+    );
+    if let Some(document) = window.document() {
+        // Cookies refused (a privacy setting): the server draws an empty list, and the
+        // loader starts the app at once because the browser holds one.
+        let _ = js_sys::Reflect::set(
+            &document,
+            &"cookie".into(),
+            &list_cookie::cookie(&value, secure).into(),
+        );
+    }
 }

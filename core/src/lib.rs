@@ -8,6 +8,7 @@ pub mod category;
 pub mod date;
 pub mod invoice;
 pub mod kabupaten;
+pub mod list_cookie;
 pub mod locale;
 pub mod money;
 #[cfg(feature = "openapi")]

@@ -633,6 +633,117 @@ fn search_body(
     (html, hits.len())
 }
 
+/// The order list page's head: its title, and no indexing (the list is the buyer's own).
+pub fn order_list_head_html() -> String {
+    format!(
+        "<title>Daftar Pesanan · {SITE_NAME}</title>\n\
+         <meta name=\"robots\" content=\"noindex\" />\n"
+    )
+}
+
+/// The buyer's order list (`/daftar-pesanan`, from [`crate::list_cookie`]) as the app lays it
+/// out (`src/pages/order_list.rs`), priced by the same core rules: lines by IKM with tier prices
+/// and savings, subtotals, the total and the way to submit. Its buttons wait for the app, which
+/// the first touch loads; its boxes are read-only until then, so nothing typed is lost.
+pub fn order_list_body_html(catalog: &Catalog, lines: &[crate::list_cookie::Line]) -> String {
+    use crate::request::{check_quantity, group_by_ikm, price_line, request_total};
+    let locale = Locale::Id;
+    let mut refused = None;
+    let priced: Vec<(&Product, _)> = lines
+        .iter()
+        .filter_map(|l| {
+            let p = catalog.product(l.product.as_str())?;
+            match price_line(p, l.quantity, &l.note) {
+                Ok(line) => Some((p, line)),
+                Err(e) => {
+                    refused = Some(e);
+                    None
+                }
+            }
+        })
+        .collect();
+    let mut main = String::from(
+        "<section class=\"section order-list-page\"><h1>Daftar Pesanan</h1>\
+         <p class=\"result-count\">Tersimpan di perangkat ini, tanpa akun.</p>",
+    );
+    if priced.is_empty() {
+        main.push_str(
+            "<div class=\"empty-state\"><p><strong>Daftar Pesanan masih kosong</strong></p>\
+             <p>Buka produk, pilih jumlah, lalu ketuk \u{201c}Tambah ke Daftar Pesanan\u{201d}. \
+             Daftar ini tersimpan di perangkat Anda.</p><a class=\"button\" href=\"/cari\">Cari</a></div></section>",
+        );
+        return frame(&main);
+    }
+    let parts = group_by_ikm(catalog, priced);
+    if let Err(e) = request_total(&parts) {
+        refused = Some(e);
+    }
+    if let Some(e) = refused {
+        main.push_str(&format!(
+            "<p class=\"notice-info\" role=\"alert\">{}</p>",
+            escape(&e.message(locale))
+        ));
+    }
+    let total = crate::money::Rupiah::saturating_sum(parts.iter().map(|p| p.subtotal));
+    let saving = crate::money::Rupiah::saturating_sum(parts.iter().map(|p| p.saving));
+    for part in &parts {
+        main.push_str(&format!(
+            "<section class=\"ikm-part\"><h2>Dari <a href=\"/ikm/{}\">{}</a></h2><ul class=\"order-lines\">",
+            part.ikm,
+            escape(&part.ikm_name)
+        ));
+        for line in &part.lines {
+            let Some(p) = catalog.product(line.product.as_str()) else {
+                continue;
+            };
+            let problem = check_quantity(p, line.quantity)
+                .err()
+                .map(|e| escape(&e.message(locale)))
+                .unwrap_or_default();
+            let saved = if line.saving.amount() > 0 {
+                format!(" · Hemat {}", locale.rupiah(line.saving))
+            } else {
+                String::new()
+            };
+            main.push_str(&format!(
+                "<li class=\"order-line\"><a class=\"order-line-name\" href=\"/produk/{slug}\">{name}</a>\
+                 <label class=\"visually-hidden\" for=\"jumlah-{slug}\">Jumlah {name}</label>\
+                 <div class=\"stepper\"><button type=\"button\" class=\"stepper-button\" aria-label=\"Kurangi jumlah\">\u{2212}</button>\
+                 <input id=\"jumlah-{slug}\" type=\"number\" inputmode=\"numeric\" min=\"{min}\" step=\"{step}\" value=\"{quantity}\" readonly />\
+                 <button type=\"button\" class=\"stepper-button\" aria-label=\"Tambah jumlah\">+</button></div>\
+                 <p class=\"field-error\" role=\"alert\">{problem}</p>\
+                 <p class=\"line-price\">{quantity} \u{d7} {unit_price} = {subtotal}{saved}</p>\
+                 <label class=\"line-note\"><span>Catatan untuk baris ini</span>\
+                 <input type=\"text\" maxlength=\"200\" value=\"{note}\" readonly /></label>\
+                 <button type=\"button\" class=\"link-button\">Hapus</button></li>",
+                slug = p.slug,
+                name = escape(&line.name),
+                min = p.min_order,
+                step = p.order_increment,
+                quantity = line.quantity,
+                unit_price = locale.rupiah(line.unit_price),
+                subtotal = locale.rupiah(line.subtotal),
+                note = escape(&line.note),
+            ));
+        }
+        main.push_str(&format!(
+            "</ul><p class=\"part-subtotal\">Subtotal {}</p></section>",
+            locale.rupiah(part.subtotal)
+        ));
+    }
+    let saved = if saving.amount() > 0 {
+        format!("<p class=\"saving\">Hemat {}</p>", locale.rupiah(saving))
+    } else {
+        String::new()
+    };
+    main.push_str(&format!(
+        "<div class=\"order-total\"><p><span>Total</span><strong class=\"price\">{}</strong></p>{saved}\
+         <a class=\"button submit-link\" href=\"/ajukan\">Ajukan Pesanan</a></div></section>",
+        locale.rupiah(total)
+    ));
+    frame(&main)
+}
+
 /// The not-found page's content, for a 404.
 pub fn not_found_body_html() -> String {
     frame(

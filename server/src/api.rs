@@ -16,7 +16,7 @@ use std::sync::{Arc, LazyLock};
 
 /// The catalog may change at any time (IKM edit their products): clients keep a copy but
 /// revalidate it, which costs a 304 when nothing changed.
-const CATALOG_CACHE: &str = "public, no-cache";
+pub const CATALOG_CACHE: &str = "public, no-cache";
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;

@@ -2,7 +2,8 @@ use clap::Parser;
 use etalase_server::config::Config;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
+/// The main thread runs one of the server's event loops ([`etalase_server::serve`]).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -119,6 +119,8 @@ pub struct Encoded {
     content_type: HeaderValue,
     /// Weak: the bytes differ by encoding, the content does not.
     etag: String,
+    /// The same, ready to send (made once, not per answer).
+    etag_header: HeaderValue,
     identity: Bytes,
     /// `None` when compressing did not make it smaller (tiny answers).
     brotli: Option<Bytes>,
@@ -159,9 +161,12 @@ impl Encoded {
         gzip: Option<Bytes>,
     ) -> Encoded {
         let smaller = |b: Option<Bytes>| b.filter(|b| b.len() < identity.len());
+        let etag = format!("W/\"{:016x}\"", crate::snapshot::fnv1a64(&identity));
         Encoded {
             content_type: HeaderValue::from_static(content_type),
-            etag: format!("W/\"{:016x}\"", crate::snapshot::fnv1a64(&identity)),
+            etag_header: HeaderValue::from_str(&etag)
+                .unwrap_or(HeaderValue::from_static("W/\"0\"")),
+            etag,
             brotli: smaller(brotli),
             gzip: smaller(gzip),
             identity,
@@ -205,10 +210,20 @@ impl Encoded {
         status: StatusCode,
         cache_control: &'static str,
     ) -> Response {
+        let mut response = self.answer(request, status, cache_control);
+        response.extensions_mut().insert(Precompressed);
+        response
+    }
+
+    /// [`Encoded::respond`] without the mark that keeps the compression layer off it: for an
+    /// answer sent past the layers ([`crate::Site`]'s fast path).
+    pub fn answer(
+        &self,
+        request: &HeaderMap,
+        status: StatusCode,
+        cache_control: &'static str,
+    ) -> Response {
         let conditional = status.is_success();
-        let etag = HeaderValue::from_str(&self.etag)
-            .ok()
-            .filter(|_| conditional);
         let fresh = conditional
             && request
                 .get(header::IF_NONE_MATCH)
@@ -225,6 +240,8 @@ impl Encoded {
             let (coding, bytes) = self.bytes(wanted);
             let mut response = (status, bytes.clone()).into_response();
             let headers = response.headers_mut();
+            // Room for these and the security headers at once, not grown step by step.
+            headers.reserve(16);
             headers.insert(header::CONTENT_TYPE, self.content_type.clone());
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
             if coding != Coding::Identity {
@@ -240,8 +257,8 @@ impl Encoded {
             header::CACHE_CONTROL,
             HeaderValue::from_static(cache_control),
         );
-        if let Some(etag) = etag {
-            headers.insert(header::ETAG, etag);
+        if conditional {
+            headers.insert(header::ETAG, self.etag_header.clone());
         }
         vary(&mut response);
         response
@@ -252,7 +269,6 @@ fn vary(response: &mut Response) {
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    response.extensions_mut().insert(Precompressed);
 }
 
 fn brotli_bytes(input: &[u8]) -> Option<Bytes> {

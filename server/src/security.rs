@@ -3,10 +3,10 @@
 //! button cannot be clicked through someone else's page), no MIME sniffing, and a referrer
 //! that leaves the path behind when a link goes elsewhere.
 
-use crate::AppState;
-use axum::http::{header, HeaderName, HeaderValue};
+use crate::Shared;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
-use tower_http::set_header::SetResponseHeaderLayer;
+use std::sync::Arc;
 
 /// The policy for pages built from the shells (the buyers' and the staff's): their inline
 /// scripts are allowed by hash, and nothing else inline runs. One policy for both: each shell
@@ -90,44 +90,64 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Adds the headers to every response that does not set its own (tracking pages keep their
-/// stricter `no-referrer`).
+/// The headers every answer carries unless it sets its own (tracking pages keep their
+/// stricter `no-referrer`): made once, applied by one layer and by the catalog's fast path
+/// ([`crate::Site`]) alike.
+#[derive(Clone)]
+pub struct SecurityHeaders(Arc<[(HeaderName, HeaderValue)]>);
+
+impl SecurityHeaders {
+    pub fn new(state: &Shared) -> SecurityHeaders {
+        let policy = HeaderValue::from_str(&state.content_security_policy)
+            .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"));
+        let mut headers = vec![
+            (header::CONTENT_SECURITY_POLICY, policy),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ),
+            (
+                HeaderName::from_static("cross-origin-opener-policy"),
+                HeaderValue::from_static("same-origin"),
+            ),
+        ];
+        // Served over HTTPS: browsers must never try plain HTTP again for a year.
+        if state.secure_cookies() {
+            headers.push((
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            ));
+        }
+        SecurityHeaders(headers.into())
+    }
+
+    /// Adds each header the answer does not set itself.
+    pub fn apply(&self, headers: &mut HeaderMap) {
+        for (name, value) in self.0.iter() {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Adds the security headers to every response that does not set its own.
 pub fn layers<S: Clone + Send + Sync + 'static>(
-    state: &AppState,
+    state: &Shared,
     router: axum::Router<S>,
 ) -> axum::Router<S> {
-    let policy = HeaderValue::from_str(&state.content_security_policy)
-        .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'none'"));
-    // Served over HTTPS: browsers must never try plain HTTP again for a year.
-    let router = if state.secure_cookies() {
-        router.layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        ))
-    } else {
-        router
-    };
-    router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            policy,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
+    let headers = SecurityHeaders::new(state);
+    router.layer(axum::middleware::map_response(
+        move |mut response: axum::response::Response| {
+            headers.apply(response.headers_mut());
+            std::future::ready(response)
+        },
+    ))
 }
 
 #[cfg(test)]

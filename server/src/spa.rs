@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kategori/{slug}", get(category_page))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
-        .route("/daftar-pesanan", get(app_page))
+        .route("/daftar-pesanan", get(order_list_page))
         .route("/ajukan", get(app_page))
         .route("/masuk", get(staff_page))
         .route("/akun", get(staff_page))
@@ -156,6 +156,63 @@ fn shell(state: &AppState, headers: &HeaderMap, staff: bool, cache: &'static str
 
 async fn app_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     shell(&state, &headers, false, SHELL_CACHE)
+}
+
+/// The buyer's order list, drawn from the list cookie the app keeps
+/// ([`etalase_core::list_cookie`]) with the same core rules and layout as the app's page, so
+/// the list paints at once and the app loads at the first touch, as on every other
+/// storefront page. No cookie is an empty list (the loader still starts the app at once if
+/// the browser holds a list after all: `data-list-unknown`); a list too long for a cookie, or
+/// a value no app wrote, gets the bare shell, which starts the app at once.
+async fn order_list_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    use etalase_core::list_cookie;
+    let Some(shell_html) = state.shells.storefront_html.clone() else {
+        return shell(&state, &headers, false, SHELL_CACHE);
+    };
+    let value = list_cookie::find(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
+    let Some(lines) = list_cookie::decode(value.unwrap_or("")) else {
+        return shell(&state, &headers, false, SHELL_CACHE);
+    };
+    let snap = state.catalog();
+    // At most 100 lookups in the snapshot's map, like the batch endpoint: no scan, no queue.
+    let listed = etalase_core::Catalog::from_data(etalase_core::shelf::by_slugs(
+        &snap.catalog,
+        lines.iter().map(|l| l.product.as_str()),
+        |s| {
+            snap.product_at
+                .get(s)
+                .and_then(|&i| snap.catalog.products.get(i))
+        },
+    ));
+    let mut body = preview::order_list_body_html(&listed, &lines);
+    if value.is_none() {
+        body = body.replacen(
+            "<div id=\"prerender\">",
+            "<div id=\"prerender\" data-list-unknown=\"\">",
+            1,
+        );
+    }
+    let mut response = made_now(preview::inject(
+        &shell_html,
+        &preview::order_list_head_html(),
+        &body,
+    ));
+    // The buyer's own list: no shared cache keeps it, and a browser's copy is per cookie.
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("cookie, accept-encoding"),
+    );
+    response
 }
 
 /// Desk, admin, login and account: the staff app.

@@ -217,7 +217,6 @@ async fn every_answer_that_does_not_change_is_compressed_once_and_the_same_in_ev
         &format!("/ikm/{OWNER}"),
         "/kategori/kriya",
         "/ajukan",
-        "/daftar-pesanan",
         "/sitemap.xml",
     ] {
         let html = String::from_utf8(same_in_every_coding(&app, path, 200).await).unwrap();
@@ -389,4 +388,57 @@ async fn the_page_cache_stays_within_its_budget_whatever_host_is_sent() {
     );
     assert!(pages.bytes() <= budget);
     assert!(pages.len() < hosts, "older pages were dropped");
+}
+
+/// The catalog's fast path (`etalase_server::Site`) answers exactly as the router does: the
+/// same status, body and headers (the date aside) for each way of asking, the security
+/// headers included; what it does not take (a query string, HEAD, nothing acceptable) goes
+/// through the router.
+#[tokio::test]
+async fn the_catalogs_fast_path_answers_as_the_router_does() {
+    let app = spawn_app().await;
+    let path = etalase_core::api::CATALOG_PATH;
+    let plain = get_with(&app, path, &[("Accept-Encoding", "br")]).await;
+    let etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let asks: [&[(&str, &str)]; 5] = [
+        &[("Accept-Encoding", "br")],
+        &[("Accept-Encoding", "gzip")],
+        &[],
+        &[("Accept-Encoding", "br"), ("If-None-Match", &etag)],
+        &[("Accept-Encoding", "identity;q=0, *;q=0")],
+    ];
+    for headers in asks {
+        // A query string the catalog ignores takes the router's way.
+        let fast = get_with(&app, path, headers).await;
+        let routed = get_with(&app, &format!("{path}?lewat=router"), headers).await;
+        assert_eq!(fast.status(), routed.status(), "{headers:?}");
+        let names = |res: &reqwest::Response| {
+            let mut all: Vec<(String, String)> = res
+                .headers()
+                .iter()
+                .filter(|(name, _)| *name != "date")
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(names(&fast), names(&routed), "{headers:?}");
+        let fast_headers = names(&fast);
+        for security in [
+            "content-security-policy",
+            "x-content-type-options",
+            "x-frame-options",
+            "referrer-policy",
+        ] {
+            assert!(
+                fast_headers.iter().any(|(n, _)| n == security),
+                "{security} missing for {headers:?}"
+            );
+        }
+        assert_eq!(
+            fast.bytes().await.unwrap(),
+            routed.bytes().await.unwrap(),
+            "{headers:?}"
+        );
+    }
 }

@@ -380,3 +380,103 @@ async fn a_category_link_with_its_filters_opens_on_that_search() {
     .await;
     assert_eq!(res.status(), 404);
 }
+
+async fn order_list_with(app: &TestApp, cookie: Option<&str>) -> reqwest::Response {
+    let mut req = app
+        .client
+        .get(format!("{}/daftar-pesanan", app.base))
+        .header("User-Agent", "Mozilla/5.0");
+    if let Some(cookie) = cookie {
+        req = req.header("Cookie", format!("sesi=x; {cookie}"));
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_order_list_opens_on_the_buyers_own_list_before_the_app_loads() {
+    use etalase_core::list_cookie;
+    use etalase_core::request::{group_by_ikm, price_line};
+    let app = app_with(seed_path()).await;
+    let catalog = catalog_of(&app).await;
+    // A product with volume prices, ordered at its best tier, and one from another IKM.
+    let tiered = catalog
+        .products
+        .iter()
+        .find(|p| !p.tiers.is_empty())
+        .expect("the seed has tier prices");
+    let tier_quantity = tiered.tiers.iter().map(|t| t.min_qty).max().unwrap();
+    let other = catalog
+        .products
+        .iter()
+        .find(|p| p.ikm != tiered.ikm)
+        .unwrap();
+    let value = list_cookie::encode([
+        (tiered.slug.as_str(), tier_quantity, "warna merah; \"A\""),
+        ("produk-yang-sudah-tidak-ada", 5, ""),
+        (other.slug.as_str(), other.min_order, ""),
+    ]);
+    let res = order_list_with(&app, Some(&format!("{}={value}", list_cookie::NAME))).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "private, no-cache");
+    assert!(res.headers()["vary"].to_str().unwrap().contains("cookie"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<div id=\"prerender\">"), "{html}");
+    assert!(html.contains("<title>Daftar Pesanan · Etalase IKM Lampung</title>"));
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\" />"));
+    // Priced by the same core rules as the app: tier price, saving, subtotals by IKM, total.
+    let priced = vec![
+        (
+            tiered,
+            price_line(tiered, tier_quantity, "warna merah; \"A\"").unwrap(),
+        ),
+        (other, price_line(other, other.min_order, "").unwrap()),
+    ];
+    let parts = group_by_ikm(&catalog, priced);
+    assert_eq!(parts.len(), 2);
+    let id = etalase_core::locale::Locale::Id;
+    for part in &parts {
+        assert!(html.contains(&format!("Subtotal {}", id.rupiah(part.subtotal))));
+        for line in &part.lines {
+            assert!(html.contains(&format!("href=\"/produk/{}\"", line.product)));
+            assert!(html.contains(&format!(
+                "{} \u{d7} {} = {}",
+                line.quantity,
+                id.rupiah(line.unit_price),
+                id.rupiah(line.subtotal)
+            )));
+        }
+    }
+    assert!(parts[0].lines[0].saving.amount() > 0 || parts[1].lines[0].saving.amount() > 0);
+    assert!(html.contains("Hemat "));
+    let total = etalase_core::Rupiah::saturating_sum(parts.iter().map(|p| p.subtotal));
+    assert!(html.contains(&format!(
+        "<strong class=\"price\">{}</strong>",
+        id.rupiah(total)
+    )));
+    // The note is text, and nothing can be typed until the app has taken over.
+    assert!(html.contains("value=\"warna merah; &quot;A&quot;\" readonly"));
+    assert!(!html.contains("produk-yang-sudah-tidak-ada"));
+    assert!(html.contains("href=\"/ajukan\""));
+
+    // No cookie: an empty list, marked so the loader starts the app if this browser holds one.
+    let html = order_list_with(&app, None).await.text().await.unwrap();
+    assert!(html.contains("<div id=\"prerender\" data-list-unknown=\"\">"));
+    assert!(html.contains("Daftar Pesanan masih kosong"));
+    // Known empty: no mark.
+    let html = order_list_with(&app, Some("etalase_daftar="))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<div id=\"prerender\">"));
+    assert!(html.contains("Daftar Pesanan masih kosong"));
+
+    // Too long for a cookie, or a value no app wrote: the bare shell, the app draws the list.
+    for value in ["?", "kopi.1~kopi.2", "<script>.1", &"a.1~".repeat(1500)] {
+        let res = order_list_with(&app, Some(&format!("etalase_daftar={value}"))).await;
+        assert_eq!(res.status(), 200, "{value}");
+        let html = res.text().await.unwrap();
+        assert!(!html.contains("prerender"), "{value}");
+        assert!(!html.contains("<script>.1"));
+    }
+}

@@ -72,3 +72,52 @@ test('add products from two IKM with valid quantities; the list keeps them after
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the order list paints from the server before the app; a tap on the second line’s + changes that line', async () => {
+  const { context, page, errors } = await phone(browser);
+  await page.goto(`${BASE_URL}/produk/keripik-pisang-coklat-250-g`);
+  await page.getByLabel(/^Jumlah/).fill('100');
+  await page.getByRole('button', { name: 'Tambah ke Daftar Pesanan' }).click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+  await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
+  await page.getByRole('button', { name: 'Tambah ke Daftar Pesanan' }).click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+  // The same browser (its storage and cookies), as a buyer who opens the list and only reads.
+  const state = await context.storageState();
+  await context.close();
+  const quiet = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'id-ID', storageState: state,
+  });
+  const reader = await quiet.newPage();
+  reader.on('pageerror', (e) => errors.push(e.message));
+  const code = [];
+  reader.on('request', (r) => {
+    if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) code.push(new URL(r.url()).pathname);
+  });
+  await reader.goto(`${BASE_URL}/daftar-pesanan`);
+  const drawn = reader.locator('#prerender');
+  assert.equal(await drawn.locator('.ikm-part').count(), 2, 'one group per IKM, drawn by the server');
+  const prices = await drawn.locator('.order-line .line-price').allTextContents();
+  assert.match(prices[0], /^100 × Rp [\d.]+ = Rp [\d.]+ · Hemat Rp [\d.]+$/);
+  const subtotals = (await drawn.locator('.part-subtotal').allTextContents()).map(rupiah);
+  assert.equal(rupiah(await drawn.locator('.order-total .price').textContent()),
+    subtotals.reduce((a, b) => a + b, 0));
+  await reader.waitForLoadState('networkidle');
+  await reader.waitForTimeout(500);
+  assert.deepEqual(code, [], 'the list is read without the app');
+  await screenshot(reader, '22-order-list-server');
+
+  const boxes = () => reader.locator('.order-line input[type=number]');
+  const second = Number(await boxes().nth(1).inputValue());
+  await drawn.getByRole('button', { name: 'Tambah jumlah' }).nth(1).tap();
+  await reader.locator('#prerender').waitFor({ state: 'detached' });
+  await reader.waitForFunction((before) => {
+    const boxes = document.querySelectorAll('.order-line input[type=number]');
+    return boxes.length === 2 && Number(boxes[1].value) > before;
+  }, second);
+  assert.equal(await boxes().nth(0).inputValue(), '100', 'the first line is untouched');
+  assert.equal((await reader.locator('.order-line .line-price').allTextContents())[0], prices[0]);
+  assert.deepEqual(errors, []);
+  await quiet.close();
+});

@@ -118,8 +118,7 @@ test('a reader who never touches downloads no app; a first tap on Bagikan still 
 
   // Pages only the app can draw start it at once.
   code.length = 0;
-  await page.goto(`${BASE_URL}/daftar-pesanan`);
-  await page.getByRole('heading', { name: 'Daftar Pesanan' }).waitFor();
+  await page.goto(`${BASE_URL}/ajukan`);
   await page.waitForFunction(() => window.wasmBindings !== undefined);
   assert.ok(code.some((p) => p.endsWith('.wasm')));
 

@@ -181,6 +181,9 @@ test('each page fetches only what it shows; the search index loads when a search
   await addToList(page, 'keripik-pisang-coklat-250-g');
   asked.length = 0;
   await page.goto(`${BASE_URL}/daftar-pesanan`);
+  // The server draws the list first (from its cookie); the app, started by the pointer,
+  // takes over once it has the products.
+  await page.locator('#prerender').waitFor({ state: 'detached' });
   await page.getByText('Keripik Pisang Coklat 250 g').first().waitFor();
   const batch = STATIC ? '/api/v1/catalog' : '/api/v1/products';
   assert.equal(asked.filter((p) => p === batch).length, 1, `order list asked ${asked}`);

@@ -6,7 +6,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const pages = JSON.parse(process.env.PAGES); // [{ label, url }]
+const pages = JSON.parse(process.env.PAGES); // [{ label, url, cookie? }]
 const runs = Number(process.env.RUNS ?? '1');
 const outDir = process.env.OUT_DIR;
 mkdirSync(outDir, { recursive: true });
@@ -34,7 +34,7 @@ const file = (label, run) =>
 
 const results = [];
 try {
-  for (const { label, url } of pages) {
+  for (const { label, url, cookie } of pages) {
     const figures = { perf: [], lcp_ms: [], tbt_ms: [], cls: [], bytes: [] };
     const errors = [];
     for (let run = 1; run <= runs; run++) {
@@ -47,6 +47,8 @@ try {
           output: 'json',
           logLevel: 'error',
           onlyCategories: ['performance'],
+          // The buyer's own state (the order list's cookie), as their browser would send it.
+          ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
         });
       } catch (e) {
         errors.push(String(e?.message ?? e));
