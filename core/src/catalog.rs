@@ -155,6 +155,73 @@ pub fn is_iso_date(s: &str) -> bool {
 }
 
 impl Product {
+    /// "Dibuat sesuai pesanan, ±60 hari" / "Stok tersedia, siap kirim dalam 3 hari": the words
+    /// the app and the server's first HTML both show.
+    pub fn lead_time_text(&self, locale: crate::Locale) -> String {
+        let id = locale == crate::Locale::Id;
+        let (made, ready, within, days) = if id {
+            (
+                "Dibuat sesuai pesanan",
+                "Stok tersedia",
+                "siap kirim dalam",
+                "hari",
+            )
+        } else {
+            ("Made to order", "In stock", "ships within", "days")
+        };
+        match self.availability {
+            Availability::MadeToOrder => format!("{made}, ±{} {days}", self.lead_time_days),
+            Availability::ReadyStock if self.lead_time_days == 0 => ready.to_owned(),
+            Availability::ReadyStock => {
+                format!("{ready}, {within} {} {days}", self.lead_time_days)
+            }
+        }
+    }
+
+    /// The volume-price table's rows: each quantity range ("20–99", "≥ 500") and its unit
+    /// price, from the minimum order up.
+    pub fn tier_rows(&self) -> Vec<(String, Rupiah)> {
+        let mut rows = Vec::new();
+        let (mut from, mut price) = (self.min_order, self.price);
+        for tier in &self.tiers {
+            rows.push((
+                format!("{from}\u{2013}{}", tier.min_qty.saturating_sub(1)),
+                price,
+            ));
+            (from, price) = (tier.min_qty, tier.price);
+        }
+        rows.push((format!("\u{2265} {from}"), price));
+        rows
+    }
+
+    /// Its first picture, or its category's drawing when it has none.
+    pub fn primary_image(&self) -> Image {
+        self.images.first().cloned().unwrap_or_else(|| Image {
+            src: format!("/img/kategori/{}.svg", self.category.slug()),
+            alt: self.name.clone(),
+            width: 600,
+            height: 600,
+            sizes: Vec::new(),
+        })
+    }
+
+    /// "Minimal pesan 10 pak 250 g, kelipatan 5".
+    pub fn order_rule(&self, locale: crate::Locale) -> String {
+        let (minimum, steps) = if locale == crate::Locale::Id {
+            ("Minimal pesan", "kelipatan")
+        } else {
+            ("Minimum order", "in steps of")
+        };
+        if self.order_increment > 1 {
+            format!(
+                "{minimum} {} {}, {steps} {}",
+                self.min_order, self.unit, self.order_increment
+            )
+        } else {
+            format!("{minimum} {} {}", self.min_order, self.unit)
+        }
+    }
+
     /// The unit price that applies to an order of `qty` units: the highest tier reached.
     pub fn unit_price(&self, qty: u32) -> Rupiah {
         self.tiers

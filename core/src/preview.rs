@@ -6,7 +6,7 @@
 use crate::catalog::{Availability, Catalog, Ikm, Image, Product, IMAGE_SIZES};
 use crate::category::Category;
 use crate::locale::Locale;
-use crate::search::{self, SearchIndex, SearchQuery, Sort};
+use crate::search::{self, Certificate, SearchIndex, SearchQuery, Sort};
 
 pub const SITE_NAME: &str = "Etalase IKM Lampung";
 pub const OG_WIDTH: u32 = 1200;
@@ -479,57 +479,241 @@ fn home_body(catalog: &Catalog) -> String {
     )
 }
 
+/// The share button as the app draws it (its tap waits for the app).
+const SHARE_BUTTON: &str = "<div class=\"share\"><button type=\"button\" \
+    class=\"button button-secondary share-button\" aria-haspopup=\"dialog\" \
+    aria-expanded=\"false\">Bagikan</button></div>";
+
+/// A product picture as the app's `ProductImage` draws it.
+fn picture(image: &Image, lazy: bool) -> String {
+    format!(
+        "<img class=\"product-image\" loading=\"{}\" decoding=\"async\" width=\"{}\" height=\"{}\" alt=\"{}\"{} src=\"{}\" />",
+        if lazy { "lazy" } else { "eager" },
+        image.width,
+        image.height,
+        escape(&image.alt),
+        responsive(image),
+        escape(&image.src)
+    )
+}
+
+/// An IKM's verification, registrations and certificates as the app's `legal_badges` draws
+/// them: badges, or (`explain`) a list with each number and what it means.
+fn legal_html(ikm: &Ikm, explain: bool) -> String {
+    let legal = &ikm.legal;
+    let mut rows: Vec<(&str, &str, &str)> = Vec::new();
+    if let Some(nib) = &legal.nib {
+        rows.push((
+            "NIB",
+            nib,
+            "Nomor Induk Berusaha dari OSS: usaha ini terdaftar resmi.",
+        ));
+    }
+    for c in Certificate::ALL {
+        let number = match c {
+            Certificate::Halal => &legal.halal,
+            Certificate::Pirt => &legal.pirt,
+            Certificate::BpomMd => &legal.bpom_md,
+            Certificate::Sni => &legal.sni,
+        };
+        if let Some(n) = number {
+            rows.push((c.label(), n, c.about(Locale::Id)));
+        }
+    }
+    if ikm.pkp {
+        rows.push((
+            "PKP",
+            "",
+            "Pengusaha Kena Pajak: dapat menerbitkan faktur pajak (PPN).",
+        ));
+    }
+    let list: String = if explain {
+        let items: String = rows
+            .iter()
+            .map(|(label, number, about)| {
+                format!(
+                    "<div class=\"legal-item\"><dt><span class=\"badge\">{}</span>\
+                     <span class=\"badge-number\">{}</span></dt><dd>{}</dd></div>",
+                    escape(label),
+                    escape(number),
+                    escape(about)
+                )
+            })
+            .collect();
+        format!("<dl class=\"legal-list\">{items}</dl>")
+    } else {
+        let items: String = rows
+            .iter()
+            .map(|(label, _, about)| {
+                format!(
+                    "<li class=\"badge\" title=\"{}\">{}</li>",
+                    escape(about),
+                    escape(label)
+                )
+            })
+            .collect();
+        format!("<ul class=\"badges\">{items}</ul>")
+    };
+    let verified = if ikm.verified {
+        "<p class=\"badge verified-badge\" title=\"Data dan usaha IKM ini sudah diperiksa Dinas \
+         Perindustrian dan Perdagangan Provinsi Lampung.\">Terverifikasi Disperindag</p>"
+    } else {
+        ""
+    };
+    let sample = if legal.sample {
+        "<p class=\"sample-note\">Nomor contoh, bukan nomor asli</p>"
+    } else {
+        ""
+    };
+    format!("<div class=\"legal\">{verified}{list}{sample}</div>")
+}
+
+/// A product's page as the app lays it out (`src/pages/product.rs`): pictures, price, tax
+/// note, share, lead time, certificates, order rules, the quantity stepper and its price,
+/// volume prices, description, maker and related products. The take-over then moves nothing;
+/// the stepper's box is read-only and its buttons wait for the app.
+fn product_body(p: &Product, ikm: Option<&Ikm>, catalog: &Catalog) -> String {
+    use crate::request::{price_line as priced, round_up_quantity};
+    let locale = Locale::Id;
+    let name = escape(&p.name);
+    let unit = escape(&p.unit);
+    let fallback;
+    let images: &[Image] = if p.images.is_empty() {
+        fallback = [p.primary_image()];
+        &fallback
+    } else {
+        &p.images
+    };
+    let gallery: String = images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| picture(image, i > 0))
+        .collect();
+    let tax = if ikm.is_some_and(|i| i.pkp) {
+        "<p class=\"tax-note\">Harga belum termasuk PPN 11% (penjual PKP).</p>"
+    } else {
+        ""
+    };
+    let availability = match p.availability {
+        Availability::ReadyStock => "availability ready",
+        Availability::MadeToOrder => "availability made",
+    };
+    let certificates: String = ikm
+        .map(|i| {
+            Certificate::ALL
+                .into_iter()
+                .filter(|c| c.held_by(i))
+                .map(|c| {
+                    format!(
+                        "<li class=\"badge\" title=\"{}\">{}</li>",
+                        escape(c.about(locale)),
+                        c.label()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let quantity = round_up_quantity(p, p.min_order);
+    let line = match priced(p, quantity, "") {
+        Ok(line) if line.saving.amount() > 0 => format!(
+            "{quantity} \u{d7} {} = {} · Hemat {}",
+            locale.rupiah(line.unit_price),
+            locale.rupiah(line.subtotal),
+            locale.rupiah(line.saving)
+        ),
+        Ok(line) => format!(
+            "{quantity} \u{d7} {} = {}",
+            locale.rupiah(line.unit_price),
+            locale.rupiah(line.subtotal)
+        ),
+        Err(e) => e.message(locale),
+    };
+    let tiers = if p.tiers.is_empty() {
+        String::new()
+    } else {
+        let rows: String = p
+            .tier_rows()
+            .into_iter()
+            .map(|(range, price)| {
+                format!("<tr><td>{range}</td><td>{}</td></tr>", locale.rupiah(price))
+            })
+            .collect();
+        format!(
+            "<section class=\"tiers\" aria-labelledby=\"judul-grosir\"><h2 id=\"judul-grosir\">Harga grosir</h2>\
+             <table><thead><tr><th scope=\"col\">Jumlah ({unit})</th><th scope=\"col\">Harga satuan</th></tr></thead>\
+             <tbody>{rows}</tbody></table></section>"
+        )
+    };
+    let maker = ikm
+        .map(|i| {
+            format!(
+                "<section class=\"maker-card\" aria-labelledby=\"judul-pembuat\"><h2 id=\"judul-pembuat\">Dibuat oleh</h2>\
+                 <a href=\"/ikm/{}\" class=\"maker-link\"><strong>{}</strong><span>{}</span></a>{}</section>",
+                i.slug,
+                escape(&i.name),
+                escape(&i.kabupaten.name_in(locale)),
+                legal_html(i, false)
+            )
+        })
+        .unwrap_or_default();
+    let related = crate::shelf::related(catalog, p);
+    format!(
+        "<article class=\"product-page\"><div class=\"product-gallery\" tabindex=\"0\" aria-label=\"Gambar {name}\">{gallery}</div>\
+         <div class=\"product-info\"><h1 class=\"product-name\">{name}</h1>\
+         <p class=\"product-price\"><span class=\"price\">{price}</span><span class=\"unit\"> per {unit}</span></p>\
+         {tax}{SHARE_BUTTON}<p class=\"{availability}\">{lead}</p>\
+         <ul class=\"badges cert-badges\">{certificates}</ul>\
+         <ul class=\"order-facts\"><li>{rule}</li><li>Terdaftar: {listed}</li></ul>\
+         <section class=\"add-to-list\" aria-labelledby=\"judul-pesan\"><h2 id=\"judul-pesan\" class=\"visually-hidden\">Daftar Pesanan</h2>\
+         <label for=\"jumlah-pesan\" class=\"add-label\">Jumlah ({unit})</label>\
+         <div class=\"stepper\"><button type=\"button\" class=\"stepper-button\" aria-label=\"Kurangi jumlah\">\u{2212}</button>\
+         <input id=\"jumlah-pesan\" type=\"number\" inputmode=\"numeric\" min=\"{min}\" step=\"{step}\" value=\"{quantity}\" readonly />\
+         <button type=\"button\" class=\"stepper-button\" aria-label=\"Tambah jumlah\">+</button></div>\
+         <p class=\"field-error\" role=\"alert\"></p><p class=\"line-price\">{line}</p>\
+         <button type=\"button\" class=\"button add-button\">Tambah ke Daftar Pesanan</button></section>\
+         {tiers}<section class=\"description\" aria-labelledby=\"judul-deskripsi\"><h2 id=\"judul-deskripsi\">Deskripsi</h2>\
+         <p>{description}</p></section>{maker}</div></article>\
+         <section class=\"section\" aria-labelledby=\"judul-serupa\"><h2 id=\"judul-serupa\">Produk serupa</h2>{grid}</section>",
+        price = locale.rupiah(p.price),
+        lead = escape(&p.lead_time_text(locale)),
+        rule = escape(&p.order_rule(locale)),
+        listed = escape(&locale.date(&p.listed_on)),
+        min = p.min_order,
+        step = p.order_increment,
+        line = escape(&line),
+        description = escape(&p.description),
+        grid = grid_loading(related.iter().copied(), catalog, 0),
+    )
+}
+
+/// An IKM's page as the app lays it out (`src/pages/ikm.rs`): name, place, share, story,
+/// WhatsApp, registrations and certificates explained, and its products.
+fn ikm_body(ikm: &Ikm, catalog: &Catalog) -> String {
+    let name = escape(&ikm.name);
+    let wa = ikm
+        .whatsapp
+        .wa_link("Halo, saya melihat produk Anda di Etalase IKM Lampung dan ingin bertanya.");
+    format!(
+        "<article class=\"ikm-page\"><header class=\"ikm-head\"><h1>{name}</h1>\
+         <p class=\"ikm-place\">{place}</p>{SHARE_BUTTON}</header>\
+         <section aria-labelledby=\"judul-cerita\"><h2 id=\"judul-cerita\">Cerita kami</h2><p>{story}</p></section>\
+         <a class=\"button button-wa\" href=\"{wa}\" rel=\"noopener\" target=\"_blank\">Hubungi lewat WhatsApp</a>\
+         <section aria-labelledby=\"judul-legal\"><h2 id=\"judul-legal\">Legalitas &amp; sertifikat</h2>{legal}</section></article>\
+         <section class=\"section\" aria-labelledby=\"judul-produk-ikm\"><h2 id=\"judul-produk-ikm\">Produk dari {name}</h2>{grid}</section>",
+        place = escape(&ikm.kabupaten.name_in(Locale::Id)),
+        story = escape(&ikm.story),
+        wa = escape(&wa),
+        legal = legal_html(ikm, true),
+        grid = grid(catalog.products_of(ikm.slug.as_str()), catalog),
+    )
+}
+
 /// The page's main content as plain HTML (no script), shown until the app has started.
 pub fn body_html(page: Page<'_>, catalog: &Catalog, index: &SearchIndex) -> String {
     let main = match page {
         Page::Home => home_body(catalog),
-        Page::Product(p, ikm) => {
-            let image = p.images.first();
-            let img = image
-                .map(|i| {
-                    format!(
-                        "<div class=\"product-gallery\"><img class=\"product-image\" width=\"{}\" height=\"{}\" alt=\"{}\"{} src=\"{}\" /></div>",
-                        i.width,
-                        i.height,
-                        escape(&i.alt),
-                        responsive(i),
-                        escape(&i.src)
-                    )
-                })
-                .unwrap_or_default();
-            let maker = ikm
-                .map(|i| {
-                    format!(
-                        "<p class=\"maker-line\">Dibuat oleh <a href=\"/ikm/{}\">{}</a>, {}</p>",
-                        i.slug,
-                        escape(&i.name),
-                        escape(&i.kabupaten.name_in(Locale::Id))
-                    )
-                })
-                .unwrap_or_default();
-            format!(
-                "<article class=\"product-page\">{img}<div class=\"product-info\">\
-                 <h1 class=\"product-name\">{}</h1>\
-                 <p class=\"product-price\"><span class=\"price\">{}</span>\
-                 <span class=\"unit\"> per {}</span></p>\
-                 <p>Minimal pesan {} {}</p>{maker}<p>{}</p></div></article>",
-                escape(&p.name),
-                Locale::Id.rupiah(p.price),
-                escape(&p.unit),
-                p.min_order,
-                escape(&p.unit),
-                escape(&p.description)
-            )
-        }
-        Page::Ikm(ikm) => format!(
-            "<article class=\"ikm-page\"><h1>{}</h1><p class=\"ikm-place\">{}</p><p>{}</p></article>\
-             <section class=\"section\"><h2>Produk {}</h2>{}</section>",
-            escape(&ikm.name),
-            escape(&ikm.kabupaten.name_in(Locale::Id)),
-            escape(&ikm.story),
-            escape(&ikm.name),
-            grid(catalog.products_of(ikm.slug.as_str()), catalog)
-        ),
+        Page::Product(p, ikm) => product_body(p, ikm, catalog),
+        Page::Ikm(ikm) => ikm_body(ikm, catalog),
         // A category's page is the search page with its category fixed.
         Page::Category(c) => {
             return search_body_html(catalog, index, &SearchQuery::default(), Some(c))
@@ -1073,6 +1257,48 @@ mod tests {
         let html = inject(minified, "<meta name=\"description\" content=\"y\" />", "");
         assert_eq!(html.matches("description").count(), 1, "{html}");
         assert!(html.contains("<meta charset=utf-8>"));
+    }
+
+    #[test]
+    fn product_and_ikm_pages_are_drawn_whole_as_the_app_lays_them_out() {
+        let c = catalog();
+        let index = SearchIndex::new(&c);
+        let p = c
+            .products
+            .iter()
+            .find(|p| !p.tiers.is_empty() && c.ikm(p.ikm.as_str()).is_some_and(|i| i.pkp))
+            .expect("the seed has a PKP maker with volume prices");
+        let ikm = c.ikm(p.ikm.as_str()).unwrap();
+        let html = body_html(Page::Product(p, Some(ikm)), &c, &index);
+        assert!(html.contains("Harga belum termasuk PPN 11%"), "{html}");
+        assert!(html.contains(&escape(&p.lead_time_text(Locale::Id))));
+        assert!(html.contains(&escape(&p.order_rule(Locale::Id))));
+        // The stepper starts where the app's does, read-only until the app runs.
+        let start = crate::request::round_up_quantity(p, p.min_order);
+        assert!(html.contains(&format!("value=\"{start}\" readonly")));
+        assert!(html.contains("class=\"button add-button\">Tambah ke Daftar Pesanan</button>"));
+        for (range, price) in p.tier_rows() {
+            assert!(html.contains(&format!(
+                "<tr><td>{range}</td><td>{}</td></tr>",
+                Locale::Id.rupiah(price)
+            )));
+        }
+        for related in crate::shelf::related(&c, p) {
+            assert!(html.contains(&format!("href=\"/produk/{}\"", related.slug)));
+        }
+        assert!(html.contains(&format!("href=\"/ikm/{}\" class=\"maker-link\"", ikm.slug)));
+        // Only the main picture loads at once.
+        assert_eq!(html.matches("loading=\"eager\"").count(), 1);
+
+        let html = body_html(Page::Ikm(ikm), &c, &index);
+        assert!(html.contains("Legalitas &amp; sertifikat"));
+        assert!(html.contains("class=\"button button-wa\" href=\"https://wa.me/"));
+        if let Some(nib) = &ikm.legal.nib {
+            assert!(html.contains(&format!("<span class=\"badge-number\">{nib}</span>")));
+        }
+        for product in c.products_of(ikm.slug.as_str()).take(LIST_ITEMS) {
+            assert!(html.contains(&format!("href=\"/produk/{}\"", product.slug)));
+        }
     }
 
     #[test]

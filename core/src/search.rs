@@ -320,6 +320,20 @@ pub enum Certificate {
 }
 
 impl Certificate {
+    /// What the certificate tells a buyer.
+    pub fn about(self, locale: crate::Locale) -> &'static str {
+        match (locale, self) {
+            (crate::Locale::Id, Certificate::Halal) => "Sertifikat halal BPJPH: bahan dan proses produksi sudah diperiksa halal.",
+            (crate::Locale::Id, Certificate::Pirt) => "Izin pangan industri rumah tangga dari dinas kesehatan, untuk makanan yang tahan lebih dari 7 hari.",
+            (crate::Locale::Id, Certificate::BpomMd) => "Terdaftar di BPOM sebagai pangan olahan: mutu dan keamanannya sudah diuji.",
+            (crate::Locale::Id, Certificate::Sni) => "Memenuhi Standar Nasional Indonesia untuk jenis produk ini.",
+            (crate::Locale::En, Certificate::Halal) => "BPJPH halal certificate: ingredients and process are checked halal.",
+            (crate::Locale::En, Certificate::Pirt) => "Home-industry food permit from the health office, for foods that keep over 7 days.",
+            (crate::Locale::En, Certificate::BpomMd) => "Registered with BPOM (the food and drug agency) as processed food: tested for quality and safety.",
+            (crate::Locale::En, Certificate::Sni) => "Meets the Indonesian National Standard for this kind of product.",
+        }
+    }
+
     pub const ALL: [Certificate; 4] = [
         Certificate::Halal,
         Certificate::Pirt,

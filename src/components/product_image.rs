@@ -5,13 +5,7 @@ use leptos::prelude::*;
 
 /// The product's first image, or its category's illustration until it has one.
 pub fn primary_image(product: &Product) -> Image {
-    product.images.first().cloned().unwrap_or_else(|| Image {
-        src: format!("/img/kategori/{}.svg", product.category.slug()),
-        alt: product.name.clone(),
-        width: 600,
-        height: 600,
-        sizes: Vec::new(),
-    })
+    product.primary_image()
 }
 
 #[component]

@@ -1,7 +1,6 @@
 //! English.
 
 use super::Texts;
-use etalase_core::search::Certificate;
 use etalase_core::Locale;
 
 pub const TEXTS: Texts = Texts {
@@ -168,12 +167,3 @@ pub const TEXTS: Texts = Texts {
     back_to_tracking: "Back to tracking",
     phone_label: "Phone",
 };
-
-pub fn certificate_about(c: Certificate) -> &'static str {
-    match c {
-        Certificate::Halal => "BPJPH halal certificate: ingredients and process are checked halal.",
-        Certificate::Pirt => "Home-industry food permit from the health office, for foods that keep over 7 days.",
-        Certificate::BpomMd => "Registered with BPOM (the food and drug agency) as processed food: tested for quality and safety.",
-        Certificate::Sni => "Meets the Indonesian National Standard for this kind of product.",
-    }
-}

@@ -1,7 +1,6 @@
 //! Bahasa Indonesia.
 
 use super::Texts;
-use etalase_core::search::Certificate;
 use etalase_core::Locale;
 
 pub const TEXTS: Texts = Texts {
@@ -168,12 +167,3 @@ pub const TEXTS: Texts = Texts {
     back_to_tracking: "Kembali ke pelacakan",
     phone_label: "HP",
 };
-
-pub fn certificate_about(c: Certificate) -> &'static str {
-    match c {
-        Certificate::Halal => "Sertifikat halal BPJPH: bahan dan proses produksi sudah diperiksa halal.",
-        Certificate::Pirt => "Izin pangan industri rumah tangga dari dinas kesehatan, untuk makanan yang tahan lebih dari 7 hari.",
-        Certificate::BpomMd => "Terdaftar di BPOM sebagai pangan olahan: mutu dan keamanannya sudah diuji.",
-        Certificate::Sni => "Memenuhi Standar Nasional Indonesia untuk jenis produk ini.",
-    }
-}

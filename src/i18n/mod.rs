@@ -203,43 +203,19 @@ impl Texts {
         }
     }
 
-    /// What a certificate tells a buyer.
+    /// What a certificate tells a buyer (core's words, shared with the server's HTML).
     pub fn certificate_about(&self, c: Certificate) -> &'static str {
-        match self.locale {
-            Locale::Id => id::certificate_about(c),
-            Locale::En => en::certificate_about(c),
-        }
+        c.about(self.locale)
     }
 
     /// "Dibuat sesuai pesanan, ±60 hari" / "Stok tersedia, siap kirim dalam 3 hari".
     pub fn lead_time_text(&self, product: &Product) -> String {
-        match product.availability {
-            Availability::MadeToOrder => format!(
-                "{}, ±{} {}",
-                self.made_to_order, product.lead_time_days, self.days
-            ),
-            Availability::ReadyStock if product.lead_time_days == 0 => self.ready_stock.to_owned(),
-            Availability::ReadyStock => format!(
-                "{}, {} {} {}",
-                self.ready_stock, self.ship_within, product.lead_time_days, self.days
-            ),
-        }
+        product.lead_time_text(self.locale)
     }
 
     /// "Minimal pesan 10 pak 250 g, kelipatan 5".
     pub fn order_rule(&self, product: &Product) -> String {
-        if product.order_increment > 1 {
-            format!(
-                "{} {} {}, {} {}",
-                self.min_order,
-                product.min_order,
-                product.unit,
-                self.increment,
-                product.order_increment
-            )
-        } else {
-            format!("{} {} {}", self.min_order, product.min_order, product.unit)
-        }
+        product.order_rule(self.locale)
     }
 
     pub fn status(&self, status: etalase_core::order::OrderStatus) -> &'static str {

@@ -38,21 +38,13 @@ pub fn ProductPage() -> impl IntoView {
     view! { <Loaded data render=move |(slug, store)| product_view(&store, &slug) /> }
 }
 
-/// Rows of the volume-price table: the quantity range and its unit price.
+/// Rows of the volume-price table: the quantity range and its unit price (core's rows).
 pub fn tier_rows(texts: &Texts, product: &Product) -> Vec<(String, String)> {
-    let mut rows = Vec::new();
-    let mut from = product.min_order;
-    let mut price = product.price;
-    for tier in &product.tiers {
-        rows.push((
-            format!("{}–{}", from, tier.min_qty - 1),
-            texts.rupiah(price),
-        ));
-        from = tier.min_qty;
-        price = tier.price;
-    }
-    rows.push((format!("≥ {from}"), texts.rupiah(price)));
-    rows
+    product
+        .tier_rows()
+        .into_iter()
+        .map(|(range, price)| (range, texts.rupiah(price)))
+        .collect()
 }
 
 fn product_view(store: &Storefront, slug: &str) -> AnyView {

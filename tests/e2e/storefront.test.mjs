@@ -207,3 +207,36 @@ test('each page fetches only what it shows; the search index loads when a search
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the app takes over the server’s pages without moving anything', { skip: STATIC && 'the static pages are drawn the same way; one host is enough' }, async () => {
+  // A phone that has not been touched yet: the server's HTML, no app.
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'id-ID',
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Every heading of the page, with where it stands on the page.
+  const headings = () => page.evaluate(() => [...document.querySelectorAll('main h1, main h2')]
+    .map((h) => `${h.textContent.trim()} @ ${Math.round(h.getBoundingClientRect().top + window.scrollY)}`));
+  for (const path of [
+    '/',
+    '/produk/keripik-pisang-coklat-250-g',
+    '/produk/kopi-robusta-bubuk-250-g',
+    '/ikm/kopi-ulubelu',
+    '/kategori/kopi-rempah',
+    '/cari?q=kopi',
+  ]) {
+    await page.goto(`${BASE_URL}${path}`);
+    await page.locator('#prerender').waitFor();
+    const served = await headings();
+    assert.ok(served.length > 1, `${path}: ${served}`);
+    await page.mouse.move(3, 3);
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await headings(), served, `${path} moved when the app took over`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
