@@ -218,7 +218,7 @@ test('the app takes over the server’s pages without moving anything', { skip: 
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // Every heading of the page, with where it stands on the page.
-  const headings = () => page.evaluate(() => [...document.querySelectorAll('main h1, main h2')]
+  const headings = () => page.evaluate(() => [...document.querySelectorAll('main h1, main h2, main h3')]
     .map((h) => `${h.textContent.trim()} @ ${Math.round(h.getBoundingClientRect().top + window.scrollY)}`));
   for (const path of [
     '/',
