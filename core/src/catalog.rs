@@ -52,6 +52,70 @@ pub struct Ikm {
     pub verified: bool,
 }
 
+/// One line of an IKM's legal details as the storefront shows them: label, number (empty for
+/// PKP) and what it tells a buyer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LegalRow<'a> {
+    pub label: &'static str,
+    pub number: &'a str,
+    pub about: &'static str,
+}
+
+/// What "PKP" tells a buyer.
+pub fn pkp_about(locale: crate::Locale) -> &'static str {
+    match locale {
+        crate::Locale::Id => "Pengusaha Kena Pajak: dapat menerbitkan faktur pajak (PPN).",
+        crate::Locale::En => "VAT-registered business: can issue VAT invoices (PPN).",
+    }
+}
+
+impl Ikm {
+    /// Its registration (NIB), certificates with their numbers, and PKP status, in the order
+    /// the storefront lists them (the app's badges and the server's first HTML alike).
+    pub fn legal_rows(&self, locale: crate::Locale) -> Vec<LegalRow<'_>> {
+        use crate::search::Certificate;
+        let legal = &self.legal;
+        let mut rows = Vec::new();
+        if let Some(nib) = &legal.nib {
+            rows.push(LegalRow {
+                label: "NIB",
+                number: nib,
+                about: match locale {
+                    crate::Locale::Id => {
+                        "Nomor Induk Berusaha dari OSS: usaha ini terdaftar resmi."
+                    }
+                    crate::Locale::En => {
+                        "Business registration number from OSS: the business is officially registered."
+                    }
+                },
+            });
+        }
+        for c in Certificate::ALL {
+            let number = match c {
+                Certificate::Halal => &legal.halal,
+                Certificate::Pirt => &legal.pirt,
+                Certificate::BpomMd => &legal.bpom_md,
+                Certificate::Sni => &legal.sni,
+            };
+            if let Some(n) = number {
+                rows.push(LegalRow {
+                    label: c.label(),
+                    number: n,
+                    about: c.about(locale),
+                });
+            }
+        }
+        if self.pkp {
+            rows.push(LegalRow {
+                label: "PKP",
+                number: "",
+                about: pkp_about(locale),
+            });
+        }
+        rows
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]

@@ -500,43 +500,17 @@ fn picture(image: &Image, lazy: bool) -> String {
 /// An IKM's verification, registrations and certificates as the app's `legal_badges` draws
 /// them: badges, or (`explain`) a list with each number and what it means.
 fn legal_html(ikm: &Ikm, explain: bool) -> String {
-    let legal = &ikm.legal;
-    let mut rows: Vec<(&str, &str, &str)> = Vec::new();
-    if let Some(nib) = &legal.nib {
-        rows.push((
-            "NIB",
-            nib,
-            "Nomor Induk Berusaha dari OSS: usaha ini terdaftar resmi.",
-        ));
-    }
-    for c in Certificate::ALL {
-        let number = match c {
-            Certificate::Halal => &legal.halal,
-            Certificate::Pirt => &legal.pirt,
-            Certificate::BpomMd => &legal.bpom_md,
-            Certificate::Sni => &legal.sni,
-        };
-        if let Some(n) = number {
-            rows.push((c.label(), n, c.about(Locale::Id)));
-        }
-    }
-    if ikm.pkp {
-        rows.push((
-            "PKP",
-            "",
-            "Pengusaha Kena Pajak: dapat menerbitkan faktur pajak (PPN).",
-        ));
-    }
+    let rows = ikm.legal_rows(Locale::Id);
     let list: String = if explain {
         let items: String = rows
             .iter()
-            .map(|(label, number, about)| {
+            .map(|row| {
                 format!(
                     "<div class=\"legal-item\"><dt><span class=\"badge\">{}</span>\
                      <span class=\"badge-number\">{}</span></dt><dd>{}</dd></div>",
-                    escape(label),
-                    escape(number),
-                    escape(about)
+                    escape(row.label),
+                    escape(row.number),
+                    escape(row.about)
                 )
             })
             .collect();
@@ -544,11 +518,11 @@ fn legal_html(ikm: &Ikm, explain: bool) -> String {
     } else {
         let items: String = rows
             .iter()
-            .map(|(label, _, about)| {
+            .map(|row| {
                 format!(
                     "<li class=\"badge\" title=\"{}\">{}</li>",
-                    escape(about),
-                    escape(label)
+                    escape(row.about),
+                    escape(row.label)
                 )
             })
             .collect();
@@ -560,7 +534,7 @@ fn legal_html(ikm: &Ikm, explain: bool) -> String {
     } else {
         ""
     };
-    let sample = if legal.sample {
+    let sample = if ikm.legal.sample {
         "<p class=\"sample-note\">Nomor contoh, bukan nomor asli</p>"
     } else {
         ""
@@ -830,22 +804,14 @@ pub fn order_list_head_html() -> String {
 /// and savings, subtotals, the total and the way to submit. Its buttons wait for the app, which
 /// the first touch loads; its boxes are read-only until then, so nothing typed is lost.
 pub fn order_list_body_html(catalog: &Catalog, lines: &[crate::list_cookie::Line]) -> String {
-    use crate::request::{check_quantity, group_by_ikm, price_line, request_total};
+    use crate::request::{check_quantity, group_by_ikm, price_lines, request_total};
     let locale = Locale::Id;
-    let mut refused = None;
-    let priced: Vec<(&Product, _)> = lines
-        .iter()
-        .filter_map(|l| {
-            let p = catalog.product(l.product.as_str())?;
-            match price_line(p, l.quantity, &l.note) {
-                Ok(line) => Some((p, line)),
-                Err(e) => {
-                    refused = Some(e);
-                    None
-                }
-            }
-        })
-        .collect();
+    let (priced, mut refused) = price_lines(
+        lines
+            .iter()
+            .map(|l| (l.product.as_str(), l.quantity, l.note.as_str())),
+        |slug| catalog.product(slug),
+    );
     let mut main = String::from(
         "<section class=\"section order-list-page\"><h1>Daftar Pesanan</h1>\
          <p class=\"result-count\">Tersimpan di perangkat ini, tanpa akun.</p>",

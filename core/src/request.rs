@@ -358,6 +358,31 @@ pub fn price_line(product: &Product, quantity: u32, note: &str) -> Result<Priced
     })
 }
 
+/// An order list's lines `(product, quantity, note)` priced, each with its product, as the
+/// list page shows them (the app's and the server's alike): a line whose product left the
+/// catalog is left out; a line too large to price is left out too, and its rule's message
+/// returned to be shown.
+pub fn price_lines<'a, 'l>(
+    lines: impl IntoIterator<Item = (&'l str, u32, &'l str)>,
+    find: impl Fn(&str) -> Option<&'a Product>,
+) -> (Vec<(&'a Product, PricedLine)>, Option<FieldError>) {
+    let mut refused = None;
+    let priced = lines
+        .into_iter()
+        .filter_map(|(slug, quantity, note)| {
+            let product = find(slug)?;
+            match price_line(product, quantity, note) {
+                Ok(line) => Some((product, line)),
+                Err(e) => {
+                    refused = Some(e);
+                    None
+                }
+            }
+        })
+        .collect();
+    (priced, refused)
+}
+
 /// One IKM's part of a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -11,7 +11,6 @@ use crate::shelf::{catalog_part, Shelf};
 use etalase_core::api::ikm_path;
 use etalase_core::catalog::Ikm;
 use etalase_core::catalog::IkmDetail;
-use etalase_core::search::Certificate;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -37,26 +36,12 @@ pub fn IkmPage() -> impl IntoView {
 /// sample numbers say so.
 pub fn legal_badges(ikm: &Ikm, explain: bool) -> impl IntoView + use<> {
     let texts = t();
-    let legal = &ikm.legal;
-    let mut rows: Vec<(&'static str, String, &'static str)> = Vec::new();
-    if let Some(nib) = &legal.nib {
-        rows.push(("NIB", nib.clone(), texts.nib_about));
-    }
-    for c in Certificate::ALL {
-        let number = match c {
-            Certificate::Halal => &legal.halal,
-            Certificate::Pirt => &legal.pirt,
-            Certificate::BpomMd => &legal.bpom_md,
-            Certificate::Sni => &legal.sni,
-        };
-        if let Some(n) = number {
-            rows.push((c.label(), n.clone(), texts.certificate_about(c)));
-        }
-    }
-    if ikm.pkp {
-        rows.push((texts.pkp, String::new(), texts.pkp_about));
-    }
-    let sample = legal.sample.then_some(texts.sample_ids);
+    let rows: Vec<(&'static str, String, &'static str)> = ikm
+        .legal_rows(texts.locale)
+        .into_iter()
+        .map(|row| (row.label, row.number.to_owned(), row.about))
+        .collect();
+    let sample = ikm.legal.sample.then_some(texts.sample_ids);
     let list = if explain {
         view! {
             <dl class="legal-list">

@@ -75,7 +75,7 @@ fn Invoice(
     };
     let back = tracking_page_path(&data.code, &secret);
     let mut seller_lines = vec![if part.ikm_pkp {
-        texts.pkp_about.to_owned()
+        etalase_core::catalog::pkp_about(texts.locale).to_owned()
     } else {
         texts.not_pkp.to_owned()
     }];

@@ -7,7 +7,7 @@ use crate::components::add_to_list::{quantity_problem, QuantityStepper};
 use crate::components::catalog_view::Loaded;
 use crate::i18n::t;
 use crate::order_list::OrderList;
-use etalase_core::request::{group_by_ikm, price_line, request_total, whatsapp_order_text};
+use etalase_core::request::{group_by_ikm, price_lines, request_total, whatsapp_order_text};
 use etalase_core::{Product, Rupiah};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,20 +68,12 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
         // Lines whose product left the catalog are dropped from the view, not from storage.
         // A line too large to price (only hand-edited storage can hold one) is left out of
         // the view too, with the rule's message.
-        let mut refused = None;
-        let priced: Vec<(&Product, _)> = lines
-            .iter()
-            .filter_map(|l| {
-                let p = store.product(l.product.as_str())?;
-                match price_line(p, l.quantity, &l.note) {
-                    Ok(line) => Some((p, line)),
-                    Err(e) => {
-                        refused = Some(e);
-                        None
-                    }
-                }
-            })
-            .collect();
+        let (priced, mut refused) = price_lines(
+            lines
+                .iter()
+                .map(|l| (l.product.as_str(), l.quantity, l.note.as_str())),
+            |slug| store.product(slug),
+        );
         if priced.is_empty() {
             return view! {
                 <div class="empty-state">

@@ -39,6 +39,15 @@ export async function phone(browser) {
   return { context, page, errors };
 }
 
+/// A phone whose pointer never moves: the server's HTML stays until a real tap, and no app
+/// is downloaded before one (see `phone`). `options` adds to the context (e.g. storageState).
+export async function untouchedPhone(browser, options = {}) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'id-ID', ...options,
+  });
+}
+
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });

@@ -2,7 +2,7 @@
 // reloads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, screenshot, seriousA11yViolations } from './helpers.mjs';
+import { BASE_URL, launch, phone, screenshot, seriousA11yViolations, untouchedPhone } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -85,10 +85,7 @@ test('the order list paints from the server before the app; a tap on the second 
   // The same browser (its storage and cookies), as a buyer who opens the list and only reads.
   const state = await context.storageState();
   await context.close();
-  const quiet = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'id-ID', storageState: state,
-  });
+  const quiet = await untouchedPhone(browser, { storageState: state });
   const reader = await quiet.newPage();
   reader.on('pageerror', (e) => errors.push(e.message));
   const code = [];

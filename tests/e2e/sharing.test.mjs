@@ -3,7 +3,7 @@
 // server's rendering without shifting the layout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, screenshot } from './helpers.mjs';
+import { BASE_URL, launch, phone, screenshot, untouchedPhone } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -93,10 +93,7 @@ test('the app takes over the server\'s rendering without shifting the layout', a
 // button that needs it (here "Bagikan") is answered once it runs, not lost.
 test('a reader who never touches downloads no app; a first tap on Bagikan still opens the sheet', async () => {
   // Not the shared phone: that one moves its pointer after each load.
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'id-ID',
-  });
+  const context = await untouchedPhone(browser);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -1,7 +1,7 @@
 // Journeys through the storefront on a phone, against the real server and database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, addToList, launch, phone, resultCount, screenshot } from './helpers.mjs';
+import { BASE_URL, addToList, launch, phone, resultCount, screenshot, untouchedPhone } from './helpers.mjs';
 
 const STATIC = Boolean(process.env.STATIC_SITE);
 
@@ -210,10 +210,7 @@ test('each page fetches only what it shows; the search index loads when a search
 
 test('the app takes over the server’s pages without moving anything', { skip: STATIC && 'the static pages are drawn the same way; one host is enough' }, async () => {
   // A phone that has not been touched yet: the server's HTML, no app.
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'id-ID',
-  });
+  const context = await untouchedPhone(browser);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
