@@ -803,7 +803,12 @@ pub fn order_list_head_html() -> String {
 /// out (`src/pages/order_list.rs`), priced by the same core rules: lines by IKM with tier prices
 /// and savings, subtotals, the total and the way to submit. Its buttons wait for the app, which
 /// the first touch loads; its boxes are read-only until then, so nothing typed is lost.
-pub fn order_list_body_html(catalog: &Catalog, lines: &[crate::list_cookie::Line]) -> String {
+///
+/// Returns the HTML and how many lines it drew.
+pub fn order_list_body_html(
+    catalog: &Catalog,
+    lines: &[crate::list_cookie::Line],
+) -> (String, usize) {
     use crate::request::{check_quantity, group_by_ikm, price_lines, request_total};
     let locale = Locale::Id;
     let (priced, mut refused) = price_lines(
@@ -817,13 +822,20 @@ pub fn order_list_body_html(catalog: &Catalog, lines: &[crate::list_cookie::Line
          <p class=\"result-count\">Tersimpan di perangkat ini, tanpa akun.</p>",
     );
     if priced.is_empty() {
+        if let Some(e) = &refused {
+            main.push_str(&format!(
+                "<p class=\"notice-info\" role=\"alert\">{}</p>",
+                escape(&e.message(locale))
+            ));
+        }
         main.push_str(
             "<div class=\"empty-state\"><p><strong>Daftar Pesanan masih kosong</strong></p>\
              <p>Buka produk, pilih jumlah, lalu ketuk \u{201c}Tambah ke Daftar Pesanan\u{201d}. \
              Daftar ini tersimpan di perangkat Anda.</p><a class=\"button\" href=\"/cari\">Cari</a></div></section>",
         );
-        return frame(&main);
+        return (frame(&main), 0);
     }
+    let drawn = priced.len();
     let parts = group_by_ikm(catalog, priced);
     if let Err(e) = request_total(&parts) {
         refused = Some(e);
@@ -856,7 +868,7 @@ pub fn order_list_body_html(catalog: &Catalog, lines: &[crate::list_cookie::Line
                 String::new()
             };
             main.push_str(&format!(
-                "<li class=\"order-line\"><a class=\"order-line-name\" href=\"/produk/{slug}\">{name}</a>\
+                "<li class=\"order-line\" data-product=\"{slug}\"><a class=\"order-line-name\" href=\"/produk/{slug}\">{name}</a>\
                  <label class=\"visually-hidden\" for=\"jumlah-{slug}\">Jumlah {name}</label>\
                  <div class=\"stepper\"><button type=\"button\" class=\"stepper-button\" aria-label=\"Kurangi jumlah\">\u{2212}</button>\
                  <input id=\"jumlah-{slug}\" type=\"number\" inputmode=\"numeric\" min=\"{min}\" step=\"{step}\" value=\"{quantity}\" readonly />\
@@ -891,7 +903,7 @@ pub fn order_list_body_html(catalog: &Catalog, lines: &[crate::list_cookie::Line
          <a class=\"button submit-link\" href=\"/ajukan\">Ajukan Pesanan</a></div></section>",
         locale.rupiah(total)
     ));
-    frame(&main)
+    (frame(&main), drawn)
 }
 
 /// The not-found page's content, for a 404.
@@ -918,7 +930,13 @@ fn frame_with_text(main: &str, text: &str) -> String {
          <label class=\"visually-hidden\" for=\"prerender-q\">Cari produk</label>\
          <input id=\"prerender-q\" type=\"search\" name=\"q\" value=\"{text}\" placeholder=\"Cari tapis, kopi, keripik…\" />\
          <button type=\"submit\" class=\"search-button\">Cari</button></form></header>\
-         <main class=\"content\">{main}</main></div>"
+         <main class=\"content\">{main}</main>\
+         <footer class=\"site-footer\"><p>Program Disperindag Provinsi Lampung. Data legalitas IKM di situs ini adalah contoh.</p>\
+         <p><a href=\"/masuk\">Masuk untuk IKM &amp; Disperindag</a></p></footer>\
+         <nav class=\"bottom-nav\" aria-label=\"Navigasi utama\">\
+         <a href=\"/\"><span class=\"icon icon-home\" aria-hidden=\"true\"></span>Beranda</a>\
+         <a href=\"/cari\"><span class=\"icon icon-search\" aria-hidden=\"true\"></span>Cari</a>\
+         <a href=\"/daftar-pesanan\"><span class=\"icon icon-list\" aria-hidden=\"true\"></span>Pesanan</a></nav></div>"
     )
 }
 

@@ -439,31 +439,58 @@ pub async fn create_admin(config: &Config, username: &str) -> anyhow::Result<Str
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = build_state(&config).await?;
-    let addr = tokio::net::lookup_host(&config.addr)
-        .await
-        .ok()
-        .and_then(|mut found| found.next())
-        .with_context(|| format!("cannot listen on {}: not an address", config.addr))?;
-    // A port someone else holds stays an error: only then are our own listeners shared.
-    let addr = std::net::TcpListener::bind(addr)
-        .and_then(|probe| probe.local_addr())
+    // One socket, bound once (a port someone holds is an error, and no other process can
+    // join it); each event loop accepts from its own handle of it.
+    let socket = std::net::TcpListener::bind(&config.addr)
         .with_context(|| format!("cannot listen on {}", config.addr))?;
-    let first = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!("Etalase is running at http://{addr}");
+    socket.set_nonblocking(true)?;
+    let addr = socket.local_addr()?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut loops = Vec::new();
+    let mut ready = Vec::new();
     for n in 1..event_loops() {
+        let handle = socket.try_clone()?;
         let (state, stopped) = (state.clone(), stopped.clone());
+        let (started, start) = std::sync::mpsc::channel::<std::io::Result<()>>();
+        ready.push(start);
         let thread = std::thread::Builder::new()
             .name(format!("http-{n}"))
             .spawn(move || -> anyhow::Result<()> {
-                tokio::runtime::Builder::new_current_thread()
+                let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
-                    .build()?
-                    .block_on(async move { serve_on(listen(addr)?, state, stopped).await })
+                    .build();
+                let runtime = match runtime {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = started.send(Err(std::io::Error::other(e.to_string())));
+                        return Ok(());
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(handle) {
+                        Ok(listener) => {
+                            let _ = started.send(Ok(()));
+                            listener
+                        }
+                        Err(e) => {
+                            let _ = started.send(Err(e));
+                            return Ok(());
+                        }
+                    };
+                    serve_on(listener, state, stopped).await
+                })
             })?;
         loops.push(thread);
     }
+    // Every loop listens before the site says it runs; one that cannot stops the start.
+    for start in ready {
+        start
+            .recv()
+            .unwrap_or_else(|_| Err(std::io::Error::other("an event loop ended at start")))
+            .context("starting an HTTP event loop")?;
+    }
+    let first = tokio::net::TcpListener::from_std(socket)?;
+    tracing::info!("Etalase is running at http://{addr}");
     tokio::spawn(expire_periodically(state.clone()));
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -479,29 +506,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One event loop per core, each on its own single-threaded runtime with its own listener on
-/// the same port (`SO_REUSEPORT`: the kernel spreads connections over them), like nginx's
-/// workers. One multi-threaded runtime spent a third of a catalog GET's time waking its other
-/// thread (`cargo xtask bench catalog`). `ETALASE_EVENT_LOOPS` overrides the count.
+/// One event loop per core, each a single-threaded runtime accepting from the one listening
+/// socket, like nginx's workers: no task hops between threads. (One multi-threaded runtime
+/// spent much of a catalog GET's time waking its other thread.) CPU-heavy work never runs on
+/// a loop: hashing, searching, drawing and compressing go to the blocking pool through their
+/// gates (`gate.rs`). `ETALASE_EVENT_LOOPS` overrides the count.
 fn event_loops() -> usize {
     std::env::var("ETALASE_EVENT_LOOPS")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 64)
-}
-
-fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
-    let socket = if addr.is_ipv4() {
-        tokio::net::TcpSocket::new_v4()?
-    } else {
-        tokio::net::TcpSocket::new_v6()?
-    };
-    socket.set_reuseaddr(true)?;
-    #[cfg(unix)]
-    socket.set_reuseport(true)?;
-    socket.bind(addr)?;
-    socket.listen(1024)
 }
 
 async fn serve_on(

@@ -161,23 +161,41 @@ async fn app_page(State(state): State<AppState>, headers: HeaderMap) -> Response
 /// The buyer's order list, drawn from the list cookie the app keeps
 /// ([`etalase_core::list_cookie`]) with the same core rules and layout as the app's page, so
 /// the list paints at once and the app loads at the first touch, as on every other
-/// storefront page. No cookie is an empty list (the loader still starts the app at once if
-/// the browser holds a list after all: `data-list-unknown`); a list too long for a cookie, or
-/// a value no app wrote, gets the bare shell, which starts the app at once.
+/// storefront page. No cookie is an empty list; the loader still starts the app at once if
+/// the browser holds a list after all (`data-list-unknown`, also set when the cookie named
+/// lines but none could be drawn). A list too long for a cookie, or a value no app wrote,
+/// gets the bare shell, which starts the app at once. Every answer here is the buyer's own:
+/// private, varying by cookie, and compressed off the event loop (a 100-line list is ~90 KB).
 async fn order_list_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    use etalase_core::list_cookie;
-    let Some(shell_html) = state.shells.storefront_html.clone() else {
-        return shell(&state, &headers, false, SHELL_CACHE);
+    let mut response = match order_list_html(&state, &headers) {
+        Some(html) => match precompressed::compress(HTML, html).await {
+            Ok(page) | Err(page) => page.respond(&headers, StatusCode::OK, SHELL_CACHE),
+        },
+        None => shell(&state, &headers, false, SHELL_CACHE),
     };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("cookie, accept-encoding"),
+    );
+    response
+}
+
+/// The order list page drawn from the request's list cookie; `None` for the bare shell.
+fn order_list_html(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    use etalase_core::list_cookie;
+    let shell_html = state.shells.storefront_html.as_deref()?;
     let value = list_cookie::find(
         headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok()),
     );
-    let Some(lines) = list_cookie::decode(value.unwrap_or("")) else {
-        return shell(&state, &headers, false, SHELL_CACHE);
-    };
+    let lines = list_cookie::decode(value.unwrap_or(""))?;
     let snap = state.catalog();
     // At most 100 lookups in the snapshot's map, like the batch endpoint: no scan, no queue.
     let listed = etalase_core::Catalog::from_data(etalase_core::shelf::by_slugs(
@@ -189,30 +207,19 @@ async fn order_list_page(State(state): State<AppState>, headers: HeaderMap) -> R
                 .and_then(|&i| snap.catalog.products.get(i))
         },
     ));
-    let mut body = preview::order_list_body_html(&listed, &lines);
-    if value.is_none() {
+    let (mut body, drawn) = preview::order_list_body_html(&listed, &lines);
+    if value.is_none() || (drawn == 0 && !lines.is_empty()) {
         body = body.replacen(
             "<div id=\"prerender\">",
             "<div id=\"prerender\" data-list-unknown=\"\">",
             1,
         );
     }
-    let mut response = made_now(preview::inject(
-        &shell_html,
+    Some(preview::inject(
+        shell_html,
         &preview::order_list_head_html(),
         &body,
-    ));
-    // The buyer's own list: no shared cache keeps it, and a browser's copy is per cookie.
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    headers.insert(
-        header::VARY,
-        HeaderValue::from_static("cookie, accept-encoding"),
-    );
-    response
+    ))
 }
 
 /// Desk, admin, login and account: the staff app.

@@ -456,6 +456,11 @@ async fn the_order_list_opens_on_the_buyers_own_list_before_the_app_loads() {
     // The note is text, and nothing can be typed until the app has taken over.
     assert!(html.contains("value=\"warna merah; &quot;A&quot;\" readonly"));
     assert!(!html.contains("produk-yang-sudah-tidak-ada"));
+    // Each line names its product, so a tap before the app answers on that product's line.
+    assert!(html.contains(&format!(
+        "<li class=\"order-line\" data-product=\"{}\">",
+        tiered.slug
+    )));
     assert!(html.contains("href=\"/ajukan\""));
 
     // No cookie: an empty list, marked so the loader starts the app if this browser holds one.
@@ -471,10 +476,29 @@ async fn the_order_list_opens_on_the_buyers_own_list_before_the_app_loads() {
     assert!(html.contains("<div id=\"prerender\">"));
     assert!(html.contains("Daftar Pesanan masih kosong"));
 
+    // Lines that cannot be drawn (a quantity too large to price, a retired product): the
+    // rule's message, and the app starts at once to draw what the browser holds.
+    let res = order_list_with(
+        &app,
+        Some(&format!(
+            "etalase_daftar={}.4294967295~produk-lama.2",
+            tiered.slug
+        )),
+    )
+    .await;
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<div id=\"prerender\" data-list-unknown=\"\">"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"notice-info\" role=\"alert\""));
+
     // Too long for a cookie, or a value no app wrote: the bare shell, the app draws the list.
     for value in ["?", "kopi.1~kopi.2", "<script>.1", &"a.1~".repeat(1500)] {
         let res = order_list_with(&app, Some(&format!("etalase_daftar={value}"))).await;
         assert_eq!(res.status(), 200, "{value}");
+        assert_eq!(res.headers()["cache-control"], "private, no-cache");
+        assert!(res.headers()["vary"].to_str().unwrap().contains("cookie"));
         let html = res.text().await.unwrap();
         assert!(!html.contains("prerender"), "{value}");
         assert!(!html.contains("<script>.1"));

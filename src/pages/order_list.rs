@@ -76,6 +76,7 @@ fn OrderListView(store: std::sync::Arc<Storefront>) -> impl IntoView {
         );
         if priced.is_empty() {
             return view! {
+                {refused.map(|e| view! { <p class="notice-info" role="alert">{e.message(texts.locale)}</p> })}
                 <div class="empty-state">
                     <p><strong>{texts.list_empty}</strong></p>
                     <p>{texts.list_empty_hint}</p>
@@ -171,7 +172,7 @@ fn OrderLineRow(product: Product, line: etalase_core::request::PricedLine) -> im
     let remove_slug = slug.clone();
     let note_slug = slug.clone();
     view! {
-        <li class="order-line">
+        <li class="order-line" data-product=slug.to_string()>
             <a class="order-line-name" href=format!("/produk/{slug}")>{line.name.clone()}</a>
             <label class="visually-hidden" for=input_id.clone()>
                 {format!("{} {}", texts.quantity, line.name)}

@@ -127,6 +127,10 @@ test('a reader who never touches downloads no app; a first tap on Bagikan still 
   await page.locator('#prerender').getByRole('button', { name: 'Switch to English' }).tap();
   await page.getByRole('button', { name: 'Ganti ke Bahasa Indonesia' }).waitFor();
   assert.equal(await page.getByRole('searchbox').getAttribute('placeholder'), 'Search tapis, coffee, chips…');
+  // The server writes Indonesian: for a buyer who chose English the app starts untouched.
+  await page.goto(`${BASE_URL}/ikm/kopi-ulubelu`);
+  await page.getByRole('button', { name: 'Ganti ke Bahasa Indonesia' }).waitFor();
+  await page.getByRole('heading', { name: 'Our story' }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });
