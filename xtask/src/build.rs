@@ -217,16 +217,37 @@ fn report_sizes(dir: &Path) {
 }
 
 /// Builds what is stale, then runs the server in the foreground.
+/// Ctrl-C reaches the server with us (one process group); a SIGTERM or SIGKILL sent to
+/// `cargo xtask serve` alone must not leave it holding the port: on Linux the kernel stops it
+/// when we end.
+fn stop_with_this_process(server: &mut std::process::Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec only `prctl`, which is async-signal-safe, runs.
+        unsafe {
+            server.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = server;
+}
+
 pub fn serve() -> Result {
     build_all()?;
     let addr = std::env::var("ETALASE_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     step("Starting the server");
-    let mut child = cmd(&crate::util::target_dir()
+    let mut server = cmd(&crate::util::target_dir()
         .join("release/etalase-server")
         .display()
-        .to_string())
-    .spawn()
-    .map_err(|e| format!("cannot start the server: {e}"))?;
+        .to_string());
+    stop_with_this_process(&mut server);
+    let mut child = server
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
     match wait_healthy(&addr, Duration::from_secs(60)) {
         Ok(()) => println!(
             "\n    Etalase IKM Lampung is running at http://{addr}\n    (Ctrl-C to stop; data in {})\n\n    \
