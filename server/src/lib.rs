@@ -51,6 +51,9 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub db: SqlitePool,
     catalog: Snapshot<CatalogSnapshot>,
+    /// Bumped after each catalog swap: event loops keep their own copy of the catalog's
+    /// answer and make a new one when this moves ([`Site`]).
+    catalog_generation: std::sync::atomic::AtomicU64,
     /// One catalog reload at a time: each reads storage after the edits before it, so the
     /// last one to finish holds them all.
     reloading: Arc<tokio::sync::Mutex<()>>,
@@ -104,6 +107,7 @@ impl Shared {
         let covers = self.reloads_asked.load(SeqCst);
         let snapshot = CatalogSnapshot::build(db::load_catalog(&self.db).await?).await?;
         self.catalog.set(snapshot);
+        self.catalog_generation.fetch_add(1, SeqCst);
         self.reloads_done.store(covers, SeqCst);
         Ok(())
     }
@@ -164,6 +168,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         db,
         content_security_policy,
         catalog: Snapshot::new(snapshot),
+        catalog_generation: std::sync::atomic::AtomicU64::new(0),
         reloading: Arc::new(tokio::sync::Mutex::new(())),
         reloads_asked: Arc::default(),
         reloads_done: Arc::default(),
@@ -308,15 +313,38 @@ impl Site {
             return None;
         }
         let mut response =
-            self.state
-                .catalog()
-                .json
+            self.catalog_copy()
                 .answer(request.headers(), StatusCode::OK, api::CATALOG_CACHE);
         if !matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
             return None;
         }
         self.security.apply(response.headers_mut());
         Some(response)
+    }
+
+    /// This thread's own copy of the catalog's answer, made again when the catalog changes:
+    /// answering from it touches no counter another event loop also touches (the shared
+    /// snapshot's lock and reference counts are contended between cores).
+    fn catalog_copy(&self) -> std::rc::Rc<precompressed::Encoded> {
+        thread_local! {
+            static COPY: std::cell::RefCell<Option<(u64, std::rc::Rc<precompressed::Encoded>)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let generation = self
+            .state
+            .catalog_generation
+            .load(std::sync::atomic::Ordering::SeqCst);
+        COPY.with(|copy| {
+            let mut copy = copy.borrow_mut();
+            match &*copy {
+                Some((made, answer)) if *made == generation => answer.clone(),
+                _ => {
+                    let answer = std::rc::Rc::new(self.state.catalog().json.deep_copy());
+                    *copy = Some((generation, answer.clone()));
+                    answer
+                }
+            }
+        })
     }
 
     pub fn into_make_service(self) -> axum::routing::IntoMakeService<Site> {

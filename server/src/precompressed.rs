@@ -173,6 +173,19 @@ impl Encoded {
         }
     }
 
+    /// The same answer in new buffers that share no reference count with this one.
+    pub fn deep_copy(&self) -> Encoded {
+        Encoded {
+            content_type: self.content_type.clone(),
+            etag: self.etag.clone(),
+            etag_header: HeaderValue::from_bytes(self.etag_header.as_bytes())
+                .unwrap_or_else(|_| self.etag_header.clone()),
+            identity: Bytes::copy_from_slice(&self.identity),
+            brotli: self.brotli.as_deref().map(Bytes::copy_from_slice),
+            gzip: self.gzip.as_deref().map(Bytes::copy_from_slice),
+        }
+    }
+
     pub fn etag(&self) -> &str {
         &self.etag
     }
