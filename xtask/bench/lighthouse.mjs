@@ -39,26 +39,33 @@ try {
     const errors = [];
     for (let run = 1; run <= runs; run++) {
       const started = Date.now();
-      chrome = await launch();
+      // Chromium now and then loses a run's trace (NO_NAVSTART): such a run is measured again,
+      // up to twice; a page that fails three times in a row is reported as failed.
       let result;
-      try {
-        result = await lighthouse(url, {
-          port: chrome.port,
-          output: 'json',
-          logLevel: 'error',
-          onlyCategories: ['performance'],
-          // The buyer's own state (the order list's cookie), as their browser would send it.
-          ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
-        });
-      } catch (e) {
-        errors.push(String(e?.message ?? e));
-        continue;
-      } finally {
-        await chrome.kill();
-        chrome = null;
+      let lhr;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        chrome = await launch();
+        try {
+          result = await lighthouse(url, {
+            port: chrome.port,
+            output: 'json',
+            logLevel: 'error',
+            onlyCategories: ['performance'],
+            // The buyer's own state (the order list's cookie), as their browser would send it.
+            ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
+          });
+          lhr = result.lhr;
+        } catch (e) {
+          result = null;
+          lhr = { runtimeError: { code: 'ERROR', message: String(e?.message ?? e) } };
+        } finally {
+          await chrome.kill();
+          chrome = null;
+        }
+        if (!lhr.runtimeError) break;
+        console.log(`    ${label} run ${run}, attempt ${attempt}: ${lhr.runtimeError.code}`);
       }
-      const lhr = result.lhr;
-      writeFileSync(join(outDir, file(label, run)), result.report);
+      if (result) writeFileSync(join(outDir, file(label, run)), result.report);
       if (lhr.runtimeError) {
         errors.push(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
         continue;
