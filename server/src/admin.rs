@@ -6,6 +6,7 @@ use crate::desk::{order_summaries, own_part, status_counts, OrderFilter};
 use crate::error::AppError;
 use crate::http::parse_json;
 use crate::orders::{audit, load_tracking};
+use crate::store::{self, Db, Tx};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -21,7 +22,6 @@ use etalase_core::api::Tracking;
 use etalase_core::order::OrderStatus;
 use etalase_core::{Category, Kabupaten, Slug};
 use futures_util::StreamExt;
-use sqlx::SqlitePool;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
@@ -50,31 +50,22 @@ async fn ikm_list(
     Ok(Json(admin_ikm(&state.db, None).await?))
 }
 
-async fn admin_ikm(db: &SqlitePool, only: Option<&str>) -> Result<Vec<AdminIkm>, AppError> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        bool,
-        bool,
-        i64,
-        Option<i64>,
-        Option<String>,
-        Option<bool>,
-    )> = sqlx::query_as(
-        "SELECT i.slug, i.name, i.kabupaten, i.verified, i.pkp, \
-             (SELECT COUNT(*) FROM product p WHERE p.ikm_slug = i.slug AND p.retired = 0), \
-             a.id, a.username, a.disabled \
-             FROM ikm i LEFT JOIN account a ON a.ikm_slug = i.slug \
-             WHERE (?1 IS NULL OR i.slug = ?1) ORDER BY i.position, i.slug, a.id",
-    )
-    .bind(only)
-    .fetch_all(db)
-    .await?;
+async fn admin_ikm(db: &Db, only: Option<&str>) -> Result<Vec<AdminIkm>, AppError> {
+    let rows = store::catalog::admin_ikm(db, only).await?;
     let mut out: Vec<AdminIkm> = Vec::new();
-    for (slug, name, kabupaten, verified, pkp, products, id, username, disabled) in rows {
-        let account = match (id, username) {
+    for row in rows {
+        let store::catalog::AdminIkmRow {
+            slug,
+            name,
+            kabupaten,
+            verified,
+            pkp,
+            products,
+            account_id,
+            username,
+            disabled,
+        } = row;
+        let account = match (account_id, username) {
             (Some(id), Some(username)) => Some(IkmAccount {
                 id,
                 username,
@@ -113,17 +104,10 @@ async fn set_verified(
 ) -> Result<Json<AdminIkm>, AppError> {
     check_state_change(&state, &headers)?;
     let SetFlag { value } = parse_json(&body)?;
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    let (before,): (bool,) = sqlx::query_as("SELECT verified FROM ikm WHERE slug = ?")
-        .bind(&slug)
-        .fetch_optional(&mut *tx)
+    let mut tx = state.db.write_tx().await?;
+    let before = store::catalog::set_verified(&mut tx, &slug, value)
         .await?
         .ok_or(AppError::NotFound("IKM tidak ditemukan."))?;
-    sqlx::query("UPDATE ikm SET verified = ? WHERE slug = ?")
-        .bind(value)
-        .bind(&slug)
-        .execute(&mut *tx)
-        .await?;
     audit(
         &mut tx,
         &account,
@@ -133,8 +117,7 @@ async fn set_verified(
         &value.to_string(),
     )
     .await?;
-    tx.commit().await?;
-    state.reload_catalog().await?;
+    state.catalog_changed(tx).await?;
     one_ikm(&state.db, &slug).await
 }
 
@@ -171,20 +154,10 @@ async fn save_holiday(
     let input: HolidayInput = parse_json(&body)?;
     let holiday = check_holiday(&input, locale).map_err(|f| AppError::Fields(f, locale))?;
     let day = holiday.day.to_string();
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    let before: Option<(String,)> = sqlx::query_as("SELECT name FROM holiday WHERE day = ?")
-        .bind(&day)
-        .fetch_optional(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO holiday (day, name) VALUES (?, ?) \
-         ON CONFLICT (day) DO UPDATE SET name = excluded.name",
-    )
-    .bind(&day)
-    .bind(&holiday.name)
-    .execute(&mut *tx)
-    .await?;
-    let from = before.map(|b| b.0).unwrap_or_default();
+    let mut tx = state.db.write_tx().await?;
+    let before = store::holidays::name(&mut tx, &day).await?;
+    store::holidays::put(&mut tx, &day, &holiday.name).await?;
+    let from = before.unwrap_or_default();
     let change = ("save_holiday", from.as_str(), holiday.name.as_str());
     finish_holiday(&state, tx, &account, &day, change).await
 }
@@ -192,15 +165,14 @@ async fn save_holiday(
 /// Audits a change to the list, commits it, and answers the list as it is now.
 async fn finish_holiday(
     state: &AppState,
-    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    mut tx: Tx,
     account: &crate::auth::Account,
     day: &str,
     (action, from, to): (&str, &str, &str),
 ) -> Result<Json<Vec<Holiday>>, AppError> {
     let object = format!("hari libur {day}");
     audit(&mut tx, account, action, &object, from, to).await?;
-    tx.commit().await?;
-    state.reload_holidays().await?;
+    state.holidays_changed(tx).await?;
     Ok(Json(holiday_list(state)))
 }
 
@@ -220,20 +192,15 @@ async fn remove_holiday(
     let day = etalase_core::Date::parse(input.day.trim())
         .ok_or(AppError::NotFound("Hari libur tidak ditemukan."))?
         .to_string();
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    let (name,): (String,) = sqlx::query_as("SELECT name FROM holiday WHERE day = ?")
-        .bind(&day)
-        .fetch_optional(&mut *tx)
+    let mut tx = state.db.write_tx().await?;
+    let name = store::holidays::name(&mut tx, &day)
         .await?
         .ok_or(AppError::NotFound("Hari libur tidak ditemukan."))?;
-    sqlx::query("DELETE FROM holiday WHERE day = ?")
-        .bind(&day)
-        .execute(&mut *tx)
-        .await?;
+    store::holidays::remove(&mut tx, &day).await?;
     finish_holiday(&state, tx, &account, &day, ("remove_holiday", &name, "")).await
 }
 
-async fn one_ikm(db: &SqlitePool, slug: &str) -> Result<Json<AdminIkm>, AppError> {
+async fn one_ikm(db: &Db, slug: &str) -> Result<Json<AdminIkm>, AppError> {
     admin_ikm(db, Some(slug))
         .await?
         .into_iter()
@@ -243,12 +210,10 @@ async fn one_ikm(db: &SqlitePool, slug: &str) -> Result<Json<AdminIkm>, AppError
 }
 
 /// The IKM an account belongs to (admins are not managed here: 404).
-async fn ikm_of_account(db: &SqlitePool, id: i64) -> Result<String, AppError> {
-    sqlx::query_as::<_, (Option<String>,)>("SELECT ikm_slug FROM account WHERE id = ?")
-        .bind(id)
-        .fetch_optional(db)
+async fn ikm_of_account(db: &Db, id: i64) -> Result<String, AppError> {
+    store::accounts::ikm_of(db, id)
         .await?
-        .and_then(|r| r.0)
+        .flatten()
         .ok_or(AppError::NotFound("Akun tidak ditemukan."))
 }
 
@@ -276,10 +241,7 @@ async fn new_account(
             locale,
         ));
     }
-    let exists: Option<(String,)> = sqlx::query_as("SELECT slug FROM ikm WHERE slug = ?")
-        .bind(ikm.as_str())
-        .fetch_optional(&state.db)
-        .await?;
+    let exists = store::catalog::ikm_name_pkp(&state.db, ikm.as_str()).await?;
     if exists.is_none() {
         return Err(AppError::NotFound("IKM tidak ditemukan."));
     }
@@ -311,7 +273,7 @@ async fn new_account(
         Err(AppError::Conflict("username_taken", _)) => return Err(taken()),
         other => other?,
     };
-    let mut tx = crate::db::write_tx(&state.db).await?;
+    let mut tx = state.db.write_tx().await?;
     audit(
         &mut tx,
         &admin,
@@ -343,17 +305,10 @@ async fn set_disabled(
     check_state_change(&state, &headers)?;
     let SetFlag { value } = parse_json(&body)?;
     let ikm = ikm_of_account(&state.db, id).await?;
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    let (username, before): (String, bool) =
-        sqlx::query_as("SELECT username, disabled FROM account WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-    sqlx::query("UPDATE account SET disabled = ? WHERE id = ?")
-        .bind(value)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.db.write_tx().await?;
+    let (username, before) = store::accounts::set_disabled(&mut tx, id, value)
+        .await?
+        .ok_or(AppError::NotFound("Akun tidak ditemukan."))?;
     let label = |d: bool| if d { "nonaktif" } else { "aktif" };
     audit(
         &mut tx,
@@ -389,11 +344,10 @@ async fn reset_password(
     let password = random_password()?;
     crate::auth::set_password(&state.db, id, &password).await?;
     end_sessions(&state.db, id).await?;
-    let (username,): (String,) = sqlx::query_as("SELECT username FROM account WHERE id = ?")
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
-    let mut tx = crate::db::write_tx(&state.db).await?;
+    let (username, _, _) = store::accounts::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound("Akun tidak ditemukan."))?;
+    let mut tx = state.db.write_tx().await?;
     audit(
         &mut tx,
         &admin,
@@ -523,44 +477,20 @@ fn csv_rows(rows: &[etalase_core::api::OrderSummary]) -> String {
 #[utoipa::path(get, path = "/api/v1/admin/stats", tag = "admin", security(("session" = [])),
     responses((status = 200, description = "The programme's numbers", body = etalase_core::admin::Stats)))]
 async fn stats(State(state): State<AppState>, _: Admin) -> Result<Json<Stats>, AppError> {
-    let live = "o.status NOT IN ('ditolak', 'dibatalkan', 'kedaluwarsa')";
-    let group = |key: &str, from: &str| {
-        format!(
-            "SELECT {key} AS k, COUNT(DISTINCT r.id), CAST(TOTAL(l.quantity * COALESCE(l.confirmed_unit_price, l.unit_price)) AS INTEGER) \
-             FROM order_line l JOIN ikm_order o ON o.id = l.ikm_order_id \
-             JOIN order_request r ON r.id = o.request_id {from} \
-             WHERE {live} GROUP BY k ORDER BY k"
-        )
+    use store::stats::By;
+    let stats = |rows: Vec<store::stats::Group>| {
+        rows.into_iter()
+            .map(|(key, requests, value)| Stat {
+                key,
+                requests: usize::try_from(requests).unwrap_or(0),
+                value: etalase_core::Rupiah(value),
+            })
+            .collect::<Vec<_>>()
     };
-    let fetch = |sql: String| {
-        let db = state.db.clone();
-        async move {
-            let rows: Vec<(String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(&db)
-                .await?;
-            Ok::<_, AppError>(
-                rows.into_iter()
-                    .map(|(key, requests, value)| Stat {
-                        key,
-                        requests: usize::try_from(requests).unwrap_or(0),
-                        value: etalase_core::Rupiah(value),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        }
-    };
-    let by_kabupaten = fetch(group("r.kabupaten", "")).await?;
-    let by_category = fetch(group(
-        "p.category",
-        "JOIN product p ON p.slug = l.product_slug",
-    ))
-    .await?;
-    let by_month = fetch(group("substr(r.created_at, 1, 7)", "")).await?;
-    let status_rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT o.status, COUNT(*), CAST(TOTAL(o.subtotal) AS INTEGER) FROM ikm_order o GROUP BY o.status",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let by_kabupaten = stats(store::stats::requests_by(&state.db, By::Kabupaten).await?);
+    let by_category = stats(store::stats::requests_by(&state.db, By::Category).await?);
+    let by_month = stats(store::stats::requests_by(&state.db, By::Month).await?);
+    let status_rows = store::stats::parts_by_status(&state.db).await?;
     let by_status = OrderStatus::ALL
         .into_iter()
         .filter_map(|s| {
@@ -613,31 +543,24 @@ async fn audit_log(
         .limit
         .unwrap_or(crate::desk::DEFAULT_PAGE)
         .clamp(1, crate::desk::MAX_PAGE);
-    let rows: Vec<(i64, String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, at, username, action, object, from_value, to_value FROM audit_log \
-         WHERE (?1 IS NULL OR id < ?1) ORDER BY id DESC LIMIT ?2",
-    )
-    .bind(q.cursor)
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = store::audit::page(&state.db, q.cursor, i64::from(limit) + 1).await?;
     let more = rows.len() > limit as usize;
     let entries: Vec<_> = rows.into_iter().take(limit as usize).collect();
     let next_cursor = if more {
-        entries.last().map(|r| r.0)
+        entries.last().map(|r| r.id)
     } else {
         None
     };
     Ok(Json(AuditPage {
         entries: entries
             .into_iter()
-            .map(|(_, at, username, action, object, from, to)| AuditEntry {
-                at,
-                username,
-                action,
-                object,
-                from,
-                to,
+            .map(|r| AuditEntry {
+                at: r.at,
+                username: r.username,
+                action: r.action,
+                object: r.object,
+                from: r.from_value,
+                to: r.to_value,
             })
             .collect(),
         next_cursor,

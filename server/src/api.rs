@@ -185,7 +185,7 @@ async fn site(headers: HeaderMap) -> Response {
 #[utoipa::path(get, path = "/healthz", tag = "catalog",
     responses((status = 200, description = "The database answers and the catalog is loaded", body = etalase_core::api::Health)))]
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    state.db.ping().await?;
     let snap = state.catalog();
     Ok(Json(Health {
         status: "ok".into(),

@@ -6,6 +6,7 @@ use crate::clock::{now_utc, unix_secs};
 use crate::error::AppError;
 use crate::gate::HASHING;
 use crate::http::{locale_of, random_hex, require_json, sha256_hex};
+use crate::store::{self, Db};
 use crate::throttle::{self, Limit};
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -17,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use etalase_core::account::{check_password, LoginInput, Me, PasswordChange, Role};
 use etalase_core::Slug;
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -140,7 +140,7 @@ pub fn random_password() -> Result<String, AppError> {
 
 /// Creates an account; the password must pass core's rule.
 pub async fn create_account(
-    db: &SqlitePool,
+    db: &Db,
     username: &str,
     role: Role,
     ikm: Option<&str>,
@@ -150,18 +150,9 @@ pub async fn create_account(
         .map_err(|e| AppError::BadRequest("weak_password", e.message(Default::default())))?;
     let owned = password.to_owned();
     let hash = HASHING.run(move || hash_password(&owned)).await??;
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO account (username, role, ikm_slug, password_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id",
-    )
-    .bind(username)
-    .bind(role.slug())
-    .bind(ikm)
-    .bind(hash)
-    .bind(now_utc())
-    .fetch_optional(db)
-    .await?;
-    inserted.map(|(id,)| id).ok_or(AppError::Conflict(
+    let inserted =
+        store::accounts::create(db, username, role.slug(), ikm, &hash, &now_utc()).await?;
+    inserted.ok_or(AppError::Conflict(
         "username_taken",
         "Nama pengguna ini sudah dipakai.".into(),
     ))
@@ -170,39 +161,55 @@ pub async fn create_account(
 /// On a database without accounts: one demo account per IKM (its slug as user name) and one
 /// admin (`disperindag`), each with a random password written to `credentials` (mode 0600).
 /// Returns how many were made.
-pub async fn seed_demo_accounts(db: &SqlitePool, credentials: &Path) -> anyhow::Result<usize> {
-    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM account")
-        .fetch_one(db)
-        .await?;
-    if existing > 0 {
+pub async fn seed_demo_accounts(db: &Db, credentials: &Path) -> anyhow::Result<usize> {
+    if store::accounts::count(db).await? > 0 {
         return Ok(0);
     }
-    let ikm: Vec<(String, String)> = sqlx::query_as("SELECT slug, name FROM ikm ORDER BY position")
-        .fetch_all(db)
-        .await?;
+    let ikm = store::catalog::ikm_names(db).await?;
     let mut lines = vec![
         "# Akun DEMO Etalase IKM Lampung — hanya untuk mencoba, jangan dipakai di produksi."
             .to_owned(),
         "# DEMO accounts — for trying the app only; never use them in production.".to_owned(),
         "# peran / role\tnama pengguna / user name\tkata sandi / password\tIKM".to_owned(),
     ];
-    let admin_password = random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    create_account(db, "disperindag", Role::Admin, None, &admin_password)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    lines.push(format!("admin\tdisperindag\t{admin_password}\t-"));
-    for (slug, name) in &ikm {
+    let mut accounts = Vec::with_capacity(ikm.len() + 1);
+    let mut add = |role: Role, username: &str, ikm: Option<&str>, label: &str| {
         let password = random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        create_account(db, slug, Role::Ikm, Some(slug), &password)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        lines.push(format!("ikm\t{slug}\t{password}\t{name}"));
+        lines.push(format!("{}\t{username}\t{password}\t{label}", role.slug()));
+        accounts.push((username.to_owned(), role, ikm.map(str::to_owned), password));
+        Ok::<_, anyhow::Error>(())
+    };
+    add(Role::Admin, "disperindag", None, "-")?;
+    for (slug, name) in &ikm {
+        add(Role::Ikm, slug, Some(slug), name)?;
+    }
+    // Hashed off the event loop, then stored all at once, only if no other server seeded
+    // meanwhile (servers starting together on one database).
+    let hashed = HASHING
+        .run(move || {
+            accounts
+                .into_iter()
+                .map(|(username, role, ikm, password)| {
+                    Ok(store::accounts::NewAccount {
+                        username,
+                        role: role.slug(),
+                        ikm,
+                        password_hash: hash_password(&password)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if !store::accounts::seed_if_none(db, &hashed, &now_utc()).await? {
+        return Ok(0);
     }
     if let Some(dir) = credentials.parent() {
         std::fs::create_dir_all(dir)?;
     }
     write_private(credentials, &(lines.join("\n") + "\n"))?;
-    Ok(ikm.len() + 1)
+    Ok(hashed.len())
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -258,20 +265,19 @@ impl FromRequestParts<AppState> for Account {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let id =
             session_id_from(&parts.headers, cookie_name(state)).ok_or(AppError::Unauthorized)?;
-        let row: Option<(i64, String, String, Option<String>, i64, bool)> = sqlx::query_as(
-            "SELECT a.id, a.username, a.role, a.ikm_slug, s.expires_at, a.disabled \
-             FROM session s JOIN account a ON a.id = s.account_id WHERE s.id_sha256 = ?",
-        )
-        .bind(sha256_hex(id.as_bytes()))
-        .fetch_optional(&state.db)
-        .await?;
-        let (account_id, username, role, ikm, expires_at, disabled) =
-            row.ok_or(AppError::Unauthorized)?;
+        let id_sha256 = sha256_hex(id.as_bytes());
+        let store::accounts::SessionAccount {
+            id: account_id,
+            username,
+            role,
+            ikm_slug: ikm,
+            expires_at,
+            disabled,
+        } = store::accounts::by_session(&state.db, &id_sha256)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
         if expires_at <= unix_secs() || disabled {
-            sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
-                .bind(sha256_hex(id.as_bytes()))
-                .execute(&state.db)
-                .await?;
+            store::accounts::end_session(&state.db, &id_sha256).await?;
             return Err(AppError::Unauthorized);
         }
         Ok(Account {
@@ -353,13 +359,11 @@ async fn me(State(state): State<AppState>, account: Account) -> Result<Json<Me>,
     Ok(Json(me_of(&state.db, &account).await?))
 }
 
-async fn me_of(db: &SqlitePool, account: &Account) -> Result<Me, AppError> {
+async fn me_of(db: &Db, account: &Account) -> Result<Me, AppError> {
     let ikm_name = match account.ikm_slug() {
-        Some(slug) => sqlx::query_as::<_, (String,)>("SELECT name FROM ikm WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(db)
+        Some(slug) => store::catalog::ikm_name_pkp(db, slug)
             .await?
-            .map(|r| r.0),
+            .map(|(name, _)| name),
         None => None,
     };
     Ok(Me {
@@ -372,12 +376,8 @@ async fn me_of(db: &SqlitePool, account: &Account) -> Result<Me, AppError> {
 
 /// Deletes expired sessions and throttle windows that have closed; returns how many rows went.
 /// Runs with the periodic jobs, so neither table grows with every visitor ever seen.
-pub async fn sweep(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
-    let sessions = sqlx::query("DELETE FROM session WHERE expires_at <= ?")
-        .bind(now)
-        .execute(db)
-        .await?
-        .rows_affected();
+pub async fn sweep(db: &Db, now: i64) -> Result<u64, AppError> {
+    let sessions = store::accounts::sweep_sessions(db, now).await?;
     Ok(sessions + throttle::sweep(db, now).await?)
 }
 
@@ -420,11 +420,7 @@ async fn login(
         throttle::give_back(&state.db, &account_key).await?;
         return Err(AppError::TooManyAttempts(wait, locale));
     }
-    let row: Option<(i64, String, bool)> =
-        sqlx::query_as("SELECT id, password_hash, disabled FROM account WHERE username = ?")
-            .bind(&username)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = store::accounts::for_login(&state.db, &username).await?;
     let password = input.password.clone();
     let hash = row
         .as_ref()
@@ -450,20 +446,16 @@ async fn login(
     throttle::give_back(&state.db, &client_key).await?;
     // A new id on every login; the session the browser came with (if any) ends.
     if let Some(old) = session_id_from(headers, cookie_name(&state)) {
-        sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
-            .bind(sha256_hex(old.as_bytes()))
-            .execute(&state.db)
-            .await?;
+        store::accounts::end_session(&state.db, &sha256_hex(old.as_bytes())).await?;
     }
     let id = random_hex()?;
-    sqlx::query(
-        "INSERT INTO session (id_sha256, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    store::accounts::start_session(
+        &state.db,
+        &sha256_hex(id.as_bytes()),
+        account_id,
+        now,
+        now + SESSION_TTL_SECS,
     )
-    .bind(sha256_hex(id.as_bytes()))
-    .bind(account_id)
-    .bind(now)
-    .bind(now + SESSION_TTL_SECS)
-    .execute(&state.db)
     .await?;
     let account = account_by_id(&state.db, account_id).await?;
     let me = me_of(&state.db, &account).await?;
@@ -475,12 +467,10 @@ async fn login(
     Ok(response)
 }
 
-pub async fn account_by_id(db: &SqlitePool, id: i64) -> Result<Account, AppError> {
-    let (username, role, ikm): (String, String, Option<String>) =
-        sqlx::query_as("SELECT username, role, ikm_slug FROM account WHERE id = ?")
-            .bind(id)
-            .fetch_one(db)
-            .await?;
+pub async fn account_by_id(db: &Db, id: i64) -> Result<Account, AppError> {
+    let (username, role, ikm) = store::accounts::by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound("Akun tidak ditemukan."))?;
     Ok(Account {
         id,
         username,
@@ -495,10 +485,7 @@ pub async fn account_by_id(db: &SqlitePool, id: i64) -> Result<Account, AppError
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     check_origin(&state, &headers)?;
     if let Some(id) = session_id_from(&headers, cookie_name(&state)) {
-        sqlx::query("DELETE FROM session WHERE id_sha256 = ?")
-            .bind(sha256_hex(id.as_bytes()))
-            .execute(&state.db)
-            .await?;
+        store::accounts::end_session(&state.db, &sha256_hex(id.as_bytes())).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
@@ -527,10 +514,9 @@ async fn change_password(
     if let Some(wait) = throttle::take(&state.db, &account_key, PER_ACCOUNT, now).await? {
         return Err(AppError::TooManyAttempts(wait, locale));
     }
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM account WHERE id = ?")
-        .bind(account.id)
-        .fetch_one(&state.db)
-        .await?;
+    let hash = store::accounts::password_hash(&state.db, account.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let current = input.current.clone();
     let ok = match HASHING.run(move || verify_password(&hash, &current)).await {
         Ok(ok) => ok,
@@ -551,12 +537,8 @@ async fn change_password(
     let this_session = session_id_from(&headers, cookie_name(&state))
         .map(|id| sha256_hex(id.as_bytes()))
         .unwrap_or_default();
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    sqlx::query("DELETE FROM session WHERE account_id = ? AND id_sha256 <> ?")
-        .bind(account.id)
-        .bind(this_session)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.db.write_tx().await?;
+    store::accounts::end_other_sessions(&mut tx, account.id, &this_session).await?;
     let object = format!("akun {}", account.username);
     crate::orders::audit(&mut tx, &account, "change_password", &object, "", "").await?;
     tx.commit().await?;
@@ -571,28 +553,16 @@ fn wrong_password(locale: etalase_core::Locale) -> String {
 }
 
 /// Sets a new password (hashed off the async workers).
-pub async fn set_password(
-    db: &SqlitePool,
-    account_id: i64,
-    password: &str,
-) -> Result<(), AppError> {
+pub async fn set_password(db: &Db, account_id: i64, password: &str) -> Result<(), AppError> {
     let owned = password.to_owned();
     let hash = HASHING.run(move || hash_password(&owned)).await??;
-    sqlx::query("UPDATE account SET password_hash = ? WHERE id = ?")
-        .bind(hash)
-        .bind(account_id)
-        .execute(db)
-        .await?;
+    store::accounts::set_password_hash(db, account_id, &hash).await?;
     Ok(())
 }
 
 /// Ends every session of an account (password reset, disabling).
-pub async fn end_sessions(db: &SqlitePool, account_id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM session WHERE account_id = ?")
-        .bind(account_id)
-        .execute(db)
-        .await?;
-    Ok(())
+pub async fn end_sessions(db: &Db, account_id: i64) -> Result<(), AppError> {
+    Ok(store::accounts::end_sessions(db, account_id).await?)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::auth::{check_state_change, IkmUser};
 use crate::clock::today_wib;
 use crate::error::AppError;
 use crate::orders::{apply_event_by, load_tracking};
+use crate::store::{self, Db};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -15,7 +16,6 @@ use etalase_core::order::{allowed_events, expires_on, Actor, OrderEvent, OrderSt
 use etalase_core::request::BuyerType;
 use etalase_core::{Date, Holidays, Kabupaten, Rupiah, Slug};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
@@ -101,39 +101,20 @@ impl std::fmt::Display for Cursor {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    request_id: i64,
-    part_id: i64,
-    code: String,
-    ikm_slug: String,
-    ikm_name: String,
-    company: String,
-    buyer_type: String,
-    kabupaten: String,
-    status: String,
-    subtotal: i64,
-    needed_by: String,
-    created_at: String,
-    lines: i64,
-}
-
-impl SummaryRow {
-    fn into_summary(self) -> Option<OrderSummary> {
-        Some(OrderSummary {
-            ikm: Slug::parse(&self.ikm_slug).ok()?,
-            ikm_name: self.ikm_name,
-            company: self.company,
-            buyer_type: BuyerType::from_slug(&self.buyer_type)?,
-            kabupaten: Kabupaten::from_slug(&self.kabupaten)?,
-            status: OrderStatus::from_slug(&self.status)?,
-            subtotal: Rupiah(self.subtotal),
-            needed_by: Date::parse(&self.needed_by)?,
-            created_at: self.created_at,
-            lines: usize::try_from(self.lines).ok()?,
-            code: self.code,
-        })
-    }
+fn into_summary(r: store::orders::SummaryRow) -> Option<OrderSummary> {
+    Some(OrderSummary {
+        ikm: Slug::parse(&r.ikm_slug).ok()?,
+        ikm_name: r.ikm_name,
+        company: r.company,
+        buyer_type: BuyerType::from_slug(&r.buyer_type)?,
+        kabupaten: Kabupaten::from_slug(&r.kabupaten)?,
+        status: OrderStatus::from_slug(&r.status)?,
+        subtotal: Rupiah(r.subtotal),
+        needed_by: Date::parse(&r.needed_by)?,
+        created_at: r.created_at,
+        lines: usize::try_from(r.lines).ok()?,
+        code: r.code,
+    })
 }
 
 /// One page of orders.
@@ -145,67 +126,48 @@ pub struct Page {
 /// A page of the orders that pass `filter`, newest first; `ikm` limits them to one IKM's. A
 /// stored row that cannot be read is logged and left out: it never takes the list down.
 pub async fn order_summaries(
-    db: &SqlitePool,
+    db: &Db,
     ikm: Option<&str>,
     filter: &OrderFilter,
 ) -> Result<Page, AppError> {
     let after = filter.check()?;
     let limit = filter.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-    let mut words: Vec<String> = filter
+    let words: Vec<String> = filter
         .q
         .split_whitespace()
-        .take(5)
+        .take(store::orders::MAX_WORDS)
         .map(str::to_lowercase)
         .collect();
-    words.resize(5, String::new());
-    let rows: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(
-        "SELECT r.id AS request_id, o.id AS part_id, r.code, o.ikm_slug, i.name AS ikm_name, \
-         r.company, r.buyer_type, r.kabupaten, o.status, o.subtotal, r.needed_by, r.created_at, \
-         (SELECT COUNT(*) FROM order_line l WHERE l.ikm_order_id = o.id) AS lines \
-         FROM ikm_order o JOIN order_request r ON r.id = o.request_id \
-         JOIN ikm i ON i.slug = o.ikm_slug \
-         WHERE (?1 IS NULL OR o.ikm_slug = ?1) \
-           AND (?2 = '' OR o.status = ?2) \
-           AND (?3 = '' OR o.ikm_slug = ?3) \
-           AND (?4 = '' OR r.kabupaten = ?4) \
-           AND (?5 IS NULL OR r.id < ?5 OR (r.id = ?5 AND o.id > ?6)) \
-           AND instr(lower(r.code || ' ' || r.company), ?7) > 0 \
-           AND instr(lower(r.code || ' ' || r.company), ?8) > 0 \
-           AND instr(lower(r.code || ' ' || r.company), ?9) > 0 \
-           AND instr(lower(r.code || ' ' || r.company), ?10) > 0 \
-           AND instr(lower(r.code || ' ' || r.company), ?11) > 0 \
-         ORDER BY r.id DESC, o.id \
-         LIMIT ?12",
+    let rows = store::orders::summaries(
+        db,
+        &store::orders::ListFilter {
+            own: ikm,
+            status: &filter.status,
+            ikm: &filter.ikm,
+            kabupaten: &filter.kabupaten,
+            after: after.map(|c| (c.request, c.part)),
+            words: &words,
+            limit: i64::from(limit) + 1,
+        },
     )
-    .bind(ikm)
-    .bind(&filter.status)
-    .bind(&filter.ikm)
-    .bind(&filter.kabupaten)
-    .bind(after.map(|c| c.request))
-    .bind(after.map_or(0, |c| c.part))
-    .bind(&words[0])
-    .bind(&words[1])
-    .bind(&words[2])
-    .bind(&words[3])
-    .bind(&words[4])
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db)
     .await?;
     let more = rows.len() > limit as usize;
     let mut orders = Vec::with_capacity(rows.len());
     let mut last = None;
-    for row in rows.iter().take(limit as usize) {
-        let decoded = <SummaryRow as sqlx::FromRow<_>>::from_row(row);
-        let Ok(summary_row) = decoded else {
-            tracing::error!(error = ?decoded.err(), "an order row cannot be read; left out of the list");
-            continue;
+    for decoded in rows.into_iter().take(limit as usize) {
+        let summary_row = match decoded {
+            Ok(row) => row,
+            Err(error) => {
+                tracing::error!(?error, "an order row cannot be read; left out of the list");
+                continue;
+            }
         };
         last = Some(Cursor {
             request: summary_row.request_id,
             part: summary_row.part_id,
         });
         let part = summary_row.part_id;
-        match summary_row.into_summary() {
+        match into_summary(summary_row) {
             Some(summary) => orders.push(summary),
             None => tracing::error!(part, "a stored order part is invalid; left out of the list"),
         }
@@ -221,16 +183,8 @@ pub async fn order_summaries(
 }
 
 /// How many orders are in each status, in the state machine's order.
-pub async fn status_counts(
-    db: &SqlitePool,
-    ikm: Option<&str>,
-) -> Result<Vec<StatusCount>, AppError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM ikm_order WHERE (?1 IS NULL OR ikm_slug = ?1) GROUP BY status",
-    )
-    .bind(ikm)
-    .fetch_all(db)
-    .await?;
+pub async fn status_counts(db: &Db, ikm: Option<&str>) -> Result<Vec<StatusCount>, AppError> {
+    let rows = store::orders::status_counts(db, ikm).await?;
     Ok(OrderStatus::ALL
         .into_iter()
         .map(|status| StatusCount {
@@ -266,21 +220,15 @@ async fn inbox(
 }
 
 /// The part of request `code` that belongs to `ikm`: (request id, part id), or 404.
-pub async fn own_part(db: &SqlitePool, code: &str, ikm: &str) -> Result<(i64, i64), AppError> {
-    sqlx::query_as(
-        "SELECT r.id, o.id FROM order_request r JOIN ikm_order o ON o.request_id = r.id \
-         WHERE r.code = ? AND o.ikm_slug = ?",
-    )
-    .bind(code)
-    .bind(ikm)
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))
+pub async fn own_part(db: &Db, code: &str, ikm: &str) -> Result<(i64, i64), AppError> {
+    store::orders::own_part(db, code, ikm)
+        .await?
+        .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))
 }
 
 /// The request as `ikm` sees it: only its own part, with the actions open to it now.
 pub async fn desk_order(
-    db: &SqlitePool,
+    db: &Db,
     request_id: i64,
     ikm: &str,
     holidays: &Holidays,
@@ -300,13 +248,9 @@ pub async fn desk_order(
         .map(|e| (*e).to_owned())
         .collect();
     let answer_by = if part.status == OrderStatus::Baru {
-        let (received_on,): (String,) = sqlx::query_as(
-            "SELECT received_on FROM ikm_order WHERE request_id = ? AND ikm_slug = ?",
-        )
-        .bind(request_id)
-        .bind(ikm)
-        .fetch_one(db)
-        .await?;
+        let received_on = store::orders::received_on(db, request_id, ikm)
+            .await?
+            .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
         Date::parse(&received_on).map(|r| expires_on(r, holidays))
     } else {
         None

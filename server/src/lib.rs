@@ -5,7 +5,6 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod config;
-pub mod db;
 pub mod desk;
 pub mod error;
 pub mod gate;
@@ -21,6 +20,7 @@ pub mod search;
 pub mod security;
 pub mod snapshot;
 pub mod spa;
+pub mod store;
 pub mod throttle;
 
 use anyhow::Context;
@@ -28,8 +28,8 @@ use axum::http::{Extensions, HeaderMap, StatusCode, Version};
 use axum::Router;
 use config::Config;
 use snapshot::CatalogSnapshot;
-use sqlx::SqlitePool;
 use std::sync::{Arc, RwLock};
+use store::{Db, Topic, Tx};
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -49,7 +49,9 @@ impl std::ops::Deref for AppState {
 }
 
 pub struct Shared {
-    pub db: SqlitePool,
+    pub db: Db,
+    /// This server's name in change announcements (it skips its own).
+    instance: String,
     catalog: Snapshot<CatalogSnapshot>,
     /// Bumped after each catalog swap: event loops keep their own copy of the catalog's
     /// answer and make a new one when this moves ([`Site`]).
@@ -68,8 +70,6 @@ pub struct Shared {
     pub dist_dir: std::path::PathBuf,
     /// Share images drawn so far.
     pub og_cache: Arc<og::OgCache>,
-    /// Uploaded photos, served under `/media`.
-    pub media_dir: std::path::PathBuf,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
     pub public_url: Option<String>,
     /// The Content-Security-Policy for pages built from either shell (their inline loaders
@@ -105,7 +105,7 @@ impl Shared {
             return Ok(());
         }
         let covers = self.reloads_asked.load(SeqCst);
-        let snapshot = CatalogSnapshot::build(db::load_catalog(&self.db).await?).await?;
+        let snapshot = CatalogSnapshot::build(store::catalog::load(&self.db).await?).await?;
         self.catalog.set(snapshot);
         self.catalog_generation.fetch_add(1, SeqCst);
         self.reloads_done.store(covers, SeqCst);
@@ -119,8 +119,23 @@ impl Shared {
 
     /// Reads the days off from storage again (after an admin's edit).
     pub async fn reload_holidays(&self) -> anyhow::Result<()> {
-        self.holidays.set(db::load_holidays(&self.db).await?);
+        self.holidays.set(store::holidays::load(&self.db).await?);
         Ok(())
+    }
+
+    /// Commits an edit of the catalog, tells the other servers on the database, and reloads
+    /// this one's copy: the next request here sees the edit, the others' within moments.
+    pub async fn catalog_changed(&self, mut tx: Tx) -> anyhow::Result<()> {
+        tx.announce(Topic::Catalog, &self.instance).await?;
+        tx.commit().await?;
+        self.reload_catalog().await
+    }
+
+    /// [`Shared::catalog_changed`] for the holiday list.
+    pub async fn holidays_changed(&self, mut tx: Tx) -> anyhow::Result<()> {
+        tx.announce(Topic::Holidays, &self.instance).await?;
+        tx.commit().await?;
+        self.reload_holidays().await
     }
 
     pub fn catalog(&self) -> Arc<CatalogSnapshot> {
@@ -130,8 +145,15 @@ impl Shared {
 
 /// Opens storage, seeds it on first start, loads and checks the catalog, reads `dist/`.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
-    let db = db::connect(&config.database_url).await?;
-    if db::seed_if_empty(&db, &config.seed).await? {
+    let db = Db::connect(&config.database_url).await?;
+    tracing::info!(engine = ?db.engine(), "database ready");
+    // Listening before anything is read: an edit made by another server from here on is
+    // heard, however long the start takes.
+    let listener = match &db {
+        Db::Postgres(pool) => Some(listen(pool).await?),
+        Db::Sqlite(_) => None,
+    };
+    if store::catalog::seed_if_empty(&db, &config.seed).await? {
         tracing::info!(seed = %config.seed.display(), "seeded an empty database");
     }
     if config.demo_accounts {
@@ -144,7 +166,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             );
         }
     }
-    let data = db::load_catalog(&db).await?;
+    import_media_folder(&db, &config.media).await?;
+    let data = store::catalog::load(&db).await?;
     let snapshot = CatalogSnapshot::build(data).await?;
     tracing::info!(
         ikm = snapshot.catalog.ikm.len(),
@@ -159,13 +182,14 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         .await
         .context("compressing the shells")?;
     let seed_holidays = read_holidays(&config.holidays)?;
-    if db::seed_holidays_if_empty(&db, &seed_holidays).await? {
+    if store::holidays::seed_if_empty(&db, &seed_holidays).await? {
         tracing::info!(days = seed_holidays.len(), "seeded the holiday list");
     }
-    let holidays = db::load_holidays(&db).await?;
+    let holidays = store::holidays::load(&db).await?;
     warn_if_holidays_run_out(&holidays);
-    Ok(AppState(Arc::new(Shared {
+    let state = AppState(Arc::new(Shared {
         db,
+        instance: http::random_hex().map_err(|e| anyhow::anyhow!("{e:?}"))?,
         content_security_policy,
         catalog: Snapshot::new(snapshot),
         catalog_generation: std::sync::atomic::AtomicU64::new(0),
@@ -180,10 +204,58 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         trusted_proxies: config.trusted_proxies.clone().into(),
         orders_per_hour: config.orders_per_hour.max(1),
         holidays: Snapshot::new(holidays),
-        media_dir: config.media.clone(),
         dist_dir: config.dist.clone(),
         og_cache: Arc::new(og::OgCache::default()),
-    })))
+    }));
+    // Several servers on one PostgreSQL: each follows the others' edits.
+    if let (Db::Postgres(pool), Some(listener)) = (&state.db, listener) {
+        tokio::spawn(follow_changes(state.clone(), pool.clone(), listener));
+    }
+    Ok(state)
+}
+
+/// Photos uploaded by versions that kept them on disk (`ETALASE_MEDIA`) move into the
+/// database once, so every server behind it serves them; the folder can go afterwards.
+async fn import_media_folder(db: &Db, folder: &std::path::Path) -> anyhow::Result<()> {
+    let dir = folder.join("produk");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let mut imported = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".jpg") || name.starts_with('.') || !media_name_ok(&name) {
+            continue;
+        }
+        let key = format!("produk/{name}");
+        if store::media::get(db, &key).await?.is_some() {
+            continue;
+        }
+        let bytes = tokio::fs::read(entry.path()).await?;
+        let mut tx = db.write_tx().await?;
+        store::media::put(&mut tx, &key, "image/jpeg", &bytes, &clock::now_utc()).await?;
+        tx.commit().await?;
+        imported += 1;
+    }
+    if imported > 0 {
+        tracing::info!(imported, folder = %dir.display(), "photos moved into the database");
+    }
+    Ok(())
+}
+
+/// The longest photo name served (ours are a product slug, 8 hex digits and a width).
+const MAX_MEDIA_NAME: usize = 200;
+
+/// Whether a photo name is one we could have made: short, lower-case letters, digits, `-`,
+/// one `.jpg`.
+fn media_name_ok(name: &str) -> bool {
+    name.len() <= MAX_MEDIA_NAME
+        && name.strip_suffix(".jpg").is_some_and(|stem| {
+            !stem.is_empty()
+                && stem
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 /// The holiday list that seeds an empty database; a bad line stops the start (an expiry
@@ -273,7 +345,7 @@ pub fn app(state: AppState) -> Site {
         )
         .merge(api::unknown_routes())
         .merge(og::routes())
-        .merge(media_files(&state))
+        .merge(media_files())
         .merge(spa::routes())
         .fallback(spa::static_files);
     let router = security::layers(&state, routes)
@@ -327,20 +399,25 @@ impl Site {
     /// snapshot's lock and reference counts are contended between cores).
     fn catalog_copy(&self) -> std::rc::Rc<precompressed::Encoded> {
         thread_local! {
-            static COPY: std::cell::RefCell<Option<(u64, std::rc::Rc<precompressed::Encoded>)>> =
+            #[allow(clippy::type_complexity)]
+            static COPY: std::cell::RefCell<Option<((usize, u64), std::rc::Rc<precompressed::Encoded>)>> =
                 const { std::cell::RefCell::new(None) };
         }
-        let generation = self
-            .state
-            .catalog_generation
-            .load(std::sync::atomic::Ordering::SeqCst);
+        // Keyed by the site too: two sites in one process (tests run several) never answer
+        // with each other's catalog.
+        let version = (
+            Arc::as_ptr(&self.state.0) as usize,
+            self.state
+                .catalog_generation
+                .load(std::sync::atomic::Ordering::SeqCst),
+        );
         COPY.with(|copy| {
             let mut copy = copy.borrow_mut();
             match &*copy {
-                Some((made, answer)) if *made == generation => answer.clone(),
+                Some((made, answer)) if *made == version => answer.clone(),
                 _ => {
                     let answer = std::rc::Rc::new(self.state.catalog().json.deep_copy());
-                    *copy = Some((generation, answer.clone()));
+                    *copy = Some((version, answer.clone()));
                     answer
                 }
             }
@@ -407,31 +484,66 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().compress_when(DefaultPredicate::new().and(skip))
 }
 
-/// Uploaded photos: every upload gets new names, so a file never changes: cache a year.
-fn media_files(state: &AppState) -> Router<AppState> {
-    let dir = ServeDir::new(&state.media_dir);
-    Router::new().nest_service(
-        products::MEDIA_URL,
-        axum::routing::get(move |req: axum::extract::Request| media_file(dir.clone(), req)),
-    )
+/// Uploaded photos, from the database: every upload gets new names, so a photo never
+/// changes: cached a year.
+fn media_files() -> Router<AppState> {
+    Router::new()
+        .route(
+            &format!("{}/produk/{{name}}", products::MEDIA_URL),
+            axum::routing::get(media_file),
+        )
+        // Anything else under /media is a photo that does not exist.
+        .route(
+            &format!("{}/{{*rest}}", products::MEDIA_URL),
+            axum::routing::any(|| async { error::AppError::NotFound("Foto tidak ditemukan.") }),
+        )
 }
 
-/// A photo, or a JSON 404: whatever the file system says about a name that is not there (too
-/// long, not a folder, unreadable), the answer is "not found", never a 500.
-async fn media_file(dir: ServeDir, req: axum::extract::Request) -> axum::response::Response {
+/// A photo, or a JSON 404 for any name we could not have made (too long, odd characters)
+/// without asking the database.
+async fn media_file(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<axum::response::Response, error::AppError> {
     use axum::http::{header, HeaderValue};
     use axum::response::IntoResponse;
-    use tower::ServiceExt;
-    let Ok(served) = dir.oneshot(req).await;
-    if !served.status().is_success() && served.status() != axum::http::StatusCode::NOT_MODIFIED {
-        return error::AppError::NotFound("Foto tidak ditemukan.").into_response();
+    let not_found = error::AppError::NotFound("Foto tidak ditemukan.");
+    if !media_name_ok(&name) {
+        return Err(not_found);
     }
-    let mut served = served.map(axum::body::Body::new);
-    served.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    let etag = format!("\"{name}\"");
+    let immutable = HeaderValue::from_static("public, max-age=31536000, immutable");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| snapshot::etag_matches(v, &etag))
+    {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, immutable);
+        return Ok(response);
+    }
+    let (content_type, bytes) = store::media::get(&state.db, &format!("produk/{name}"))
+        .await?
+        .ok_or(not_found)?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    served
+    h.insert(header::CACHE_CONTROL, immutable);
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, etag);
+    }
+    // JPEG is compressed already.
+    response
+        .extensions_mut()
+        .insert(precompressed::Precompressed);
+    Ok(response)
 }
 
 /// Creates a Disperindag admin on the configured database and answers its random password
@@ -447,7 +559,7 @@ pub async fn create_admin(config: &Config, username: &str) -> anyhow::Result<Str
             orders::AUDIT_NAMES
         );
     }
-    let db = db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url).await?;
     let password = auth::random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
     auth::create_account(
         &db,
@@ -575,6 +687,84 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Keeps this server's copies of the catalog and the holiday list in step with the other
+/// servers on the same PostgreSQL: each edit is announced at its commit
+/// ([`Tx::announce`]); a lost connection is followed, once back, by a full reload (whatever
+/// was announced meanwhile is not heard again).
+async fn follow_changes(
+    state: AppState,
+    pool: sqlx::PgPool,
+    listening: sqlx::postgres::PgListener,
+) {
+    let mut listener = Some(listening);
+    let mut retry = std::time::Duration::from_millis(250);
+    loop {
+        let Some(l) = listener.as_mut() else {
+            match listen(&pool).await {
+                Ok(l) => {
+                    // Anything may have changed while nobody listened.
+                    reload_all(&state).await;
+                    listener = Some(l);
+                    retry = std::time::Duration::from_millis(250);
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot listen for changes"),
+            }
+            if listener.is_none() {
+                tokio::time::sleep(retry).await;
+                retry = (retry * 2).min(std::time::Duration::from_secs(5));
+            }
+            continue;
+        };
+        match l.try_recv().await {
+            Ok(Some(note)) => {
+                let mut words = note.payload().split(' ');
+                let topic = words.next().and_then(Topic::from_name);
+                if words.next() == Some(state.instance.as_str()) {
+                    continue;
+                }
+                let reloaded = match topic {
+                    Some(Topic::Catalog) => state.reload_catalog().await,
+                    Some(Topic::Holidays) => state.reload_holidays().await,
+                    None => Ok(()),
+                };
+                if let Err(e) = reloaded {
+                    tracing::error!(error = ?e, "reloading after another server's edit failed");
+                }
+            }
+            // The connection dropped; the next call reconnects. Reload then.
+            Ok(None) => {
+                tracing::warn!("lost the change feed; reloading everything once it is back");
+                if l.listen(store::CHANNEL).await.is_ok() {
+                    reload_all(&state).await;
+                } else {
+                    listener = None;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the change feed failed; connecting again");
+                listener = None;
+                tokio::time::sleep(retry).await;
+            }
+        }
+    }
+}
+
+/// A connection listening on the change channel.
+async fn listen(pool: &sqlx::PgPool) -> anyhow::Result<sqlx::postgres::PgListener> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(store::CHANNEL).await?;
+    Ok(listener)
+}
+
+async fn reload_all(state: &AppState) {
+    if let Err(e) = state.reload_catalog().await {
+        tracing::error!(error = ?e, "reloading the catalog failed");
+    }
+    if let Err(e) = state.reload_holidays().await {
+        tracing::error!(error = ?e, "reloading the holidays failed");
+    }
 }
 
 /// Parts left unanswered past their time expire; checked every quarter hour.

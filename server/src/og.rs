@@ -13,7 +13,6 @@ use axum::Router;
 use base64::Engine;
 use etalase_core::preview::{escape, OG_HEIGHT, OG_WIDTH, SITE_NAME};
 use etalase_core::{Category, Locale};
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 pub fn routes() -> Router<AppState> {
@@ -70,6 +69,9 @@ pub const MAX_BYTES: usize = 300 * 1024;
 
 /// What one image shows.
 struct Card {
+    /// The picture's path on the site (`/media/…` or a drawn one in `dist/`).
+    picture_src: Option<String>,
+    /// The picture as a data URL, read when the card is drawn.
     picture: Option<String>,
     title: String,
     lines: Vec<String>,
@@ -90,11 +92,17 @@ fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
     .clone()
 }
 
-/// A picture as a data URL for the SVG: our drawn SVGs from `dist/`, uploaded JPEGs from
-/// the media folder.
-fn picture_data(state: &AppState, src: &str) -> Option<String> {
-    let (file, mime): (PathBuf, &str) = if let Some(rest) = src.strip_prefix("/media/") {
-        (state.media_dir.join(rest), "image/jpeg")
+/// A picture as a data URL for the SVG: uploaded photos from the database, our drawn SVGs
+/// from `dist/`.
+async fn picture_data(state: &AppState, src: &str) -> Option<String> {
+    if src.contains("..") {
+        return None;
+    }
+    let (bytes, mime) = if let Some(name) = src.strip_prefix(crate::products::MEDIA_URL) {
+        let (mime, bytes) = crate::store::media::get(&state.db, name.trim_start_matches('/'))
+            .await
+            .ok()??;
+        (bytes, mime)
     } else {
         let rest = src.strip_prefix('/')?;
         let mime = if rest.ends_with(".svg") {
@@ -102,12 +110,11 @@ fn picture_data(state: &AppState, src: &str) -> Option<String> {
         } else {
             "image/jpeg"
         };
-        (state.dist_dir.join(rest), mime)
+        (
+            tokio::fs::read(state.dist_dir.join(rest)).await.ok()?,
+            mime.to_owned(),
+        )
     };
-    if src.contains("..") {
-        return None;
-    }
-    let bytes = std::fs::read(file).ok()?;
     Some(format!(
         "data:{mime};base64,{}",
         base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -231,7 +238,8 @@ fn card_for(state: &AppState, kind: &str, slug: &str) -> Option<Card> {
                 lines.push(i.kabupaten.name_in(id));
             }
             Some(Card {
-                picture: p.images.first().and_then(|i| picture_data(state, &i.src)),
+                picture_src: p.images.first().map(|i| i.src.clone()),
+                picture: None,
                 title: p.name.clone(),
                 lines,
             })
@@ -240,9 +248,8 @@ fn card_for(state: &AppState, kind: &str, slug: &str) -> Option<Card> {
             let ikm = catalog.ikm(slug)?;
             let first = catalog.products_of(slug).next();
             Some(Card {
-                picture: first
-                    .and_then(|p| p.images.first())
-                    .and_then(|i| picture_data(state, &i.src)),
+                picture_src: first.and_then(|p| p.images.first()).map(|i| i.src.clone()),
+                picture: None,
                 title: ikm.name.clone(),
                 lines: vec![
                     format!("{} produk", catalog.products_of(slug).count()),
@@ -253,7 +260,8 @@ fn card_for(state: &AppState, kind: &str, slug: &str) -> Option<Card> {
         "kategori" => {
             let c = Category::from_slug(slug)?;
             Some(Card {
-                picture: picture_data(state, &format!("/img/kategori/{}.svg", c.slug())),
+                picture_src: Some(format!("/img/kategori/{}.svg", c.slug())),
+                picture: None,
                 title: c.name_in(id).to_owned(),
                 lines: vec![
                     format!("{} produk", catalog.products_in(c).count()),
@@ -276,9 +284,12 @@ async fn serve(state: AppState, key: String, card: impl FnOnce() -> Option<Card>
             if let Some(bytes) = cache.get(&key, &etag) {
                 bytes
             } else {
-                let Some(card) = card() else {
+                let Some(mut card) = card() else {
                     return AppError::NotFound("Gambar tidak ditemukan.").into_response();
                 };
+                if let Some(src) = &card.picture_src {
+                    card.picture = picture_data(&state, src).await;
+                }
                 let svg = svg(&card);
                 let jpeg = match tokio::task::spawn_blocking(move || render(&svg)).await {
                     Ok(Ok(jpeg)) => jpeg,
@@ -304,16 +315,17 @@ async fn serve(state: AppState, key: String, card: impl FnOnce() -> Option<Card>
 }
 
 async fn home(State(state): State<AppState>) -> Response {
-    let picture = state
+    let picture_src = state
         .catalog()
         .catalog
         .products
         .iter()
         .find(|p| p.featured)
         .and_then(|p| p.images.first())
-        .and_then(|i| picture_data(&state, &i.src));
+        .map(|i| i.src.clone());
     let card = Card {
-        picture,
+        picture_src,
+        picture: None,
         title: "Produk unggulan IKM Lampung".into(),
         lines: vec![
             "Tapis, batik, kopi, keripik".into(),
@@ -354,6 +366,7 @@ mod tests {
     #[test]
     fn a_card_renders_to_a_small_jpeg_of_the_right_size() {
         let card = Card {
+            picture_src: None,
             picture: None,
             title: "Kopi \"Robusta\" <Lampung> & Lada".into(),
             lines: vec!["Rp 45.000 per bungkus".into(), "Kopi Gunung Betung".into()],

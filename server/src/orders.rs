@@ -9,6 +9,7 @@ use crate::http::{
     constant_time_eq, locale_of, origin, parse_json, random_hex as new_secret, require_json,
     sha256_hex,
 };
+use crate::store::{self, Db, Tx};
 use crate::throttle::{self, Limit};
 use crate::AppState;
 use axum::body::Bytes;
@@ -26,7 +27,6 @@ use etalase_core::order::{
 use etalase_core::request::{validate_request, BuyerType, RequestInput, ValidRequest};
 use etalase_core::{Date, Holidays, Kabupaten, Locale, Rupiah, Slug};
 use serde::Deserialize;
-use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// Larger bodies are refused with 413 before they are read.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -104,18 +104,16 @@ fn seal(secret_hex: &str, key: &str) -> Option<String> {
 /// A stored response for this key, younger than a day: replayed when the body is the same
 /// (with the tracking secret unsealed by the key), refused otherwise.
 async fn replay(
-    db: impl sqlx::SqliteExecutor<'_>,
+    source: store::On<'_>,
     key: &str,
     body_hash: &str,
     now: i64,
 ) -> Result<Option<Response>, AppError> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT body_sha256, response, sealed_secret FROM idempotency \
-         WHERE key_sha256 = ? AND created_at > ?",
+    let row = store::orders::idempotent_answer(
+        source,
+        &sha256_hex(key.as_bytes()),
+        now - IDEMPOTENCY_TTL_SECS,
     )
-    .bind(sha256_hex(key.as_bytes()))
-    .bind(now - IDEMPOTENCY_TTL_SECS)
-    .fetch_optional(db)
     .await?;
     let Some((hash, response, sealed)) = row else {
         return Ok(None);
@@ -159,7 +157,7 @@ async fn create(
     let key = idempotency_key(&headers)?;
     let body_hash = sha256_hex(&body);
     let now = unix_secs();
-    if let Some(response) = replay(&state.db, &key, &body_hash, now).await? {
+    if let Some(response) = replay((&state.db).into(), &key, &body_hash, now).await? {
         return Ok(response);
     }
     let input: RequestInput = parse_json(&body)?;
@@ -179,28 +177,20 @@ async fn create(
         return Err(AppError::TooManyOrders(wait, locale));
     }
 
-    let mut tx = crate::db::write_tx(&state.db).await?;
+    let mut tx = state.db.write_tx().await?;
     let key_hash = sha256_hex(key.as_bytes());
-    // A record past its day no longer answers; the key starts afresh.
-    sqlx::query("DELETE FROM idempotency WHERE key_sha256 = ? AND created_at <= ?")
-        .bind(&key_hash)
-        .bind(now - IDEMPOTENCY_TTL_SECS)
-        .execute(&mut *tx)
-        .await?;
-    // Claim the key first; the write lock is held, so a concurrent duplicate waits for our
-    // commit and then replays.
-    let claimed = sqlx::query(
-        "INSERT INTO idempotency (key_sha256, body_sha256, response, sealed_secret, created_at) \
-         VALUES (?, ?, '', '', ?) ON CONFLICT (key_sha256) DO NOTHING",
+    // Claim the key first: a concurrent duplicate waits for our commit (SQLite's write lock,
+    // PostgreSQL's unique key) and then replays.
+    let claimed = store::orders::claim_key(
+        &mut tx,
+        &key_hash,
+        &body_hash,
+        now,
+        now - IDEMPOTENCY_TTL_SECS,
     )
-    .bind(&key_hash)
-    .bind(&body_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
-        let replayed = replay(&mut *tx, &key, &body_hash, now).await?;
+    .await?;
+    if !claimed {
+        let replayed = replay((&mut tx).into(), &key, &body_hash, now).await?;
         tx.rollback().await?;
         return replayed
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency row vanished")));
@@ -219,66 +209,51 @@ async fn create(
         ..created.clone()
     };
     let sealed = seal(&secret, &key).ok_or_else(|| anyhow::anyhow!("secret is not hex"))?;
-    sqlx::query("UPDATE idempotency SET response = ?, sealed_secret = ? WHERE key_sha256 = ?")
-        .bind(serde_json::to_string(&stored).map_err(anyhow::Error::from)?)
-        .bind(sealed)
-        .bind(&key_hash)
-        .execute(&mut *tx)
-        .await?;
+    let response = serde_json::to_string(&stored).map_err(anyhow::Error::from)?;
+    store::orders::keep_answer(&mut tx, &key_hash, &response, &sealed).await?;
     tx.commit().await?;
     tracing::info!(code = %created.code, parts = created.parts.len(), "order request stored");
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 /// Deletes idempotency records past their day; returns how many.
-pub async fn sweep_idempotency(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
-    Ok(sqlx::query("DELETE FROM idempotency WHERE created_at <= ?")
-        .bind(now - IDEMPOTENCY_TTL_SECS)
-        .execute(db)
-        .await?
-        .rows_affected())
+pub async fn sweep_idempotency(db: &Db, now: i64) -> Result<u64, AppError> {
+    Ok(store::orders::sweep_idempotency(db, now - IDEMPOTENCY_TTL_SECS).await?)
 }
 
 /// Stores a valid request; answers what the partner is told, and the tracking secret.
 async fn store_request(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     v: &ValidRequest,
     today: Date,
     origin: &str,
     catalog: &etalase_core::Catalog,
 ) -> Result<(OrderCreated, String), AppError> {
     let year = today.year();
-    let (seq,): (i64,) = sqlx::query_as(
-        "INSERT INTO sequence (name, value) VALUES (?, 1) \
-         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-    )
-    .bind(format!("order-request-{year}"))
-    .fetch_one(&mut **tx)
-    .await?;
+    let seq = store::orders::next_in_sequence(tx, &format!("order-request-{year}")).await?;
     let code = etalase_core::request::request_code(year, seq as u64);
     let secret = new_secret()?;
     let now = now_utc();
-    let (request_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO order_request (code, secret_sha256, company, buyer_type, npwp, \
-         contact_person, phone, email, address, kabupaten, needed_by, purpose, notes, total, \
-         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let request_id = store::orders::insert_request(
+        tx,
+        &store::orders::NewRequest {
+            code: &code,
+            secret_sha256: &sha256_hex(secret.as_bytes()),
+            company: &v.company,
+            buyer_type: v.buyer_type.slug(),
+            npwp: &v.npwp,
+            contact_person: &v.contact_person,
+            phone: v.phone.e164(),
+            email: &v.email,
+            address: &v.address,
+            kabupaten: v.kabupaten.slug(),
+            needed_by: &v.needed_by.to_string(),
+            purpose: &v.purpose,
+            notes: &v.notes,
+            total: v.total.amount(),
+            created_at: &now,
+        },
     )
-    .bind(&code)
-    .bind(sha256_hex(secret.as_bytes()))
-    .bind(&v.company)
-    .bind(v.buyer_type.slug())
-    .bind(&v.npwp)
-    .bind(&v.contact_person)
-    .bind(v.phone.e164())
-    .bind(&v.email)
-    .bind(&v.address)
-    .bind(v.kabupaten.slug())
-    .bind(v.needed_by.to_string())
-    .bind(&v.purpose)
-    .bind(&v.notes)
-    .bind(v.total.amount())
-    .bind(&now)
-    .fetch_one(&mut **tx)
     .await?;
 
     // The IKM's message links to its desk, never to the partner's tracking page: the secret
@@ -286,31 +261,29 @@ async fn store_request(
     let desk_link = format!("{origin}{}", desk_order_page_path(&code));
     let mut parts = Vec::new();
     for part in &v.parts {
-        let (part_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO ikm_order (request_id, ikm_slug, status, subtotal, received_on) \
-             VALUES (?, ?, 'baru', ?, ?) RETURNING id",
+        let part_id = store::orders::insert_part(
+            tx,
+            request_id,
+            part.ikm.as_str(),
+            part.subtotal.amount(),
+            &today.to_string(),
         )
-        .bind(request_id)
-        .bind(part.ikm.as_str())
-        .bind(part.subtotal.amount())
-        .bind(today.to_string())
-        .fetch_one(&mut **tx)
         .await?;
         for (pos, line) in part.lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO order_line (ikm_order_id, position, product_slug, name, unit, \
-                 quantity, unit_price, lead_time_days, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            store::orders::insert_line(
+                tx,
+                part_id,
+                &store::orders::NewLine {
+                    position: pos as i64,
+                    product: line.product.as_str(),
+                    name: &line.name,
+                    unit: &line.unit,
+                    quantity: i64::from(line.quantity),
+                    unit_price: line.unit_price.amount(),
+                    lead_time_days: i64::from(line.lead_time_days),
+                    note: &line.note,
+                },
             )
-            .bind(part_id)
-            .bind(pos as i64)
-            .bind(line.product.as_str())
-            .bind(&line.name)
-            .bind(&line.unit)
-            .bind(line.quantity)
-            .bind(line.unit_price.amount())
-            .bind(line.lead_time_days)
-            .bind(&line.note)
-            .execute(&mut **tx)
             .await?;
         }
         record_event(tx, part_id, Actor::Partner, None, OrderStatus::Baru, "").await?;
@@ -358,31 +331,29 @@ fn whatsapp_summary(
 }
 
 async fn record_event(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     part_id: i64,
     actor: Actor,
     from: Option<OrderStatus>,
     to: OrderStatus,
     note: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO order_event (ikm_order_id, at, actor, from_status, to_status, note) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+    store::orders::record_event(
+        tx,
+        part_id,
+        &now_utc(),
+        actor_slug(actor),
+        from.map(OrderStatus::slug),
+        to.slug(),
+        note,
     )
-    .bind(part_id)
-    .bind(now_utc())
-    .bind(actor_slug(actor))
-    .bind(from.map(OrderStatus::slug))
-    .bind(to.slug())
-    .bind(note)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// One line of the audit log: who did what to which object, from what to what.
 pub async fn audit(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     account: &Account,
     action: &str,
     object: &str,
@@ -409,7 +380,7 @@ pub enum Who<'a> {
 }
 
 async fn audit_by(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     who: Who<'_>,
     action: &str,
     object: &str,
@@ -422,18 +393,16 @@ async fn audit_by(
         Who::System => (None, "sistem"),
         Who::Ikm => (None, "ikm"),
     };
-    sqlx::query(
-        "INSERT INTO audit_log (at, account_id, username, action, object, from_value, to_value) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    store::audit::record(
+        tx,
+        &now_utc(),
+        account_id,
+        username,
+        action,
+        object,
+        from,
+        to,
     )
-    .bind(now_utc())
-    .bind(account_id)
-    .bind(username)
-    .bind(action)
-    .bind(object)
-    .bind(from)
-    .bind(to)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -457,7 +426,7 @@ fn actor_from_slug(s: &str) -> Actor {
 /// Applies an event to one IKM's part, through the core state machine, atomically: the
 /// status changes only if it is still the one the decision was made on.
 pub async fn apply_event(
-    db: &SqlitePool,
+    db: &Db,
     part_id: i64,
     event: &OrderEvent,
     actor: Actor,
@@ -470,7 +439,7 @@ pub async fn apply_event(
 /// [`apply_event`] made by a logged-in account. Every change also goes to the audit log, in
 /// the same transaction: under the account, else under the partner or the system.
 pub async fn apply_event_by(
-    db: &SqlitePool,
+    db: &Db,
     part_id: i64,
     event: &OrderEvent,
     actor: Actor,
@@ -478,22 +447,20 @@ pub async fn apply_event_by(
     holidays: &Holidays,
     by: Option<&Account>,
 ) -> Result<OrderStatus, AppError> {
-    let mut tx = crate::db::write_tx(db).await?;
-    let (status, received_on, code, ikm, request_id): (String, String, String, String, i64) =
-        sqlx::query_as(
-            "SELECT o.status, o.received_on, r.code, o.ikm_slug, o.request_id \
-         FROM ikm_order o JOIN order_request r ON r.id = o.request_id WHERE o.id = ?",
-        )
-        .bind(part_id)
-        .fetch_optional(&mut *tx)
+    let mut tx = db.write_tx().await?;
+    let store::orders::PartState {
+        status,
+        received_on,
+        code,
+        ikm_slug: ikm,
+        request_id,
+    } = store::orders::part_state(&mut tx, part_id)
         .await?
         .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
-    let stored_lines: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT quantity, unit_price FROM order_line WHERE ikm_order_id = ? ORDER BY position",
-    )
-    .bind(part_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    // The request's total is the sum of its parts': two IKM confirming at once on two
+    // servers must not each sum a stale copy.
+    store::orders::lock_request(&mut tx, request_id).await?;
+    let stored_lines = store::orders::line_prices(&mut tx, part_id).await?;
     let lines = stored_lines
         .into_iter()
         .map(|(quantity, price)| {
@@ -550,63 +517,42 @@ pub async fn apply_event_by(
             lead_time_days,
         } => {
             for adj in prices {
-                sqlx::query("UPDATE order_line SET confirmed_unit_price = ? WHERE ikm_order_id = ? AND position = ?")
-                    .bind(adj.unit_price.amount())
-                    .bind(part_id)
-                    .bind(adj.line as i64)
-                    .execute(&mut *tx)
-                    .await?;
+                store::orders::confirm_line_price(
+                    &mut tx,
+                    part_id,
+                    adj.line as i64,
+                    adj.unit_price.amount(),
+                )
+                .await?;
             }
             // The subtotal core computed with checked arithmetic, never SQL's.
             let subtotal = confirmed_subtotal
                 .ok_or_else(|| anyhow::anyhow!("a confirmation without a subtotal"))?;
-            sqlx::query("UPDATE ikm_order SET lead_time_days = ?, subtotal = ? WHERE id = ?")
-                .bind(lead_time_days.map(i64::from))
-                .bind(subtotal.amount())
-                .bind(part_id)
-                .execute(&mut *tx)
-                .await?;
+            store::orders::confirm_part(
+                &mut tx,
+                part_id,
+                lead_time_days.map(i64::from),
+                subtotal.amount(),
+            )
+            .await?;
             // The request's total follows its parts' agreed subtotals.
-            let subtotals: Vec<(i64,)> =
-                sqlx::query_as("SELECT subtotal FROM ikm_order WHERE request_id = ?")
-                    .bind(request_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let total = Rupiah::checked_sum(subtotals.into_iter().map(|(s,)| Rupiah(s)))
+            let subtotals = store::orders::subtotals(&mut tx, request_id).await?;
+            let total = Rupiah::checked_sum(subtotals.into_iter().map(Rupiah))
                 .ok_or_else(|| anyhow::anyhow!("request {code}: parts overflow a total"))?;
-            sqlx::query("UPDATE order_request SET total = ? WHERE id = ?")
-                .bind(total.amount())
-                .bind(request_id)
-                .execute(&mut *tx)
-                .await?;
+            store::orders::set_total(&mut tx, request_id, total.amount()).await?;
         }
         OrderEvent::Decline { reason } => {
             note = reason.trim().to_owned();
-            sqlx::query("UPDATE ikm_order SET decline_reason = ? WHERE id = ?")
-                .bind(&note)
-                .bind(part_id)
-                .execute(&mut *tx)
-                .await?;
+            store::orders::set_decline_reason(&mut tx, part_id, &note).await?;
         }
         OrderEvent::Ship { courier, receipt } => {
             note = format!("{} {}", courier.trim(), receipt.trim());
-            sqlx::query("UPDATE ikm_order SET courier = ?, receipt = ? WHERE id = ?")
-                .bind(courier.trim())
-                .bind(receipt.trim())
-                .bind(part_id)
-                .execute(&mut *tx)
-                .await?;
+            store::orders::set_shipping(&mut tx, part_id, courier.trim(), receipt.trim()).await?;
         }
         _ => {}
     }
-    let moved = sqlx::query("UPDATE ikm_order SET status = ? WHERE id = ? AND status = ?")
-        .bind(to.slug())
-        .bind(part_id)
-        .bind(from.slug())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if moved != 1 {
+    let moved = store::orders::move_status(&mut tx, part_id, from.slug(), to.slug()).await?;
+    if !moved {
         return Err(AppError::Conflict(
             "concurrent_change",
             "Pesanan ini baru saja berubah. Muat ulang dan coba lagi.".into(),
@@ -626,15 +572,8 @@ pub async fn apply_event_by(
 }
 
 /// Expires every part left `baru` past its time to answer. Returns how many expired.
-pub async fn expire_overdue(
-    db: &SqlitePool,
-    today: Date,
-    holidays: &Holidays,
-) -> Result<usize, AppError> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, received_on FROM ikm_order WHERE status = 'baru'")
-            .fetch_all(db)
-            .await?;
+pub async fn expire_overdue(db: &Db, today: Date, holidays: &Holidays) -> Result<usize, AppError> {
+    let rows = store::orders::waiting_parts(db).await?;
     let mut expired = 0;
     for (id, received_on) in rows {
         let overdue = Date::parse(&received_on).is_some_and(|r| expires_on(r, holidays) <= today);
@@ -658,13 +597,9 @@ struct SecretQuery {
 
 /// The request's id if `secret` opens it. A wrong or missing secret is the same 404 as an
 /// unknown code, so codes cannot be probed.
-async fn open_request(db: &SqlitePool, code: &str, secret: Option<&str>) -> Result<i64, AppError> {
+async fn open_request(db: &Db, code: &str, secret: Option<&str>) -> Result<i64, AppError> {
     let not_found = AppError::NotFound("Pesanan tidak ditemukan.");
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, secret_sha256 FROM order_request WHERE code = ?")
-            .bind(code)
-            .fetch_optional(db)
-            .await?;
+    let row = store::orders::request_secret(db, code).await?;
     let given = sha256_hex(secret.unwrap_or("").as_bytes());
     match row {
         Some((id, stored)) if constant_time_eq(&given, &stored) => Ok(id),
@@ -703,13 +638,9 @@ async fn cancel(
     require_json(&headers)?;
     let CancelPart { secret } = parse_json(&body)?;
     let id = open_request(&state.db, &code, Some(&secret)).await?;
-    let (part_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM ikm_order WHERE request_id = ? AND ikm_slug = ?")
-            .bind(id)
-            .bind(&ikm)
-            .fetch_optional(&state.db)
-            .await?
-            .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
+    let part_id = store::orders::part_of(&state.db, id, &ikm)
+        .await?
+        .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
     apply_event(
         &state.db,
         part_id,
@@ -723,126 +654,51 @@ async fn cancel(
     Ok(Json(tracking).into_response())
 }
 
-#[derive(sqlx::FromRow)]
-struct PartRow {
-    id: i64,
-    ikm_slug: String,
-    status: String,
-    subtotal: i64,
-    lead_time_days: Option<i64>,
-    decline_reason: Option<String>,
-    courier: Option<String>,
-    receipt: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct RequestRow {
-    code: String,
-    company: String,
-    buyer_type: String,
-    npwp: String,
-    contact_person: String,
-    phone: String,
-    email: String,
-    address: String,
-    kabupaten: String,
-    purpose: String,
-    notes: String,
-    needed_by: String,
-    created_at: String,
-    total: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct LineRow {
-    product_slug: String,
-    name: String,
-    unit: String,
-    quantity: i64,
-    unit_price: i64,
-    confirmed_unit_price: Option<i64>,
-    note: String,
-    lead_time_days: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    at: String,
-    actor: String,
-    from_status: Option<String>,
-    to_status: String,
-    note: String,
-}
-
 /// Everything the tracking page shows about one request.
-pub async fn load_tracking(db: &SqlitePool, request_id: i64) -> Result<Tracking, AppError> {
-    let request: RequestRow = sqlx::query_as(
-        "SELECT code, company, buyer_type, npwp, contact_person, phone, email, address, \
-         kabupaten, purpose, notes, needed_by, created_at, total FROM order_request WHERE id = ?",
-    )
-    .bind(request_id)
-    .fetch_one(db)
-    .await?;
-    let part_rows: Vec<PartRow> = sqlx::query_as(
-        "SELECT id, ikm_slug, status, subtotal, lead_time_days, decline_reason, courier, receipt \
-         FROM ikm_order WHERE request_id = ? ORDER BY id",
-    )
-    .bind(request_id)
-    .fetch_all(db)
-    .await?;
+pub async fn load_tracking(db: &Db, request_id: i64) -> Result<Tracking, AppError> {
+    let store::orders::Stored {
+        request,
+        parts: part_rows,
+        lines,
+        events,
+    } = store::orders::stored(db, request_id)
+        .await?
+        .ok_or(AppError::NotFound("Pesanan tidak ditemukan."))?;
     let bad = |what: &str| AppError::Internal(anyhow::anyhow!("stored {what} is invalid"));
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(part_rows.len());
     for row in part_rows {
-        let ikm: Option<(String, bool)> =
-            sqlx::query_as("SELECT name, pkp FROM ikm WHERE slug = ?")
-                .bind(&row.ikm_slug)
-                .fetch_optional(db)
-                .await?;
-        let (ikm_name, ikm_pkp) = ikm.unwrap_or_default();
-        let lines: Vec<LineRow> = sqlx::query_as(
-            "SELECT product_slug, name, unit, quantity, unit_price, confirmed_unit_price, note, lead_time_days \
-             FROM order_line WHERE ikm_order_id = ? ORDER BY position",
-        )
-        .bind(row.id)
-        .fetch_all(db)
-        .await?;
-        let events: Vec<EventRow> = sqlx::query_as(
-            "SELECT at, actor, from_status, to_status, note FROM order_event \
-             WHERE ikm_order_id = ? ORDER BY id",
-        )
-        .bind(row.id)
-        .fetch_all(db)
-        .await?;
         let status = OrderStatus::from_slug(&row.status).ok_or_else(|| bad("status"))?;
         let lines = lines
-            .into_iter()
+            .iter()
+            .filter(|l| l.ikm_order_id == row.id)
             .map(|l| {
                 Ok(TrackedLine {
                     product: Slug::parse(&l.product_slug).map_err(|_| bad("product"))?,
-                    name: l.name,
-                    unit: l.unit,
+                    name: l.name.clone(),
+                    unit: l.unit.clone(),
                     quantity: u32::try_from(l.quantity).map_err(|_| bad("quantity"))?,
                     unit_price: Rupiah(l.unit_price),
                     confirmed_unit_price: l.confirmed_unit_price.map(Rupiah),
-                    note: l.note,
+                    note: l.note.clone(),
                     lead_time_days: u32::try_from(l.lead_time_days).unwrap_or(0),
                 })
             })
             .collect::<Result<_, AppError>>()?;
         let events = events
-            .into_iter()
+            .iter()
+            .filter(|e| e.ikm_order_id == row.id)
             .map(|e| TrackedEvent {
-                at: e.at,
+                at: e.at.clone(),
                 actor: actor_from_slug(&e.actor),
                 from: e.from_status.as_deref().and_then(OrderStatus::from_slug),
                 to: OrderStatus::from_slug(&e.to_status).unwrap_or(status),
-                note: e.note,
+                note: e.note.clone(),
             })
             .collect();
         parts.push(TrackedPart {
             ikm: Slug::parse(&row.ikm_slug).map_err(|_| bad("ikm"))?,
-            ikm_name,
-            ikm_pkp,
+            ikm_name: row.ikm_name.unwrap_or_default(),
+            ikm_pkp: row.ikm_pkp.unwrap_or_default(),
             status,
             subtotal: Rupiah(row.subtotal),
             lead_time_days: row.lead_time_days.and_then(|d| u32::try_from(d).ok()),

@@ -3,7 +3,6 @@
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
-use std::path::Path;
 
 /// Largest upload accepted, in bytes.
 pub const MAX_UPLOAD: usize = 8 * 1024 * 1024;
@@ -102,18 +101,9 @@ pub fn process(bytes: &[u8]) -> Result<Vec<Resized>, PhotoError> {
     Ok(out)
 }
 
-/// Writes each width as `<dir>/<stem>-<width>.jpg`; returns the file names.
-pub fn store(dir: &Path, stem: &str, sizes: &[Resized]) -> std::io::Result<Vec<String>> {
-    std::fs::create_dir_all(dir)?;
-    let mut names = Vec::new();
-    for size in sizes {
-        let name = format!("{stem}-{}.jpg", size.width);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, &size.jpeg)?;
-        std::fs::rename(&tmp, dir.join(&name))?;
-        names.push(name);
-    }
-    Ok(names)
+/// The name a stored width goes by: `<stem>-<width>.jpg`.
+pub fn file_name(stem: &str, size: &Resized) -> String {
+    format!("{stem}-{}.jpg", size.width)
 }
 
 #[cfg(test)]

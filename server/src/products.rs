@@ -4,11 +4,11 @@
 
 use crate::auth::{check_origin, check_state_change, IkmUser};
 use crate::clock::today_wib;
-use crate::db::product_by_slug;
 use crate::error::AppError;
 use crate::http::{locale_of, random_hex};
 use crate::orders::audit;
 use crate::photo::{self, PhotoError, MAX_UPLOAD};
+use crate::store::{self, Db, Tx};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -20,7 +20,6 @@ use etalase_core::product_edit::{
     check_product, product_messages, slug_from_name, DeskProduct, ProductInput,
     MAX_PRODUCTS_PER_IKM,
 };
-use sqlx::SqlitePool;
 
 pub const MEDIA_URL: &str = "/media";
 
@@ -39,25 +38,13 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         )
 }
 
-async fn own_products(db: &SqlitePool, ikm: &str) -> Result<Vec<DeskProduct>, AppError> {
-    let slugs: Vec<(String,)> = sqlx::query_as(
-        "SELECT slug FROM product WHERE ikm_slug = ? ORDER BY retired, position, slug",
-    )
-    .bind(ikm)
-    .fetch_all(db)
-    .await?;
-    let mut out = Vec::new();
-    for (slug,) in slugs {
-        if let Some(p) = product_by_slug(db, &slug).await? {
-            out.push(p);
-        }
-    }
-    Ok(out)
+async fn own_products(db: &Db, ikm: &str) -> Result<Vec<DeskProduct>, AppError> {
+    Ok(store::catalog::products_of(db, ikm).await?)
 }
 
 /// The product if it belongs to `ikm`; 404 otherwise, as if it did not exist.
-async fn own_product(db: &SqlitePool, ikm: &str, slug: &str) -> Result<DeskProduct, AppError> {
-    product_by_slug(db, slug)
+async fn own_product(db: &Db, ikm: &str, slug: &str) -> Result<DeskProduct, AppError> {
+    store::catalog::product(db, slug)
         .await?
         .filter(|p| p.product.ikm.as_str() == ikm)
         .ok_or(AppError::NotFound("Produk tidak ditemukan."))
@@ -74,7 +61,7 @@ struct Change<'a> {
 /// as it is now.
 async fn finish(
     state: &AppState,
-    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    mut tx: Tx,
     account: &crate::auth::Account,
     ikm: &str,
     slug: &str,
@@ -89,8 +76,7 @@ async fn finish(
         change.to,
     )
     .await?;
-    tx.commit().await?;
-    state.reload_catalog().await?;
+    state.catalog_changed(tx).await?;
     Ok(Json(own_product(&state.db, ikm, slug).await?))
 }
 
@@ -112,27 +98,6 @@ fn parse_input(headers: &HeaderMap, body: &Bytes) -> Result<ProductInput, AppErr
     } else {
         Err(AppError::Fields(product_messages(&errors, locale), locale))
     }
-}
-
-type SqliteQuery<'q> =
-    sqlx::query::Query<'q, sqlx::Sqlite, <sqlx::Sqlite as sqlx::Database>::Arguments>;
-
-/// Binds the editable fields, in the order both the insert and the update name them.
-fn bind_fields<'q>(
-    query: SqliteQuery<'q>,
-    input: &'q ProductInput,
-) -> Result<SqliteQuery<'q>, AppError> {
-    Ok(query
-        .bind(input.name.trim())
-        .bind(input.category.slug())
-        .bind(input.description.trim())
-        .bind(input.unit.trim())
-        .bind(input.price.amount())
-        .bind(i64::from(input.min_order))
-        .bind(i64::from(input.order_increment))
-        .bind(serde_json::to_string(&input.tiers).map_err(anyhow::Error::from)?)
-        .bind(i64::from(input.lead_time_days))
-        .bind(input.availability.slug()))
 }
 
 /// A short record of a product's editable fields for the audit log.
@@ -164,17 +129,8 @@ async fn update(
     check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
     let input = parse_input(&headers, &body)?;
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    let update = sqlx::query(
-        "UPDATE product SET name = ?, category = ?, description = ?, unit = ?, price = ?, \
-         min_order = ?, order_increment = ?, tiers = ?, lead_time_days = ?, availability = ? \
-         WHERE slug = ? AND ikm_slug = ?",
-    );
-    bind_fields(update, &input)?
-        .bind(&slug)
-        .bind(&ikm)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.db.write_tx().await?;
+    store::catalog::update_product(&mut tx, &ikm, &slug, &input).await?;
     let change = Change {
         action: "edit_product",
         from: &summary(&ProductInput::from_product(&before.product)),
@@ -196,47 +152,28 @@ async fn create(
     check_state_change(&state, &headers)?;
     let input = parse_input(&headers, &body)?;
     let base = slug_from_name(&input.name);
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM product WHERE ikm_slug = ?")
-        .bind(&ikm)
-        .fetch_one(&mut *tx)
-        .await?;
-    if count >= MAX_PRODUCTS_PER_IKM as i64 {
-        return Err(AppError::Conflict(
-            "too_many_products",
-            format!(
-                "Paling banyak {MAX_PRODUCTS_PER_IKM} produk per IKM (termasuk yang ditarik). \
-                 Ubah produk yang ditarik untuk dipakai lagi."
-            ),
-        ));
-    }
-    // The first free slug: `name`, `name-2`, `name-3`, …
-    let mut slug = base.clone();
-    let mut n = 1;
-    while sqlx::query_as::<_, (String,)>("SELECT slug FROM product WHERE slug = ?")
-        .bind(&slug)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some()
-    {
-        n += 1;
-        slug = format!("{base}-{n}");
-    }
-    let (position,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position), 0) + 1 FROM product")
-        .fetch_one(&mut *tx)
-        .await?;
-    let insert = sqlx::query(
-        "INSERT INTO product (slug, position, ikm_slug, name, category, description, unit, price, \
-         min_order, order_increment, tiers, lead_time_days, availability, images, listed_on, featured) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, 0)",
+    let mut tx = state.db.write_tx().await?;
+    let added = store::catalog::add_product(
+        &mut tx,
+        &ikm,
+        &base,
+        &input,
+        &today_wib().to_string(),
+        MAX_PRODUCTS_PER_IKM,
     )
-    .bind(&slug)
-    .bind(position)
-    .bind(&ikm);
-    bind_fields(insert, &input)?
-        .bind(today_wib().to_string())
-        .execute(&mut *tx)
-        .await?;
+    .await?;
+    let slug = match added {
+        store::catalog::Added::Slug(slug) => slug,
+        store::catalog::Added::TooMany => {
+            return Err(AppError::Conflict(
+                "too_many_products",
+                format!(
+                    "Paling banyak {MAX_PRODUCTS_PER_IKM} produk per IKM (termasuk yang \
+                     ditarik). Ubah produk yang ditarik untuk dipakai lagi."
+                ),
+            ))
+        }
+    };
     let change = Change {
         action: "add_product",
         from: "",
@@ -259,13 +196,8 @@ async fn set_retired(
     check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
     let SetFlag { value } = crate::http::parse_json(&body)?;
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    sqlx::query("UPDATE product SET retired = ? WHERE slug = ? AND ikm_slug = ?")
-        .bind(value)
-        .bind(&slug)
-        .bind(&ikm)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.db.write_tx().await?;
+    store::catalog::set_retired(&mut tx, &ikm, &slug, value).await?;
     let label = |retired: bool| if retired { "ditarik" } else { "tayang" };
     let change = Change {
         action: if value {
@@ -312,14 +244,7 @@ async fn upload_photo(
         .await?
         .map_err(AppError::Photo)?;
     let stem = format!("{slug}-{}", &random_hex()?[..8]);
-    let dir = state.media_dir.join("produk");
-    let names = {
-        let (dir, stem, sizes) = (dir.clone(), stem.clone(), sizes.clone());
-        tokio::task::spawn_blocking(move || photo::store(&dir, &stem, &sizes))
-            .await
-            .map_err(|e| anyhow::anyhow!("store task: {e}"))?
-            .map_err(anyhow::Error::from)?
-    };
+    let names: Vec<String> = sizes.iter().map(|s| photo::file_name(&stem, s)).collect();
     let largest = sizes.last().ok_or(AppError::Photo(PhotoError::Corrupt))?;
     let url = |name: &str| format!("{MEDIA_URL}/produk/{name}");
     let image = Image {
@@ -347,13 +272,16 @@ async fn upload_photo(
             .take(3)
             .cloned(),
     );
-    let mut tx = crate::db::write_tx(&state.db).await?;
-    sqlx::query("UPDATE product SET images = ? WHERE slug = ? AND ikm_slug = ?")
-        .bind(serde_json::to_string(&images).map_err(anyhow::Error::from)?)
-        .bind(&slug)
-        .bind(&ikm)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.db.write_tx().await?;
+    // The photo and the product that shows it are stored together, where every server
+    // reads them.
+    let now = crate::clock::now_utc();
+    for (size, name) in sizes.iter().zip(&names) {
+        let key = format!("produk/{name}");
+        store::media::put(&mut tx, &key, "image/jpeg", &size.jpeg, &now).await?;
+    }
+    let images_json = serde_json::to_string(&images).map_err(anyhow::Error::from)?;
+    store::catalog::set_images(&mut tx, &ikm, &slug, &images_json).await?;
     let change = Change {
         action: "upload_photo",
         from: before

@@ -4,7 +4,7 @@
 //! a burst of parallel requests cannot all slip past a check made before any was recorded.
 
 use crate::error::AppError;
-use sqlx::SqlitePool;
+use crate::store::{self, Db};
 
 /// At most `max` in any window of `window_secs`, counted from the first in the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,68 +15,22 @@ pub struct Limit {
 
 /// Takes one unit of `key`'s allowance at `now`: `Ok(None)` when there was one (it is now
 /// spent), `Ok(Some(wait))` with the seconds until the window ends when there was none.
-pub async fn take(
-    db: &SqlitePool,
-    key: &str,
-    limit: Limit,
-    now: i64,
-) -> Result<Option<i64>, AppError> {
-    // One statement: the count and the check cannot be split by a concurrent request. A
-    // closed window starts again at 1; an open one grows only while below the limit.
-    let taken: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO throttle (key, failures, window_start, window_secs) VALUES (?1, 1, ?2, ?3) \
-         ON CONFLICT (key) DO UPDATE SET \
-           failures = CASE WHEN throttle.window_start + throttle.window_secs <= ?2 \
-                      THEN 1 ELSE throttle.failures + 1 END, \
-           window_start = CASE WHEN throttle.window_start + throttle.window_secs <= ?2 \
-                          THEN ?2 ELSE throttle.window_start END, \
-           window_secs = ?3 \
-         WHERE throttle.window_start + throttle.window_secs <= ?2 OR throttle.failures < ?4 \
-         RETURNING failures",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(limit.window_secs)
-    .bind(limit.max)
-    .fetch_optional(db)
-    .await?;
-    if taken.is_some() {
-        return Ok(None);
-    }
-    let (ends,): (i64,) =
-        sqlx::query_as("SELECT window_start + window_secs FROM throttle WHERE key = ?")
-            .bind(key)
-            .fetch_one(db)
-            .await?;
-    Ok(Some((ends - now).max(1)))
+pub async fn take(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Option<i64>, AppError> {
+    Ok(store::throttle::take(db, key, limit.max, limit.window_secs, now).await?)
 }
 
 /// Hands back one unit taken by [`take`] for work that turned out not to count (a login
 /// with the right password does not count against its address).
-pub async fn give_back(db: &SqlitePool, key: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE throttle SET failures = failures - 1 WHERE key = ? AND failures > 0")
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
+pub async fn give_back(db: &Db, key: &str) -> Result<(), AppError> {
+    Ok(store::throttle::give_back(db, key).await?)
 }
 
 /// Forgets `key`'s window (a successful login clears its account's failures).
-pub async fn clear(db: &SqlitePool, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM throttle WHERE key = ?")
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
+pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
+    Ok(store::throttle::clear(db, key).await?)
 }
 
 /// Deletes windows that have closed; returns how many.
-pub async fn sweep(db: &SqlitePool, now: i64) -> Result<u64, AppError> {
-    Ok(
-        sqlx::query("DELETE FROM throttle WHERE window_start + window_secs <= ?")
-            .bind(now)
-            .execute(db)
-            .await?
-            .rows_affected(),
-    )
+pub async fn sweep(db: &Db, now: i64) -> Result<u64, AppError> {
+    Ok(store::throttle::sweep(db, now).await?)
 }

@@ -312,21 +312,19 @@ async fn a_malformed_seed_record_names_its_path() {
     let seed = dir.path().join("bad.json");
     std::fs::write(&seed, serde_json::to_string(&doc).unwrap()).unwrap();
 
-    let err = etalase_server::build_state(&config_in(dir.path(), seed))
+    let config = config_in(dir.path(), seed);
+    let err = etalase_server::build_state(&config)
         .await
         .err()
         .expect("start must fail");
     let msg = format!("{err:#}");
     assert!(msg.contains("ikm[2].whatsapp"), "{msg}");
     // Nothing half-seeded: the database holds no IKM.
-    let pool = etalase_server::db::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("db/etalase.db").display()
-    ))
-    .await
-    .unwrap();
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ikm")
-        .fetch_one(&pool)
+    let db = etalase_server::store::Db::connect(&config.database_url)
+        .await
+        .unwrap();
+    let n = db
+        .scalar_unchecked("SELECT COUNT(*) FROM ikm")
         .await
         .unwrap();
     assert_eq!(n, 0);

@@ -47,10 +47,13 @@ async fn the_right_password_opens_a_session_in_a_protected_cookie() {
         .unwrap();
     assert_eq!(me.username, "kopi-gunung-betung");
     // The id is stored only as a hash.
-    let (stored,): (String,) = sqlx::query_as("SELECT id_sha256 FROM session")
-        .fetch_one(&app.state.db)
+    let stored = app
+        .state
+        .db
+        .texts_unchecked("SELECT id_sha256 FROM session")
         .await
         .unwrap();
+    let stored = stored[0][0].clone().unwrap();
     assert!(!session.cookie.contains(&stored));
 }
 
@@ -228,9 +231,12 @@ async fn sessions_expire() {
     let session = app.login("disperindag", &password).await;
     assert_eq!(app.get_as(&session, "/api/v1/auth/me").await.status(), 200);
 
-    sqlx::query("UPDATE session SET expires_at = expires_at - ?")
-        .bind(etalase_server::auth::SESSION_TTL_SECS + 1)
-        .execute(&app.state.db)
+    app.state
+        .db
+        .execute_unchecked(&format!(
+            "UPDATE session SET expires_at = expires_at - {}",
+            etalase_server::auth::SESSION_TTL_SECS + 1
+        ))
         .await
         .unwrap();
 
@@ -249,23 +255,20 @@ async fn the_sweep_forgets_expired_sessions_and_closed_throttle_windows_only() {
     let now = etalase_server::clock::unix_secs();
     let count = |sql: &'static str| {
         let db = app.state.db.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&db)
-                .await
-                .unwrap()
-        }
+        async move { db.scalar_unchecked(sql).await.unwrap() }
     };
-    sqlx::query("INSERT INTO session (id_sha256, account_id, created_at, expires_at) SELECT 'old', id, 0, ? FROM account")
-        .bind(now - 1)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, ?)",
-    )
-    .bind(now - etalase_server::auth::THROTTLE_WINDOW_SECS)
-    .execute(&app.state.db)
+    let db = &app.state.db;
+    db.execute_unchecked(&format!(
+        "INSERT INTO session (id_sha256, account_id, created_at, expires_at) \
+         SELECT 'old', id, 0, {} FROM account",
+        now - 1
+    ))
+    .await
+    .unwrap();
+    db.execute_unchecked(&format!(
+        "INSERT INTO throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, {})",
+        now - etalase_server::auth::THROTTLE_WINDOW_SECS
+    ))
     .await
     .unwrap();
 
@@ -288,8 +291,9 @@ async fn a_disabled_account_cannot_log_in_and_loses_its_session() {
     let app = spawn_app().await;
     let password = app.account("disperindag", Role::Admin, None).await;
     let session = app.login("disperindag", &password).await;
-    sqlx::query("UPDATE account SET disabled = 1")
-        .execute(&app.state.db)
+    app.state
+        .db
+        .execute_unchecked("UPDATE account SET disabled = TRUE")
         .await
         .unwrap();
     assert_eq!(app.get_as(&session, "/api/v1/auth/me").await.status(), 401);
@@ -328,11 +332,11 @@ async fn other_sites_and_non_json_bodies_cannot_log_in_or_change_anything() {
         .unwrap();
     assert_eq!(form.status(), 415);
     assert_eq!(
-        sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM session")
-            .fetch_one(&app.state.db)
+        app.state
+            .db
+            .scalar_unchecked("SELECT COUNT(*) FROM session")
             .await
-            .unwrap()
-            .0,
+            .unwrap(),
         0
     );
     // Logging in is a POST; GET answers 405 and changes nothing.

@@ -69,12 +69,13 @@ async fn call(
 }
 
 async fn account_id(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_as::<_, (i64,)>("SELECT id FROM account WHERE username = ?")
-        .bind(username)
-        .fetch_one(&app.state.db)
+    app.state
+        .db
+        .scalar_unchecked(&format!(
+            "SELECT id FROM account WHERE username = '{username}'"
+        ))
         .await
         .unwrap()
-        .0
 }
 
 #[tokio::test]

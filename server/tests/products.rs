@@ -216,11 +216,13 @@ async fn upload(
         .unwrap()
 }
 
-fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    match std::fs::read_dir(app.dir.path().join("media/produk")) {
-        Ok(dir) => dir.map(|e| e.unwrap().path()).collect(),
-        Err(_) => Vec::new(),
-    }
+/// Photos stored, in the database every server reads.
+async fn stored_photos(app: &TestApp) -> i64 {
+    app.state
+        .db
+        .scalar_unchecked("SELECT COUNT(*) FROM media")
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -237,7 +239,7 @@ async fn a_real_photo_is_resized_into_every_width_without_its_metadata() {
     assert_eq!(widths, [320, 640, 1280]);
     assert_eq!((image.width, image.height), (1280, 960));
     assert!(image.srcset().contains("320w"));
-    assert_eq!(stored_files(&app).len(), 3);
+    assert_eq!(stored_photos(&app).await, 3);
     for size in &image.sizes {
         let res = app.get(&size.src).await;
         assert_eq!(res.status(), 200, "{}", size.src);
@@ -245,7 +247,17 @@ async fn a_real_photo_is_resized_into_every_width_without_its_metadata() {
             .to_str()
             .unwrap()
             .contains("immutable"));
+        let etag = res.headers()["etag"].clone();
         let bytes = res.bytes().await.unwrap();
+        // A phone that has it asks again with its ETag and gets no bytes.
+        let again = app
+            .client
+            .get(format!("{}{}", app.base, size.src))
+            .header("If-None-Match", etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{}", size.src);
         let decoded = image::load_from_memory(&bytes).unwrap();
         assert_eq!(decoded.width(), size.width);
         let text = String::from_utf8_lossy(&bytes);
@@ -277,7 +289,7 @@ async fn a_text_file_named_jpg_is_refused_and_nothing_is_stored() {
     let error: ApiError = res.json().await.unwrap();
     assert_eq!(error.code, "not_an_image");
     assert_eq!(error.message, "Berkas ini bukan foto JPEG, PNG atau WebP.");
-    assert!(stored_files(&app).is_empty());
+    assert_eq!(stored_photos(&app).await, 0);
     assert_eq!(catalog(&app).await.1, etag);
 }
 
@@ -293,7 +305,7 @@ async fn an_oversize_file_is_refused_with_413() {
     assert_eq!(res.status(), 413);
     let error: ApiError = res.json().await.unwrap();
     assert_eq!(error.code, "photo_too_large");
-    assert!(stored_files(&app).is_empty());
+    assert_eq!(stored_photos(&app).await, 0);
 }
 
 /// CRC-32 (IEEE), as PNG chunks carry it.
@@ -352,5 +364,30 @@ async fn a_decompression_bomb_is_refused_before_it_is_decoded() {
     let error: ApiError = res.json().await.unwrap();
     assert_eq!(error.code, "too_many_pixels");
     assert!(error.message.contains("50000×50000"), "{}", error.message);
-    assert!(stored_files(&app).is_empty());
+    assert_eq!(stored_photos(&app).await, 0);
+}
+
+#[tokio::test]
+async fn photos_an_earlier_version_kept_on_disk_move_into_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), common::INDEX).unwrap();
+    let folder = dir.path().join("media/produk");
+    std::fs::create_dir_all(&folder).unwrap();
+    let jpeg = photo(320, 240, ImageFormat::Jpeg);
+    std::fs::write(folder.join("madu-hutan-0a1b2c3d-320.jpg"), &jpeg).unwrap();
+    // Not a name the server makes: left where it is, never served.
+    std::fs::write(folder.join("Bukan Foto.JPG"), b"x").unwrap();
+    let config = common::config_in(dir.path(), common::seed_path());
+    let app = common::spawn_with(dir, config).await;
+
+    assert_eq!(stored_photos(&app).await, 1);
+    let res = app.get("/media/produk/madu-hutan-0a1b2c3d-320.jpg").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), jpeg.as_slice());
+    assert_eq!(
+        app.get("/media/produk/Bukan%20Foto.JPG").await.status(),
+        404
+    );
 }

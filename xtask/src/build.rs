@@ -253,7 +253,9 @@ pub fn serve() -> Result {
             "\n    Etalase IKM Lampung is running at http://{addr}\n    (Ctrl-C to stop; data in {})\n\n    \
              DEMO accounts for the IKM desk (/desk) and the admin (/admin): user names and\n    \
              passwords are in {} (made on first start; demo only, never for production)\n",
-            std::env::var("DATABASE_URL").unwrap_or_else(|_| "var/etalase.db".into()),
+            std::env::var("DATABASE_URL")
+                .map(|url| without_password(&url))
+                .unwrap_or_else(|_| "var/etalase.db".into()),
             std::env::var("ETALASE_DEMO_CREDENTIALS").unwrap_or_else(|_| "var/demo-akun.txt".into())
         ),
         Err(e) => {
@@ -266,5 +268,19 @@ pub fn serve() -> Result {
         Ok(())
     } else {
         Err(format!("the server stopped: {status}"))
+    }
+}
+
+/// A database URL fit to print: a password in it becomes `***`.
+fn without_password(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((user, host)) => {
+                let user = user.split_once(':').map_or(user, |(name, _)| name);
+                format!("{scheme}://{user}:***@{host}")
+            }
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
     }
 }

@@ -6,6 +6,7 @@ mod build;
 mod chaos;
 mod export;
 mod fuzz;
+mod postgres;
 mod test;
 mod tools;
 mod util;
@@ -20,6 +21,9 @@ commands:
   build   the release SPA into dist/ and the release server binary
   test    everything CI runs: fmt, clippy (native + wasm32), native tests, browser tests,
           end-to-end tests against the real server in Chromium
+  test-postgres
+          only the server's tests on PostgreSQL (a throwaway cluster it starts and removes;
+          `test` runs them too)
   e2e     only the end-to-end journeys (builds the SPA first)
   export  <dir> [--public-url URL]: the storefront as files for a static host (no backend;
           ordering goes to each IKM over WhatsApp)
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Some("serve") => build::serve(),
         Some("build") => build::build_all(),
         Some("test") => test::run_all(),
+        Some("test-postgres") => test::server_tests_on_postgres(),
         Some("e2e") => test::e2e_only(),
         Some("export") => export::run(&args[1..]),
         Some("setup") => tools::ensure(tools::Need::All),

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order from cheapest to dearest.
 
 use crate::build::build_spa;
+use crate::postgres::{Durability, TempPostgres};
 use crate::tools::{ensure, Need};
 use crate::util::{cmd, free_port, root, run, step, LocalServer, Result};
 use std::time::Duration;
@@ -36,8 +37,10 @@ pub fn run_all() -> Result {
         "warnings",
     ]))?;
 
-    step("Native tests (cargo nextest)");
+    step("Native tests (cargo nextest; the server's on SQLite)");
     run(cmd("cargo").args(["nextest", "run", "--workspace", "--no-fail-fast"]))?;
+
+    server_tests_on_postgres()?;
 
     step("Browser tests (wasm-bindgen-test in headless Chromium)");
     run(cmd("cargo")
@@ -68,6 +71,27 @@ pub fn run_all() -> Result {
 
     step("Benchmarks, short pass (every benchmark; byte budgets checked, timings reported)");
     crate::bench::short_pass()
+}
+
+/// The server's whole suite again, each test on its own database of a throwaway PostgreSQL
+/// cluster (Debian's package; `initdb` into a temporary folder, stopped afterwards). The
+/// replica tests (two servers on one database) run only here.
+pub fn server_tests_on_postgres() -> Result {
+    step("Server tests on PostgreSQL (a throwaway cluster: initdb, free port, removed after)");
+    let cluster = TempPostgres::start(Durability::Throwaway)?;
+    let result = run(cmd("cargo")
+        .args(["nextest", "run", "-p", "etalase-server", "--no-fail-fast"])
+        .env("ETALASE_TEST_POSTGRES", cluster.url()));
+    if result.is_err() {
+        if let Ok(log) = std::fs::read_to_string(cluster.log()) {
+            let tail: Vec<&str> = log.lines().rev().take(30).collect();
+            eprintln!("PostgreSQL's log, last lines:");
+            for line in tail.into_iter().rev() {
+                eprintln!("  {line}");
+            }
+        }
+    }
+    result
 }
 
 /// Only the end-to-end journeys (after building the SPA): the quick loop while working on them.

@@ -28,10 +28,57 @@ pub fn no_holidays(dir: &Path) -> PathBuf {
     path
 }
 
+/// Whether the tests run on PostgreSQL (`cargo xtask test` runs them on both engines).
+pub fn on_postgres() -> bool {
+    std::env::var("ETALASE_TEST_POSTGRES").is_ok_and(|url| !url.is_empty())
+}
+
+/// The database a test server uses: a SQLite file in `dir`, or — when
+/// `ETALASE_TEST_POSTGRES` names a PostgreSQL server (`cargo xtask test` starts a throwaway
+/// one) — a new, empty database there.
+pub fn database_url(dir: &Path) -> String {
+    match std::env::var("ETALASE_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => new_postgres_database(&server),
+        _ => format!("sqlite://{}", dir.join("db/etalase.db").display()),
+    }
+}
+
+/// Creates a database with a random name on the server `url` names (its own database is
+/// only used to connect); answers the new database's URL.
+fn new_postgres_database(url: &str) -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    let name = format!(
+        "etalase_test_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let (server, _) = url.rsplit_once('/').expect("a URL ending in /database");
+    let admin = url.to_owned();
+    let create = format!("CREATE DATABASE {name}");
+    // Its own thread and runtime: callers are sync functions running inside async tests.
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async move {
+                use sqlx::Connection;
+                let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(create))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            })
+    })
+    .join()
+    .unwrap();
+    format!("{server}/{name}")
+}
+
 pub fn config_in(dir: &Path, seed: PathBuf) -> Config {
     Config {
         addr: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.join("db/etalase.db").display()),
+        database_url: database_url(dir),
         dist: dir.join("dist"),
         seed,
         public_url: None,
