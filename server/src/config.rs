@@ -26,7 +26,8 @@ pub struct Config {
     #[arg(long, env = "ETALASE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// Folder of uploaded photos (served under `/media`).
+    /// Folder where versions before photos moved into the database kept them: any found
+    /// there are moved into the database at start (served under `/media` from then on).
     #[arg(long, env = "ETALASE_MEDIA", default_value = "var/media")]
     pub media: PathBuf,
 

@@ -1,33 +1,33 @@
 //! Etalase server: the catalog API, storage, and the built storefront, in one process.
+//!
+//! Arranged by area, each folder depending only on those listed before it:
+//! - `store/`: every SQL statement, for SQLite and PostgreSQL;
+//! - `web/`: HTTP plumbing every area uses (errors, extractors, security headers,
+//!   compression, CPU gates, throttles, the OpenAPI document);
+//! - `catalog/`: the public catalog, its snapshot and search;
+//! - `accounts/`: sessions, passwords, roles, and the audit log;
+//! - `orders/`: order requests, their state machine, tracking and lists;
+//! - `desk/`: an IKM's own orders and products, and product photos;
+//! - `admin/`: Disperindag's view;
+//! - `pages/`: what browsers and crawlers get besides the API (the SPA's shells, pages drawn
+//!   on the server, share images, the request guard).
 
+pub mod accounts;
 pub mod admin;
-pub mod api;
-pub mod auth;
+pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod desk;
-pub mod error;
-pub mod gate;
-pub mod guard;
-pub mod http;
-pub mod og;
-pub mod openapi;
 pub mod orders;
-pub mod photo;
-pub mod precompressed;
-pub mod products;
-pub mod search;
-pub mod security;
-pub mod snapshot;
-pub mod spa;
+pub mod pages;
 pub mod store;
-pub mod throttle;
+pub mod web;
 
 use anyhow::Context;
 use axum::http::{Extensions, HeaderMap, StatusCode, Version};
 use axum::Router;
+use catalog::snapshot::CatalogSnapshot;
 use config::Config;
-use snapshot::CatalogSnapshot;
 use std::sync::{Arc, RwLock};
 use store::{Db, Topic, Tx};
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
@@ -64,12 +64,12 @@ pub struct Shared {
     reloads_asked: Arc<std::sync::atomic::AtomicU64>,
     reloads_done: Arc<std::sync::atomic::AtomicU64>,
     /// The buyers' and the staff shells and the not-found page, compressed once.
-    pub shells: Arc<spa::Shells>,
+    pub shells: Arc<pages::spa::Shells>,
     pub static_dir: ServeDir,
     /// The built storefront (`dist/`), also the source of drawn pictures for share images.
     pub dist_dir: std::path::PathBuf,
     /// Share images drawn so far.
-    pub og_cache: Arc<og::OgCache>,
+    pub og_cache: Arc<pages::og::OgCache>,
     /// The public origin for absolute links (`ETALASE_PUBLIC_URL`).
     pub public_url: Option<String>,
     /// The Content-Security-Policy for pages built from either shell (their inline loaders
@@ -157,7 +157,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         tracing::info!(seed = %config.seed.display(), "seeded an empty database");
     }
     if config.demo_accounts {
-        let made = auth::seed_demo_accounts(&db, &config.demo_credentials).await?;
+        let made = accounts::seed_demo_accounts(&db, &config.demo_credentials).await?;
         if made > 0 {
             tracing::info!(
                 accounts = made,
@@ -166,7 +166,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             );
         }
     }
-    import_media_folder(&db, &config.media).await?;
+    desk::photo::import_folder(&db, &config.media).await?;
     let data = store::catalog::load(&db).await?;
     let snapshot = CatalogSnapshot::build(data).await?;
     tracing::info!(
@@ -174,13 +174,16 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         products = snapshot.catalog.products.len(),
         "catalog loaded"
     );
-    let (storefront_html, staff_html) = spa::Shells::read(&config.dist);
-    let content_security_policy =
-        security::content_security_policy(&[storefront_html.as_deref(), staff_html.as_deref()])
-            .into();
-    let shells = tokio::task::spawn_blocking(move || spa::Shells::new(storefront_html, staff_html))
-        .await
-        .context("compressing the shells")?;
+    let (storefront_html, staff_html) = pages::spa::Shells::read(&config.dist);
+    let content_security_policy = web::security::content_security_policy(&[
+        storefront_html.as_deref(),
+        staff_html.as_deref(),
+    ])
+    .into();
+    let shells =
+        tokio::task::spawn_blocking(move || pages::spa::Shells::new(storefront_html, staff_html))
+            .await
+            .context("compressing the shells")?;
     let seed_holidays = read_holidays(&config.holidays)?;
     if store::holidays::seed_if_empty(&db, &seed_holidays).await? {
         tracing::info!(days = seed_holidays.len(), "seeded the holiday list");
@@ -189,7 +192,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     warn_if_holidays_run_out(&holidays);
     let state = AppState(Arc::new(Shared {
         db,
-        instance: http::random_hex().map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        instance: web::http::random_hex().map_err(|e| anyhow::anyhow!("{e:?}"))?,
         content_security_policy,
         catalog: Snapshot::new(snapshot),
         catalog_generation: std::sync::atomic::AtomicU64::new(0),
@@ -205,57 +208,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         orders_per_hour: config.orders_per_hour.max(1),
         holidays: Snapshot::new(holidays),
         dist_dir: config.dist.clone(),
-        og_cache: Arc::new(og::OgCache::default()),
+        og_cache: Arc::new(pages::og::OgCache::default()),
     }));
     // Several servers on one PostgreSQL: each follows the others' edits.
     if let (Db::Postgres(pool), Some(listener)) = (&state.db, listener) {
         tokio::spawn(follow_changes(state.clone(), pool.clone(), listener));
     }
     Ok(state)
-}
-
-/// Photos uploaded by versions that kept them on disk (`ETALASE_MEDIA`) move into the
-/// database once, so every server behind it serves them; the folder can go afterwards.
-async fn import_media_folder(db: &Db, folder: &std::path::Path) -> anyhow::Result<()> {
-    let dir = folder.join("produk");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(());
-    };
-    let mut imported = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".jpg") || name.starts_with('.') || !media_name_ok(&name) {
-            continue;
-        }
-        let key = format!("produk/{name}");
-        if store::media::get(db, &key).await?.is_some() {
-            continue;
-        }
-        let bytes = tokio::fs::read(entry.path()).await?;
-        let mut tx = db.write_tx().await?;
-        store::media::put(&mut tx, &key, "image/jpeg", &bytes, &clock::now_utc()).await?;
-        tx.commit().await?;
-        imported += 1;
-    }
-    if imported > 0 {
-        tracing::info!(imported, folder = %dir.display(), "photos moved into the database");
-    }
-    Ok(())
-}
-
-/// The longest photo name served (ours are a product slug, 8 hex digits and a width).
-const MAX_MEDIA_NAME: usize = 200;
-
-/// Whether a photo name is one we could have made: short, lower-case letters, digits, `-`,
-/// one `.jpg`.
-fn media_name_ok(name: &str) -> bool {
-    name.len() <= MAX_MEDIA_NAME
-        && name.strip_suffix(".jpg").is_some_and(|stem| {
-            !stem.is_empty()
-                && stem
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
 }
 
 /// The holiday list that seeds an empty database; a bad line stops the start (an expiry
@@ -316,48 +275,47 @@ impl<T> Snapshot<T> {
 /// The JSON API, with its OpenAPI document generated from the same handlers.
 pub fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use utoipa::OpenApi as _;
-    utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    utoipa_axum::router::OpenApiRouter::with_openapi(web::openapi::ApiDoc::openapi())
         .merge(orders::routes())
-        .merge(auth::routes())
+        .merge(accounts::routes())
         .merge(desk::routes())
         .merge(admin::routes())
-        .merge(products::routes())
-        .merge(api::routes())
-        .merge(search::routes())
+        .merge(catalog::api::routes())
+        .merge(catalog::search::routes())
         .split_for_parts()
 }
 
 pub fn app(state: AppState) -> Site {
     let (api, doc) = api_routes();
     // Once, at start (tens of milliseconds).
-    let doc = Arc::new(precompressed::Encoded::new(
+    let doc = Arc::new(web::precompressed::Encoded::new(
         "application/json",
-        openapi::document(doc),
+        web::openapi::document(doc),
     ));
     let routes = Router::new()
         .merge(api)
         .route(
-            openapi::OPENAPI_PATH,
+            web::openapi::OPENAPI_PATH,
             axum::routing::get(move |headers: axum::http::HeaderMap| {
                 let doc = doc.clone();
                 async move { doc.respond(&headers, axum::http::StatusCode::OK, "no-cache") }
             }),
         )
-        .merge(api::unknown_routes())
-        .merge(og::routes())
-        .merge(media_files())
-        .merge(spa::routes())
-        .fallback(spa::static_files);
-    let router = security::layers(&state, routes)
+        .merge(catalog::api::unknown_routes())
+        .merge(pages::og::routes())
+        .merge(desk::photo::routes())
+        .merge(pages::spa::routes())
+        .fallback(pages::spa::static_files);
+    let router = web::security::layers(&state, routes)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            guard::guard,
+            pages::guard::guard,
         ))
         .layer(compression())
         .layer(TraceLayer::new_for_http().on_failure(log_failure))
         .with_state(state.clone());
     Site {
-        security: security::SecurityHeaders::new(&state),
+        security: web::security::SecurityHeaders::new(&state),
         state,
         router,
     }
@@ -372,7 +330,7 @@ pub fn app(state: AppState) -> Site {
 #[derive(Clone)]
 pub struct Site {
     state: AppState,
-    security: security::SecurityHeaders,
+    security: web::security::SecurityHeaders,
     router: Router,
 }
 
@@ -384,9 +342,11 @@ impl Site {
         {
             return None;
         }
-        let mut response =
-            self.catalog_copy()
-                .answer(request.headers(), StatusCode::OK, api::CATALOG_CACHE);
+        let mut response = self.catalog_copy().answer(
+            request.headers(),
+            StatusCode::OK,
+            catalog::api::CATALOG_CACHE,
+        );
         if !matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
             return None;
         }
@@ -397,10 +357,10 @@ impl Site {
     /// This thread's own copy of the catalog's answer, made again when the catalog changes:
     /// answering from it touches no counter another event loop also touches (the shared
     /// snapshot's lock and reference counts are contended between cores).
-    fn catalog_copy(&self) -> std::rc::Rc<precompressed::Encoded> {
+    fn catalog_copy(&self) -> std::rc::Rc<web::precompressed::Encoded> {
         thread_local! {
             #[allow(clippy::type_complexity)]
-            static COPY: std::cell::RefCell<Option<((usize, u64), std::rc::Rc<precompressed::Encoded>)>> =
+            static COPY: std::cell::RefCell<Option<((usize, u64), std::rc::Rc<web::precompressed::Encoded>)>> =
                 const { std::cell::RefCell::new(None) };
         }
         // Keyed by the site too: two sites in one process (tests run several) never answer
@@ -478,72 +438,10 @@ fn log_failure(
 /// compressed once (or sent as identity on purpose) carry `Precompressed` and are left alone.
 pub fn compression() -> CompressionLayer<impl Predicate> {
     fn not_precompressed(_: StatusCode, _: Version, _: &HeaderMap, e: &Extensions) -> bool {
-        e.get::<precompressed::Precompressed>().is_none()
+        e.get::<web::precompressed::Precompressed>().is_none()
     }
     let skip: fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool = not_precompressed;
     CompressionLayer::new().compress_when(DefaultPredicate::new().and(skip))
-}
-
-/// Uploaded photos, from the database: every upload gets new names, so a photo never
-/// changes: cached a year.
-fn media_files() -> Router<AppState> {
-    Router::new()
-        .route(
-            &format!("{}/produk/{{name}}", products::MEDIA_URL),
-            axum::routing::get(media_file),
-        )
-        // Anything else under /media is a photo that does not exist.
-        .route(
-            &format!("{}/{{*rest}}", products::MEDIA_URL),
-            axum::routing::any(|| async { error::AppError::NotFound("Foto tidak ditemukan.") }),
-        )
-}
-
-/// A photo, or a JSON 404 for any name we could not have made (too long, odd characters)
-/// without asking the database.
-async fn media_file(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Path(name): axum::extract::Path<String>,
-    headers: HeaderMap,
-) -> Result<axum::response::Response, error::AppError> {
-    use axum::http::{header, HeaderValue};
-    use axum::response::IntoResponse;
-    let not_found = error::AppError::NotFound("Foto tidak ditemukan.");
-    if !media_name_ok(&name) {
-        return Err(not_found);
-    }
-    let etag = format!("\"{name}\"");
-    let immutable = HeaderValue::from_static("public, max-age=31536000, immutable");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| snapshot::etag_matches(v, &etag))
-    {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, immutable);
-        return Ok(response);
-    }
-    let (content_type, bytes) = store::media::get(&state.db, &format!("produk/{name}"))
-        .await?
-        .ok_or(not_found)?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    h.insert(header::CACHE_CONTROL, immutable);
-    if let Ok(etag) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, etag);
-    }
-    // JPEG is compressed already.
-    response
-        .extensions_mut()
-        .insert(precompressed::Precompressed);
-    Ok(response)
 }
 
 /// Creates a Disperindag admin on the configured database and answers its random password
@@ -551,17 +449,17 @@ async fn media_file(
 pub async fn create_admin(config: &Config, username: &str) -> anyhow::Result<String> {
     let username = username.trim().to_lowercase();
     if etalase_core::Slug::parse(&username).is_err()
-        || orders::AUDIT_NAMES.contains(&username.as_str())
+        || accounts::audit::AUDIT_NAMES.contains(&username.as_str())
     {
         anyhow::bail!(
             "the user name {username:?} is not allowed: lower-case letters, digits and \
              hyphens, and not one of {:?}",
-            orders::AUDIT_NAMES
+            accounts::audit::AUDIT_NAMES
         );
     }
     let db = Db::connect(&config.database_url).await?;
-    let password = auth::random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    auth::create_account(
+    let password = accounts::random_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    accounts::create_account(
         &db,
         &username,
         etalase_core::account::Role::Admin,
@@ -570,7 +468,9 @@ pub async fn create_admin(config: &Config, username: &str) -> anyhow::Result<Str
     )
     .await
     .map_err(|e| match e {
-        error::AppError::Conflict(..) => anyhow::anyhow!("the user name {username:?} is taken"),
+        web::error::AppError::Conflict(..) => {
+            anyhow::anyhow!("the user name {username:?} is taken")
+        }
         other => anyhow::anyhow!("{other:?}"),
     })?;
     Ok(password)
@@ -778,7 +678,7 @@ async fn expire_periodically(state: AppState) {
             Ok(n) => tracing::info!(expired = n, "expired unanswered orders"),
             Err(e) => tracing::warn!(error = ?e, "expiring orders failed"),
         }
-        if let Err(e) = auth::sweep(&db, clock::unix_secs()).await {
+        if let Err(e) = accounts::sweep(&db, clock::unix_secs()).await {
             tracing::warn!(error = ?e, "sweeping sessions failed");
         }
         if let Err(e) = orders::sweep_idempotency(&db, clock::unix_secs()).await {
@@ -800,25 +700,23 @@ mod tests {
     async fn the_compression_layer_never_compresses_a_negotiated_answer_again() {
         let body = "{\"nama\":\"Kopi Robusta Bubuk\"}".repeat(400);
         let kept = body.clone();
-        let app = Router::new()
-            .route(
-                "/sekali",
-                axum::routing::get(move |headers: HeaderMap| {
-                    let body = kept.clone();
-                    async move {
-                        precompressed::Encoded::uncompressed("application/json", body).respond(
-                            &headers,
-                            StatusCode::OK,
-                            "no-cache",
-                        )
-                    }
-                }),
-            )
-            .route(
-                "/biasa",
-                axum::routing::get(move || async move { "x".repeat(4000) }),
-            )
-            .layer(compression());
+        let app =
+            Router::new()
+                .route(
+                    "/sekali",
+                    axum::routing::get(move |headers: HeaderMap| {
+                        let body = kept.clone();
+                        async move {
+                            web::precompressed::Encoded::uncompressed("application/json", body)
+                                .respond(&headers, StatusCode::OK, "no-cache")
+                        }
+                    }),
+                )
+                .route(
+                    "/biasa",
+                    axum::routing::get(move || async move { "x".repeat(4000) }),
+                )
+                .layer(compression());
         let get = |path: &str| {
             Request::get(path)
                 .header(header::ACCEPT_ENCODING, "br")

@@ -235,7 +235,7 @@ async fn sessions_expire() {
         .db
         .execute_unchecked(&format!(
             "UPDATE session SET expires_at = expires_at - {}",
-            etalase_server::auth::SESSION_TTL_SECS + 1
+            etalase_server::accounts::SESSION_TTL_SECS + 1
         ))
         .await
         .unwrap();
@@ -267,12 +267,12 @@ async fn the_sweep_forgets_expired_sessions_and_closed_throttle_windows_only() {
     .unwrap();
     db.execute_unchecked(&format!(
         "INSERT INTO throttle (key, failures, window_start) VALUES ('client:192.0.2.1', 3, {})",
-        now - etalase_server::auth::THROTTLE_WINDOW_SECS
+        now - etalase_server::accounts::THROTTLE_WINDOW_SECS
     ))
     .await
     .unwrap();
 
-    let removed = etalase_server::auth::sweep(&app.state.db, now)
+    let removed = etalase_server::accounts::sweep(&app.state.db, now)
         .await
         .unwrap();
 

@@ -355,7 +355,7 @@ async fn the_page_cache_stays_within_its_budget_whatever_host_is_sent() {
         app.state.catalog().pages.bytes()
     };
     assert!(page_cost > 0);
-    let budget = etalase_server::snapshot::PAGES_BUDGET;
+    let budget = etalase_server::catalog::snapshot::PAGES_BUDGET;
     // Enough hosts to overflow the budget one and a half times, sent 8 at a time.
     let hosts = 3 * budget / page_cost / 2 + 1;
     assert!(hosts < 2_000, "{hosts} requests: make the pages larger");

@@ -8,8 +8,8 @@ mod common;
 use common::{grow_catalog, spawn_grown};
 use etalase_core::catalog::{Catalog, IkmDetail, ProductDetail};
 use etalase_core::search::{self, SearchIndex, SearchQuery};
-use etalase_server::precompressed::Encoded;
-use etalase_server::snapshot::CatalogSnapshot;
+use etalase_server::catalog::snapshot::CatalogSnapshot;
+use etalase_server::web::precompressed::Encoded;
 use std::time::{Duration, Instant};
 
 fn ms(d: Duration) -> String {
@@ -73,8 +73,8 @@ fn a_reload_of_ten_thousand_products() {
     let t = Instant::now();
     let index = SearchIndex::new(&catalog);
     let indexing = t.elapsed();
-    let (_, br) = encoded.bytes(etalase_server::precompressed::Coding::Brotli);
-    let (_, gz) = encoded.bytes(etalase_server::precompressed::Coding::Gzip);
+    let (_, br) = encoded.bytes(etalase_server::web::precompressed::Coding::Brotli);
+    let (_, gz) = encoded.bytes(etalase_server::web::precompressed::Coding::Gzip);
     eprintln!(
         "10,000 products: snapshot built in {} (JSON {} B, brotli {} B, gzip {} B); \
          alone: serialise {}, brotli+gzip one after the other {}, SearchIndex::new {}",
@@ -109,7 +109,7 @@ fn a_reload_of_ten_thousand_products() {
         ms(products_took),
         ms(products_took / catalog.products.len() as u32),
         ikm_bytes,
-        etalase_server::snapshot::DETAILS_BUDGET
+        etalase_server::catalog::snapshot::DETAILS_BUDGET
     );
 
     // Search: core's run plus the page slice, as the endpoint times it.
@@ -124,10 +124,10 @@ fn a_reload_of_ten_thousand_products() {
                 };
                 let t = Instant::now();
                 let hits = search::run(&catalog, &index, &query);
-                let page = etalase_server::search::results(
+                let page = etalase_server::catalog::search::results(
                     &catalog,
                     &hits,
-                    etalase_server::search::Page {
+                    etalase_server::catalog::search::Page {
                         limit: 24,
                         offset: 0,
                     },

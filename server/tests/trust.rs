@@ -377,7 +377,7 @@ async fn a_burst_of_wrong_passwords_gets_at_most_the_allowed_verifications() {
         }
     }
     assert!(
-        wrong <= etalase_server::auth::MAX_FAILURES_PER_ACCOUNT,
+        wrong <= etalase_server::accounts::MAX_FAILURES_PER_ACCOUNT,
         "{wrong} passwords were verified"
     );
 }

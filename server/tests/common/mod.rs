@@ -168,7 +168,7 @@ impl TestApp {
     /// Creates an account directly in storage (tests need known passwords).
     pub async fn account(&self, username: &str, role: Role, ikm: Option<&str>) -> String {
         let password = format!("{username}-Sandi-Uji-2026");
-        etalase_server::auth::create_account(&self.state.db, username, role, ikm, &password)
+        etalase_server::accounts::create_account(&self.state.db, username, role, ikm, &password)
             .await
             .unwrap();
         password

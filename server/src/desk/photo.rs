@@ -1,6 +1,9 @@
 //! Product photos from IKM phones: decoded with limits (no decompression bombs), re-encoded (which drops every byte of metadata: GPS, camera,
-//! owner), and stored in widths for phones and desktops.
+//! owner), stored in widths for phones and desktops in the database every server reads, and
+//! served from there.
 
+use crate::store::{self, Db};
+use crate::AppState;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
@@ -33,6 +36,23 @@ impl PhotoError {
             ),
             PhotoError::Corrupt => "Foto rusak dan tidak dapat dibaca.".into(),
         }
+    }
+}
+
+impl PhotoError {
+    /// The machine-readable code the API answers with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PhotoError::NotAnImage => "not_an_image",
+            PhotoError::TooManyPixels { .. } => "too_many_pixels",
+            PhotoError::Corrupt => "corrupt_image",
+        }
+    }
+}
+
+impl From<PhotoError> for crate::web::error::AppError {
+    fn from(e: PhotoError) -> Self {
+        crate::web::error::AppError::Unprocessable(e.code(), e.message())
     }
 }
 
@@ -104,6 +124,124 @@ pub fn process(bytes: &[u8]) -> Result<Vec<Resized>, PhotoError> {
 /// The name a stored width goes by: `<stem>-<width>.jpg`.
 pub fn file_name(stem: &str, size: &Resized) -> String {
     format!("{stem}-{}.jpg", size.width)
+}
+
+/// Where photos are served.
+pub const MEDIA_URL: &str = "/media";
+
+/// Uploaded photos, from the database: every upload gets new names, so a photo never
+/// changes: cached a year.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route(
+            &format!("{}/produk/{{name}}", MEDIA_URL),
+            axum::routing::get(media_file),
+        )
+        // Anything else under /media is a photo that does not exist.
+        .route(
+            &format!("{}/{{*rest}}", MEDIA_URL),
+            axum::routing::any(|| async {
+                crate::web::error::AppError::NotFound("Foto tidak ditemukan.")
+            }),
+        )
+}
+
+/// A photo, or a JSON 404 for any name we could not have made (too long, odd characters)
+/// without asking the database.
+async fn media_file(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, crate::web::error::AppError> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let not_found = crate::web::error::AppError::NotFound("Foto tidak ditemukan.");
+    if !media_name_ok(&name) {
+        return Err(not_found);
+    }
+    let etag = format!("\"{name}\"");
+    let immutable = HeaderValue::from_static("public, max-age=31536000, immutable");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| crate::web::precompressed::etag_matches(v, &etag))
+    {
+        let mut response = axum::http::StatusCode::NOT_MODIFIED.into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, immutable);
+        return Ok(response);
+    }
+    let (content_type, bytes) = store::media::get(&state.db, &format!("produk/{name}"))
+        .await?
+        .ok_or(not_found)?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(header::CACHE_CONTROL, immutable);
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, etag);
+    }
+    // JPEG is compressed already.
+    response
+        .extensions_mut()
+        .insert(crate::web::precompressed::Precompressed);
+    Ok(response)
+}
+
+/// Photos uploaded by versions that kept them on disk (`ETALASE_MEDIA`) move into the
+/// database once, so every server behind it serves them; the folder can go afterwards.
+pub async fn import_folder(db: &Db, folder: &std::path::Path) -> anyhow::Result<()> {
+    let dir = folder.join("produk");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let mut imported = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".jpg") || name.starts_with('.') || !media_name_ok(&name) {
+            continue;
+        }
+        let key = format!("produk/{name}");
+        if store::media::get(db, &key).await?.is_some() {
+            continue;
+        }
+        let bytes = tokio::fs::read(entry.path()).await?;
+        let mut tx = db.write_tx().await?;
+        store::media::put(
+            &mut tx,
+            &key,
+            "image/jpeg",
+            &bytes,
+            &crate::clock::now_utc(),
+        )
+        .await?;
+        tx.commit().await?;
+        imported += 1;
+    }
+    if imported > 0 {
+        tracing::info!(imported, folder = %dir.display(), "photos moved into the database");
+    }
+    Ok(())
+}
+
+/// The longest photo name served (ours are a product slug, 8 hex digits and a width).
+const MAX_MEDIA_NAME: usize = 200;
+
+/// Whether a photo name is one we could have made: short, lower-case letters, digits, `-`,
+/// one `.jpg`.
+fn media_name_ok(name: &str) -> bool {
+    name.len() <= MAX_MEDIA_NAME
+        && name.strip_suffix(".jpg").is_some_and(|stem| {
+            !stem.is_empty()
+                && stem
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 #[cfg(test)]

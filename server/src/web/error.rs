@@ -32,8 +32,9 @@ pub enum AppError {
     PayloadTooLarge,
     /// A photo over the upload limit.
     PhotoTooLarge,
-    /// An upload that is not a photo we take, or a decompression bomb.
-    Photo(crate::photo::PhotoError),
+    /// Content that is well-formed but cannot be taken (an upload that is not a photo we
+    /// take, a decompression bomb): a code and its message.
+    Unprocessable(&'static str, String),
     UnsupportedMediaType,
     /// `Accept-Encoding` refuses every coding we have (identity included).
     NotAcceptable,
@@ -142,17 +143,10 @@ impl IntoResponse for AppError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::new("photo_too_large", "Foto terlalu besar (paling besar 8 MB)."),
             ),
-            AppError::Photo(e) => {
-                let code = match e {
-                    crate::photo::PhotoError::NotAnImage => "not_an_image",
-                    crate::photo::PhotoError::TooManyPixels { .. } => "too_many_pixels",
-                    crate::photo::PhotoError::Corrupt => "corrupt_image",
-                };
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ApiError::new(code, e.message()),
-                )
-            }
+            AppError::Unprocessable(code, message) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiError::new(code, message),
+            ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ApiError::new(

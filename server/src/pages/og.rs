@@ -2,8 +2,8 @@
 //! Telegram and X previews — the product's picture, name, price, IKM and kabupaten/kota with
 //! the Etalase mark. Drawn as SVG, rendered by resvg, kept in memory until the catalog changes.
 
-use crate::error::AppError;
-use crate::precompressed::{ByteLru, Encoded};
+use crate::web::error::AppError;
+use crate::web::precompressed::{ByteLru, Encoded};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -98,7 +98,7 @@ async fn picture_data(state: &AppState, src: &str) -> Option<String> {
     if src.contains("..") {
         return None;
     }
-    let (bytes, mime) = if let Some(name) = src.strip_prefix(crate::products::MEDIA_URL) {
+    let (bytes, mime) = if let Some(name) = src.strip_prefix(crate::desk::photo::MEDIA_URL) {
         let (mime, bytes) = crate::store::media::get(&state.db, name.trim_start_matches('/'))
             .await
             .ok()??;

@@ -3,8 +3,8 @@
 //! them. An attempt is counted *before* the work it guards (atomically, in one statement):
 //! a burst of parallel requests cannot all slip past a check made before any was recorded.
 
-use crate::error::AppError;
 use crate::store::{self, Db};
+use crate::web::error::AppError;
 
 /// At most `max` in any window of `window_secs`, counted from the first in the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

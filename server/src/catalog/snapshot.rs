@@ -2,7 +2,7 @@
 //! once, with an ETag, swapped whole on change. Answers made from it on first ask (product and
 //! IKM JSON, preview pages) are kept with it in bounded caches, so an edit drops them all.
 
-use crate::precompressed::{ByteLru, Encoded};
+use crate::web::precompressed::{ByteLru, Encoded};
 use etalase_core::catalog::{Catalog, CatalogData};
 use etalase_core::search::SearchIndex;
 use etalase_core::shelf::{Home, KabupatenCount};
@@ -21,7 +21,7 @@ pub enum Detail {
     Ikm(String),
 }
 
-impl crate::precompressed::KeyBytes for Detail {
+impl crate::web::precompressed::KeyBytes for Detail {
     fn key_bytes(&self) -> usize {
         match self {
             Detail::Product(s) | Detail::Ikm(s) => s.len(),
@@ -97,46 +97,5 @@ impl CatalogSnapshot {
             "catalog snapshot built"
         );
         Ok(snapshot)
-    }
-}
-
-/// FNV-1a: a stable content hash, the same on every replica and every build.
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
-/// Whether an `If-None-Match` header value matches `etag` (weak comparison, RFC 9110 §13.1.2).
-pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    let ours = bare(etag);
-    if_none_match
-        .split(',')
-        .any(|t| t.trim() == "*" || bare(t) == ours)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn etag_comparison_is_weak_and_handles_lists() {
-        let e = "W/\"00ff\"";
-        assert!(etag_matches("W/\"00ff\"", e));
-        assert!(etag_matches("\"00ff\"", e));
-        assert!(etag_matches("\"aa\", W/\"00ff\"", e));
-        assert!(etag_matches("*", e));
-        assert!(!etag_matches("W/\"00fe\"", e));
-        assert!(!etag_matches("", e));
-    }
-
-    #[test]
-    fn hash_is_stable() {
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
     }
 }

@@ -5,9 +5,9 @@
 //! `limit` and `offset`, which are the API's own and refused with a 422 when wrong. The search
 //! is core's, over the index the catalog snapshot built once.
 
-use crate::error::AppError;
-use crate::http::locale_of;
-use crate::snapshot::etag_matches;
+use crate::web::error::AppError;
+use crate::web::http::locale_of;
+use crate::web::precompressed::etag_matches;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -153,7 +153,7 @@ async fn search(
         (StatusCode::NOT_MODIFIED, [cache]).into_response()
     } else {
         let searched = snap.clone();
-        let (found, millis) = crate::gate::SEARCHING
+        let (found, millis) = crate::web::gate::SEARCHING
             .run(move || {
                 let started = std::time::Instant::now();
                 let hits = search::run(&searched.catalog, &searched.index, &query);

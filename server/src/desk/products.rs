@@ -2,13 +2,14 @@
 //! checked by core's rules, written to the audit log, and reaches the storefront at once
 //! (the catalog is reloaded and its ETag changes). Another IKM's product answers 404.
 
-use crate::auth::{check_origin, check_state_change, IkmUser};
+use crate::accounts::audit;
+use crate::accounts::IkmUser;
 use crate::clock::today_wib;
-use crate::error::AppError;
-use crate::http::{locale_of, random_hex};
-use crate::orders::audit;
-use crate::photo::{self, PhotoError, MAX_UPLOAD};
+use crate::desk::photo::{self, PhotoError, MAX_UPLOAD, MEDIA_URL};
 use crate::store::{self, Db, Tx};
+use crate::web::error::AppError;
+use crate::web::extract::{JsonBody, Lang, SameOrigin};
+use crate::web::http::random_hex;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -20,8 +21,6 @@ use etalase_core::product_edit::{
     check_product, product_messages, slug_from_name, DeskProduct, ProductInput,
     MAX_PRODUCTS_PER_IKM,
 };
-
-pub const MEDIA_URL: &str = "/media";
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::router::OpenApiRouter;
@@ -62,12 +61,12 @@ struct Change<'a> {
 async fn finish(
     state: &AppState,
     mut tx: Tx,
-    account: &crate::auth::Account,
+    account: &crate::accounts::Account,
     ikm: &str,
     slug: &str,
     change: Change<'_>,
 ) -> Result<Json<DeskProduct>, AppError> {
-    audit(
+    audit::record(
         &mut tx,
         account,
         change.action,
@@ -89,9 +88,8 @@ async fn list(
     Ok(Json(own_products(&state.db, &ikm).await?))
 }
 
-fn parse_input(headers: &HeaderMap, body: &Bytes) -> Result<ProductInput, AppError> {
-    let locale = locale_of(headers);
-    let input: ProductInput = crate::http::parse_json(body)?;
+/// The input if it passes core's rules, else each field's message in the caller's language.
+fn checked(input: ProductInput, locale: etalase_core::Locale) -> Result<ProductInput, AppError> {
     let errors = check_product(&input);
     if errors.is_empty() {
         Ok(input)
@@ -122,13 +120,13 @@ fn summary(p: &ProductInput) -> String {
 async fn update(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
+    _: SameOrigin,
+    Lang(locale): Lang,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(input): JsonBody<ProductInput>,
 ) -> Result<Json<DeskProduct>, AppError> {
-    check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
-    let input = parse_input(&headers, &body)?;
+    let input = checked(input, locale)?;
     let mut tx = state.db.write_tx().await?;
     store::catalog::update_product(&mut tx, &ikm, &slug, &input).await?;
     let change = Change {
@@ -146,11 +144,11 @@ async fn update(
 async fn create(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
-    headers: HeaderMap,
-    body: Bytes,
+    _: SameOrigin,
+    Lang(locale): Lang,
+    JsonBody(input): JsonBody<ProductInput>,
 ) -> Result<Json<DeskProduct>, AppError> {
-    check_state_change(&state, &headers)?;
-    let input = parse_input(&headers, &body)?;
+    let input = checked(input, locale)?;
     let base = slug_from_name(&input.name);
     let mut tx = state.db.write_tx().await?;
     let added = store::catalog::add_product(
@@ -189,13 +187,11 @@ async fn create(
 async fn set_retired(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
+    _: SameOrigin,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(SetFlag { value }): JsonBody<SetFlag>,
 ) -> Result<Json<DeskProduct>, AppError> {
-    check_state_change(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
-    let SetFlag { value } = crate::http::parse_json(&body)?;
     let mut tx = state.db.write_tx().await?;
     store::catalog::set_retired(&mut tx, &ikm, &slug, value).await?;
     let label = |retired: bool| if retired { "ditarik" } else { "tayang" };
@@ -222,30 +218,30 @@ async fn set_retired(
 async fn upload_photo(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
+    _: SameOrigin,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<DeskProduct>, AppError> {
-    check_origin(&state, &headers)?;
     let before = own_product(&state.db, &ikm, &slug).await?;
     let declared = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !matches!(declared, "image/jpeg" | "image/png" | "image/webp") {
-        return Err(AppError::Photo(PhotoError::NotAnImage));
+        return Err(PhotoError::NotAnImage.into());
     }
     let body = body.map_err(|_| AppError::PhotoTooLarge)?;
     if body.len() > MAX_UPLOAD {
         return Err(AppError::PhotoTooLarge);
     }
-    let sizes = crate::gate::PHOTOS
+    let sizes = crate::web::gate::PHOTOS
         .run(move || photo::process(&body))
         .await?
-        .map_err(AppError::Photo)?;
+        .map_err(AppError::from)?;
     let stem = format!("{slug}-{}", &random_hex()?[..8]);
     let names: Vec<String> = sizes.iter().map(|s| photo::file_name(&stem, s)).collect();
-    let largest = sizes.last().ok_or(AppError::Photo(PhotoError::Corrupt))?;
+    let largest = sizes.last().ok_or(AppError::from(PhotoError::Corrupt))?;
     let url = |name: &str| format!("{MEDIA_URL}/produk/{name}");
     let image = Image {
         src: url(names.last().map(String::as_str).unwrap_or_default()),

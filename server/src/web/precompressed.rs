@@ -4,8 +4,7 @@
 //! `Accept-Encoding` asks for. The compression layer never compresses these again: they carry
 //! [`Precompressed`], which its predicate skips (see `lib.rs`).
 
-use crate::error::AppError;
-use crate::snapshot::etag_matches;
+use crate::web::error::AppError;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -161,7 +160,7 @@ impl Encoded {
         gzip: Option<Bytes>,
     ) -> Encoded {
         let smaller = |b: Option<Bytes>| b.filter(|b| b.len() < identity.len());
-        let etag = format!("W/\"{:016x}\"", crate::snapshot::fnv1a64(&identity));
+        let etag = format!("W/\"{:016x}\"", fnv1a64(&identity));
         Encoded {
             content_type: HeaderValue::from_static(content_type),
             etag_header: HeaderValue::from_str(&etag)
@@ -332,7 +331,7 @@ pub async fn compress(
 ) -> Result<Encoded, Encoded> {
     let body: Bytes = body.into();
     let fallback = body.clone();
-    crate::gate::COMPRESSING
+    crate::web::gate::COMPRESSING
         .try_run(move || Encoded::new(content_type, body))
         .await
         .ok_or_else(|| Encoded::uncompressed(content_type, fallback))
@@ -457,9 +456,45 @@ fn cost<K: KeyBytes>(key: &K, value: &Encoded) -> usize {
     value.size() + key.key_bytes() + ENTRY_OVERHEAD
 }
 
+/// FNV-1a: a stable content hash, the same on every replica and every build.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Whether an `If-None-Match` header value matches `etag` (weak comparison, RFC 9110 §13.1.2).
+pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let ours = bare(etag);
+    if_none_match
+        .split(',')
+        .any(|t| t.trim() == "*" || bare(t) == ours)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn etag_comparison_is_weak_and_handles_lists() {
+        let e = "W/\"00ff\"";
+        assert!(etag_matches("W/\"00ff\"", e));
+        assert!(etag_matches("\"00ff\"", e));
+        assert!(etag_matches("\"aa\", W/\"00ff\"", e));
+        assert!(etag_matches("*", e));
+        assert!(!etag_matches("W/\"00fe\"", e));
+        assert!(!etag_matches("", e));
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+    }
 
     #[test]
     fn the_brotli_window_fits_the_answer() {

@@ -5,9 +5,9 @@
 //! shells and the not-found page at start, preview pages once per catalog version — and served
 //! from memory.
 
-use crate::http::origin;
-use crate::precompressed::{self, Encoded};
-use crate::snapshot::CatalogSnapshot;
+use crate::catalog::snapshot::CatalogSnapshot;
+use crate::web::http::origin;
+use crate::web::precompressed::{self, Encoded};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -288,7 +288,7 @@ async fn category_page(
     let head = preview::head_html(&preview::head(page, &snapshot.catalog, &origin), &origin);
     let query = search_query(&params);
     let searched = snapshot.clone();
-    let body = crate::gate::SEARCHING
+    let body = crate::web::gate::SEARCHING
         .try_run(move || {
             preview::search_body_html(&searched.catalog, &searched.index, &query, Some(category))
         })
@@ -347,7 +347,7 @@ async fn search_page(
     let origin = origin(&state, &headers);
     // Searching is bounded work on the blocking pool; when too many wait, the bare shell
     // (the app searches by itself) rather than a refusal.
-    let drawn = crate::gate::SEARCHING
+    let drawn = crate::web::gate::SEARCHING
         .try_run(move || preview::search_page(&snapshot.catalog, &snapshot.index, &query))
         .await;
     let Some((head, body)) = drawn else {

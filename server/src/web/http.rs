@@ -1,7 +1,7 @@
 //! Small pieces every handler shares: the caller's language, hashes and random ids, and the
 //! JSON-body check.
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::AppState;
 use axum::http::{header, HeaderMap};
 use etalase_core::Locale;

@@ -58,7 +58,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             )
                 .into_response()
         } else {
-            crate::spa::not_found(&state, request.headers())
+            crate::pages::spa::not_found(&state, request.headers())
         }
     } else {
         next.run(request).await

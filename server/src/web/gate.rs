@@ -4,7 +4,7 @@
 //! jobs of a kind run at once and at most `waiting` more wait; beyond that the answer is 503
 //! with `Retry-After` at once, so a burst costs neither memory nor a growing queue.
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::LazyLock;
 use tokio::sync::Semaphore;

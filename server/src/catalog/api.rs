@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1`.
 
-use crate::error::AppError;
-use crate::precompressed::{self, Encoded};
-use crate::snapshot::{CatalogSnapshot, Detail};
+use crate::catalog::snapshot::{CatalogSnapshot, Detail};
+use crate::web::error::AppError;
+use crate::web::precompressed::{self, Encoded};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -130,7 +130,7 @@ async fn products(
     Query(params): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let locale = crate::http::locale_of(&headers);
+    let locale = crate::web::http::locale_of(&headers);
     let value = params
         .iter()
         .rev()
