@@ -50,6 +50,8 @@ impl std::ops::Deref for AppState {
 
 pub struct Shared {
     pub db: Db,
+    /// Stores order requests in batches, one commit each (`orders::writer`).
+    pub orders: orders::writer::Writer,
     /// This server's name in change announcements (it skips its own).
     instance: String,
     catalog: Snapshot<CatalogSnapshot>,
@@ -191,6 +193,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let holidays = store::holidays::load(&db).await?;
     warn_if_holidays_run_out(&holidays);
     let state = AppState(Arc::new(Shared {
+        orders: orders::writer::Writer::start(db.clone()).context("starting the order writer")?,
         db,
         instance: web::http::random_hex().map_err(|e| anyhow::anyhow!("{e:?}"))?,
         content_security_policy,

@@ -577,3 +577,140 @@ async fn a_bad_holiday_line_stops_the_start_and_names_it() {
     };
     assert!(err.contains("libur.txt: line 3"), "{err}");
 }
+
+/// The counts kept per (IKM, status) agree with the parts themselves.
+async fn assert_counts_agree(app: &TestApp) {
+    let db = &app.state.db;
+    let mut counted = db
+        .texts_unchecked(
+            "SELECT ikm_slug, status, CAST(COUNT(*) AS TEXT) FROM ikm_order \
+             GROUP BY ikm_slug, status",
+        )
+        .await
+        .unwrap();
+    let mut kept = db
+        .texts_unchecked(
+            "SELECT ikm_slug, status, CAST(parts AS TEXT) FROM part_count WHERE parts <> 0",
+        )
+        .await
+        .unwrap();
+    counted.sort();
+    kept.sort();
+    assert_eq!(kept, counted, "kept counts match the parts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_parallel_orders_is_stored_once_each_within_the_allowance() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), common::INDEX).unwrap();
+    let mut config = config_in(dir.path(), seed_path());
+    config.orders_per_hour = 30;
+    let app = spawn_with(dir, config).await;
+    // 50 requests, and ten of them sent twice: all at once, so they share batches.
+    let mut sends = tokio::task::JoinSet::new();
+    for n in 0..60 {
+        let key = format!("key-burst-{:02}", n % 50);
+        let (client, url, body) = (
+            app.client.clone(),
+            format!("{}/api/v1/orders", app.base),
+            request(),
+        );
+        sends.spawn(async move {
+            let res = client
+                .post(url)
+                .header("Idempotency-Key", &key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let replayed = res.headers().get("idempotent-replayed").is_some();
+            let status = res.status().as_u16();
+            let body: serde_json::Value = res.json().await.unwrap();
+            (key, status, replayed, body)
+        });
+    }
+    let answers = sends.join_all().await;
+    let new: Vec<_> = answers
+        .iter()
+        .filter(|(_, status, replayed, _)| *status == 201 && !replayed)
+        .collect();
+    assert_eq!(new.len(), 30, "exactly the allowance is stored");
+    assert_eq!(count(&app, "order_request").await, 30);
+    assert_eq!(count(&app, "ikm_order").await, 90);
+    assert_eq!(count(&app, "order_event").await, 90);
+    let mut codes: Vec<&str> = new.iter().map(|a| a.3["code"].as_str().unwrap()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 30, "each its own code");
+    let year = etalase_server::clock::today_wib().year();
+    let expected: Vec<String> = (1..=30).map(|n| format!("ETL-{year}-{n:06}")).collect();
+    assert_eq!(codes, expected, "numbered without gaps");
+    for (key, status, replayed, body) in &answers {
+        match (status, replayed) {
+            (201, false) => {}
+            // A repeat answers as the request it repeats, whichever batch it fell in.
+            (201, true) => {
+                let first = new
+                    .iter()
+                    .find(|a| &a.0 == key)
+                    .expect("its first was stored");
+                assert_eq!(body, &first.3);
+            }
+            (429, _) => assert_eq!(body["code"], "too_many_orders", "{body}"),
+            other => panic!("{key}: unexpected {other:?} {body}"),
+        }
+    }
+    assert_counts_agree(&app).await;
+}
+
+#[tokio::test]
+async fn the_counts_per_status_follow_every_change() {
+    let app = spawn_app().await;
+    for n in 0..3 {
+        let res = post(&app, &format!("key-counts-{n}"), &request()).await;
+        assert_eq!(res.status(), 201);
+    }
+    let today = etalase_server::clock::today_wib();
+    let db = &app.state.db;
+    let part = db
+        .scalar_unchecked("SELECT id FROM ikm_order ORDER BY id LIMIT 1")
+        .await
+        .unwrap();
+    let confirm = OrderEvent::Confirm {
+        prices: vec![],
+        lead_time_days: Some(5),
+    };
+    etalase_server::orders::apply_event(
+        db,
+        part,
+        &confirm,
+        Actor::Ikm,
+        today,
+        &app.state.holidays(),
+    )
+    .await
+    .unwrap();
+    // Twice is refused, and counts nothing.
+    assert!(etalase_server::orders::apply_event(
+        db,
+        part,
+        &confirm,
+        Actor::Ikm,
+        today,
+        &app.state.holidays()
+    )
+    .await
+    .is_err());
+    etalase_server::orders::expire_overdue(db, today.add_days(10), &app.state.holidays())
+        .await
+        .unwrap();
+    assert_counts_agree(&app).await;
+    let counts = etalase_server::orders::list::status_counts(db, None)
+        .await
+        .unwrap();
+    let of = |s: OrderStatus| counts.iter().find(|c| c.status == s).unwrap().count;
+    assert_eq!(of(OrderStatus::Dikonfirmasi), 1);
+    assert_eq!(of(OrderStatus::Kedaluwarsa), 8);
+    assert_eq!(of(OrderStatus::Baru), 0);
+}

@@ -3,13 +3,16 @@
 //!
 //! Benchmarks: `lighthouse` (mobile Lighthouse on every storefront page, seed and 10,000-product
 //! catalogs), `search` (one keystroke in the search box at 10,000 products, beside MiniSearch
-//! and FlexSearch), `catalog` (catalog GET against nginx serving the same bytes), and
+//! and FlexSearch), `catalog` (catalog GET against nginx serving the same bytes), `load`
+//! (the catalog's figures, then order POSTs, tracking GETs and the desk inbox under 64 clients
+//! on SQLite and on PostgreSQL), and
 //! `server-search` (the search endpoint's own time at 10,000 products). `--short` is CI's pass:
 //! every benchmark, few iterations; timings are reported, byte sizes are checked.
 
 mod catalog;
 mod keystroke;
 mod lighthouse;
+mod load;
 mod process;
 mod server_search;
 mod table;
@@ -26,11 +29,12 @@ use table::Row;
 pub const BENCH_PRODUCTS: usize = 10_000;
 
 const USAGE: &str =
-    "usage: cargo xtask bench [lighthouse|search|catalog|server-search ...] [--short]";
+    "usage: cargo xtask bench [lighthouse|search|catalog|load|server-search ...] [--short]";
 
 /// The benchmarks, in the order they run: the load test first, on a quiet machine.
-const ALL: [Bench; 4] = [
+const ALL: [Bench; 5] = [
     Bench::Catalog,
+    Bench::Load,
     Bench::Lighthouse,
     Bench::Search,
     Bench::ServerSearch,
@@ -41,6 +45,7 @@ enum Bench {
     Lighthouse,
     Search,
     Catalog,
+    Load,
     ServerSearch,
 }
 
@@ -50,6 +55,7 @@ impl Bench {
             Bench::Lighthouse => "lighthouse",
             Bench::Search => "search",
             Bench::Catalog => "catalog",
+            Bench::Load => "load",
             Bench::ServerSearch => "server-search",
         }
     }
@@ -108,6 +114,8 @@ fn run(benches: &[Bench], mode: Mode) -> Result {
     for &bench in benches {
         let found = match bench {
             Bench::Catalog => catalog::run(&mut servers, mode),
+            // With the catalog's rows unless that benchmark ran already.
+            Bench::Load => load::run(&mut servers, mode, !benches.contains(&Bench::Catalog)),
             Bench::Lighthouse => lighthouse::run(&mut servers, mode),
             Bench::Search => keystroke::run(&mut servers, mode),
             Bench::ServerSearch => server_search::run(&mut servers, mode),

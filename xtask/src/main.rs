@@ -28,11 +28,13 @@ commands:
   export  <dir> [--public-url URL]: the storefront as files for a static host (no backend;
           ordering goes to each IKM over WhatsApp)
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
-  bench   [lighthouse|search|catalog|server-search ...] [--short]: benchmarks against the
+  bench   [lighthouse|search|catalog|load|server-search ...] [--short]: benchmarks against the
           release server, all figures in one table against #11's budgets (no name: all).
           lighthouse: mobile Lighthouse on every storefront page, seed and 10,000-product
           catalogs; search: a keystroke in the search box at 10,000 products beside
           MiniSearch and FlexSearch; catalog: catalog GET vs nginx serving the same bytes
+          (wrk); load: the catalog's figures, then order POSTs from 64 clients, tracking GETs and
+          an IKM's desk inbox at 10,000 stored orders, on SQLite and on a throwaway PostgreSQL
           (wrk); server-search: /api/v1/search's Server-Timing at 10,000 products. Fails when
           a figure is over budget. --short is CI's pass (few iterations, seed catalog for
           Lighthouse; timings reported, byte sizes checked against their CI ceiling)

@@ -15,7 +15,6 @@ pub const USER: &str = "etalase";
 
 /// How a cluster treats its disk.
 #[derive(Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // Durable: for `bench load`, next.
 pub enum Durability {
     /// For tests: no fsync (a crashed test cluster is thrown away anyway).
     Throwaway,
@@ -158,7 +157,6 @@ impl TempPostgres {
     }
 
     /// Creates a database.
-    #[allow(dead_code)] // for `bench load`, next.
     pub fn create_database(&self, name: &str) -> Result {
         self.run_pg(
             "createdb",
@@ -170,6 +168,26 @@ impl TempPostgres {
                 "-U",
                 USER,
                 name,
+            ],
+        )
+    }
+
+    /// Runs one SQL statement on `database` (psql).
+    pub fn psql(&self, database: &str, statement: &str) -> Result {
+        self.run_pg(
+            "psql",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                USER,
+                "-d",
+                database,
+                "-q",
+                "-c",
+                statement,
             ],
         )
     }

@@ -164,3 +164,14 @@ CREATE TABLE media (
     bytes         BYTEA NOT NULL,
     created_at    TEXT NOT NULL
 );
+
+CREATE INDEX ikm_order_ikm_newest ON ikm_order (ikm_slug, request_id, id);
+CREATE INDEX ikm_order_newest ON ikm_order (request_id, id);
+
+-- How many parts each IKM has in each status, kept with every change.
+CREATE TABLE part_count (
+    ikm_slug  TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    parts     BIGINT NOT NULL,
+    PRIMARY KEY (ikm_slug, status)
+);

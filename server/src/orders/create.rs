@@ -8,18 +8,15 @@ use crate::store::{self, Db, Tx};
 use crate::web::error::AppError;
 use crate::web::extract::{Lang, RawJson};
 use crate::web::http::{origin, parse_json, random_hex as new_secret, sha256_hex};
-use crate::web::throttle::{self, Limit};
+use crate::web::throttle::Limit;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use etalase_core::api::{desk_order_page_path, tracking_page_path, CreatedPart, OrderCreated};
-use etalase_core::order::{Actor, OrderStatus};
 use etalase_core::request::{validate_request, RequestInput, ValidRequest};
 use etalase_core::{Date, Locale};
-
-use super::workflow::record_event;
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     let key = headers
@@ -136,112 +133,289 @@ pub(super) async fn create(
     if !valid.price_changes.is_empty() {
         return Err(AppError::PriceChanged(valid.price_changes, locale));
     }
-    // Counted before the work; a request that then fails still counted (as a login does).
-    let limit = Limit {
-        max: state.orders_per_hour,
-        window_secs: 3600,
-    };
-    if let Some(wait) = throttle::take(&state.db, &format!("orders:{client}"), limit, now).await? {
-        return Err(AppError::TooManyOrders(wait, locale));
-    }
-
-    let mut tx = state.db.write_tx().await?;
-    let key_hash = sha256_hex(key.as_bytes());
-    // Claim the key first: a concurrent duplicate waits for our commit (SQLite's write lock,
-    // PostgreSQL's unique key) and then replays.
-    let claimed = store::orders::claim_key(
-        &mut tx,
-        &key_hash,
-        &body_hash,
+    let pending = Pending {
+        key_hash: sha256_hex(key.as_bytes()),
+        key,
+        body_hash,
         now,
-        now - IDEMPOTENCY_TTL_SECS,
-    )
-    .await?;
-    if !claimed {
-        let replayed = replay((&mut tx).into(), &key, &body_hash, now).await?;
-        tx.rollback().await?;
-        return replayed
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency row vanished")));
-    }
-    let (created, secret) = store_request(
-        &mut tx,
-        &valid,
+        now_text: now_utc(),
         today,
-        &origin(&state, &headers),
-        &snap.catalog,
-    )
-    .await?;
-    // Kept without the secret: the path is rebuilt on replay from the sealed secret.
-    let stored = OrderCreated {
-        tracking_path: String::new(),
-        ..created.clone()
-    };
-    let sealed = seal(&secret, &key).ok_or_else(|| anyhow::anyhow!("secret is not hex"))?;
-    let response = serde_json::to_string(&stored).map_err(anyhow::Error::from)?;
-    store::orders::keep_answer(&mut tx, &key_hash, &response, &sealed).await?;
-    tx.commit().await?;
-    tracing::info!(code = %created.code, parts = created.parts.len(), "order request stored");
-    Ok((StatusCode::CREATED, Json(created)).into_response())
-}
-
-/// Deletes idempotency records past their day; returns how many.
-pub async fn sweep_idempotency(db: &Db, now: i64) -> Result<u64, AppError> {
-    Ok(store::orders::sweep_idempotency(db, now - IDEMPOTENCY_TTL_SECS).await?)
-}
-
-/// Stores a valid request; answers what the partner is told, and the tracking secret.
-async fn store_request(
-    tx: &mut Tx,
-    v: &ValidRequest,
-    today: Date,
-    origin: &str,
-    catalog: &etalase_core::Catalog,
-) -> Result<(OrderCreated, String), AppError> {
-    let year = today.year();
-    let seq = store::orders::next_in_sequence(tx, &format!("order-request-{year}")).await?;
-    let code = etalase_core::request::request_code(year, seq as u64);
-    let secret = new_secret()?;
-    let now = now_utc();
-    let request_id = store::orders::insert_request(
-        tx,
-        &store::orders::NewRequest {
-            code: &code,
-            secret_sha256: &sha256_hex(secret.as_bytes()),
-            company: &v.company,
-            buyer_type: v.buyer_type.slug(),
-            npwp: &v.npwp,
-            contact_person: &v.contact_person,
-            phone: v.phone.e164(),
-            email: &v.email,
-            address: &v.address,
-            kabupaten: v.kabupaten.slug(),
-            needed_by: &v.needed_by.to_string(),
-            purpose: &v.purpose,
-            notes: &v.notes,
-            total: v.total.amount(),
-            created_at: &now,
+        valid,
+        origin: origin(&state, &headers),
+        snap,
+        allowance: format!("orders:{client}"),
+        limit: Limit {
+            max: state.orders_per_hour,
+            window_secs: 3600,
         },
-    )
-    .await?;
+        locale,
+        secret: new_secret()?,
+    };
+    // Stored with the other requests waiting, in one transaction (see `writer`).
+    state.orders.write(pending).await
+}
 
-    // The IKM's message links to its desk, never to the partner's tracking page: the secret
-    // there would let one IKM read and cancel another's part.
-    let desk_link = format!("{origin}{}", desk_order_page_path(&code));
-    let mut parts = Vec::new();
-    for part in &v.parts {
-        let part_id = store::orders::insert_part(
+/// A checked request waiting for its batch.
+pub struct Pending {
+    key: String,
+    key_hash: String,
+    body_hash: String,
+    now: i64,
+    now_text: String,
+    today: Date,
+    valid: ValidRequest,
+    origin: String,
+    snap: std::sync::Arc<crate::catalog::snapshot::CatalogSnapshot>,
+    /// The client's hourly allowance: its key and size.
+    allowance: String,
+    limit: Limit,
+    locale: Locale,
+    /// The tracking secret, made before the batch (randomness can fail; the batch cannot).
+    secret: String,
+}
+
+/// What one request of a batch came to, before the batch commits.
+enum Outcome {
+    Stored(OrderCreated),
+    /// Over the client's allowance: the seconds until it renews.
+    Refused(i64),
+    /// The same key as an earlier request of the batch.
+    SameKeyAs(usize),
+    Answered(Result<Response, AppError>),
+}
+
+/// Stores a batch of checked requests in one transaction, in a few statements whatever its
+/// size: allowances (per client), keys claimed, codes numbered, then requests, parts, lines,
+/// first events and kept answers each in one multi-row statement. Answers each request's
+/// response; an `Err` means the batch failed as a whole (its transaction must roll back).
+pub async fn store_batch(
+    tx: &mut Tx,
+    batch: &[Pending],
+) -> Result<Vec<Result<Response, AppError>>, AppError> {
+    let mut outcome: Vec<Option<Outcome>> = batch.iter().map(|_| None).collect();
+
+    // Keys: a repeat within the batch is the same request, and follows its first.
+    let mut firsts: Vec<usize> = Vec::new();
+    for i in 0..batch.len() {
+        match firsts
+            .iter()
+            .find(|&&f| batch[f].key_hash == batch[i].key_hash)
+        {
+            Some(&f) => outcome[i] = Some(Outcome::SameKeyAs(f)),
+            None => firsts.push(i),
+        }
+    }
+
+    // Allowances, each client's counted once for all its requests in the batch.
+    let mut clients: Vec<(&str, Vec<usize>)> = Vec::new();
+    for &i in &firsts {
+        let p = &batch[i];
+        match clients.iter_mut().find(|(k, _)| *k == p.allowance) {
+            Some((_, list)) => list.push(i),
+            None => clients.push((&p.allowance, vec![i])),
+        }
+    }
+    for (key, list) in &clients {
+        let first = &batch[list[0]];
+        let (granted, wait) = store::throttle::take_many(
             tx,
-            request_id,
-            part.ikm.as_str(),
-            part.subtotal.amount(),
-            &today.to_string(),
+            key,
+            list.len() as i64,
+            first.limit.max,
+            first.limit.window_secs,
+            first.now,
         )
         .await?;
-        for (pos, line) in part.lines.iter().enumerate() {
-            store::orders::insert_line(
-                tx,
-                part_id,
-                &store::orders::NewLine {
+        for &i in list.iter().skip(usize::try_from(granted).unwrap_or(0)) {
+            outcome[i] = Some(Outcome::Refused(wait));
+        }
+    }
+    firsts.retain(|&i| outcome[i].is_none());
+
+    let now = batch.first().map_or(0, |p| p.now);
+    let keys: Vec<(&str, &str)> = firsts
+        .iter()
+        .map(|&i| (batch[i].key_hash.as_str(), batch[i].body_hash.as_str()))
+        .collect();
+    let claimed = store::orders::claim_keys(tx, &keys, now, now - IDEMPOTENCY_TTL_SECS).await?;
+    let mut to_store = Vec::new();
+    for &i in &firsts {
+        if claimed.contains(&batch[i].key_hash) {
+            to_store.push(i);
+        } else {
+            // A live record holds the key: its answer again, or a refusal.
+            let p = &batch[i];
+            let answer = replay(tx.into(), &p.key, &p.body_hash, p.now)
+                .await
+                .and_then(|r| {
+                    r.ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency row vanished")))
+                });
+            outcome[i] = Some(Outcome::Answered(answer));
+        }
+    }
+
+    if !to_store.is_empty() {
+        for (i, created) in store_requests(tx, batch, &to_store).await? {
+            outcome[i] = Some(Outcome::Stored(created));
+        }
+    }
+
+    // A repeated key whose first was answered from a live record answers the same way.
+    for i in 0..batch.len() {
+        let Some(Outcome::SameKeyAs(f)) = outcome[i] else {
+            continue;
+        };
+        if let Some(Outcome::Refused(wait)) = outcome[f] {
+            outcome[i] = Some(Outcome::Refused(wait));
+            continue;
+        }
+        if matches!(outcome[f], Some(Outcome::Stored(_))) {
+            continue;
+        }
+        let p = &batch[i];
+        let answer = replay(tx.into(), &p.key, &p.body_hash, p.now)
+            .await
+            .and_then(|r| {
+                r.ok_or(AppError::Conflict(
+                    "idempotency_key_busy",
+                    "Permintaan dengan Idempotency-Key ini sedang diproses. Coba lagi.".into(),
+                ))
+            });
+        outcome[i] = Some(Outcome::Answered(answer));
+    }
+
+    // Answers, in request order; a repeated key answers as its first did.
+    let mut answers = Vec::with_capacity(batch.len());
+    for i in 0..batch.len() {
+        let answer = match outcome[i].take() {
+            Some(Outcome::Stored(created)) => {
+                outcome[i] = Some(Outcome::Stored(created.clone()));
+                Ok((StatusCode::CREATED, Json(created)).into_response())
+            }
+            Some(Outcome::SameKeyAs(f)) => match &outcome[f] {
+                Some(Outcome::Stored(created)) if batch[f].body_hash == batch[i].body_hash => {
+                    let mut res = (StatusCode::CREATED, Json(created.clone())).into_response();
+                    res.headers_mut()
+                        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+                    Ok(res)
+                }
+                Some(Outcome::Stored(_)) => Err(AppError::Conflict(
+                    "idempotency_key_reused",
+                    "Idempotency-Key ini sudah dipakai untuk permintaan lain.".into(),
+                )),
+                _ => Err(AppError::Conflict(
+                    "idempotency_key_busy",
+                    "Permintaan dengan Idempotency-Key ini sedang diproses. Coba lagi.".into(),
+                )),
+            },
+            Some(Outcome::Answered(answer)) => answer,
+            Some(Outcome::Refused(wait)) => Err(AppError::TooManyOrders(wait, batch[i].locale)),
+            None => Err(AppError::Internal(anyhow::anyhow!(
+                "a request was left out"
+            ))),
+        };
+        answers.push(answer);
+    }
+    Ok(answers)
+}
+
+/// Numbers, stores and keeps the answers of the requests at `which`; answers each one's
+/// `OrderCreated` (with its tracking link).
+async fn store_requests(
+    tx: &mut Tx,
+    batch: &[Pending],
+    which: &[usize],
+) -> Result<Vec<(usize, OrderCreated)>, AppError> {
+    // Codes per year (a batch at midnight may hold two).
+    let mut codes: Vec<(usize, String)> = Vec::with_capacity(which.len());
+    let mut years: Vec<i32> = which.iter().map(|&i| batch[i].today.year()).collect();
+    years.sort_unstable();
+    years.dedup();
+    for year in years {
+        let of_year: Vec<usize> = which
+            .iter()
+            .copied()
+            .filter(|&i| batch[i].today.year() == year)
+            .collect();
+        let n = of_year.len() as i64;
+        let last =
+            store::orders::next_in_sequence_by(tx, &format!("order-request-{year}"), n).await?;
+        for (k, i) in of_year.into_iter().enumerate() {
+            let number = (last - n + 1 + k as i64) as u64;
+            codes.push((i, etalase_core::request::request_code(year, number)));
+        }
+    }
+    let secrets: Vec<String> = codes
+        .iter()
+        .map(|(i, _)| sha256_hex(batch[*i].secret.as_bytes()))
+        .collect();
+    let needed: Vec<String> = codes
+        .iter()
+        .map(|(i, _)| batch[*i].valid.needed_by.to_string())
+        .collect();
+    let requests: Vec<store::orders::NewRequest> = codes
+        .iter()
+        .zip(secrets.iter().zip(&needed))
+        .map(|((i, code), (secret_sha256, needed_by))| {
+            let v = &batch[*i].valid;
+            store::orders::NewRequest {
+                code,
+                secret_sha256,
+                company: &v.company,
+                buyer_type: v.buyer_type.slug(),
+                npwp: &v.npwp,
+                contact_person: &v.contact_person,
+                phone: v.phone.e164(),
+                email: &v.email,
+                address: &v.address,
+                kabupaten: v.kabupaten.slug(),
+                needed_by,
+                purpose: &v.purpose,
+                notes: &v.notes,
+                total: v.total.amount(),
+                created_at: &batch[*i].now_text,
+            }
+        })
+        .collect();
+    let ids = store::orders::insert_requests(tx, &requests).await?;
+    let request_id = |code: &str| {
+        ids.iter()
+            .find(|(_, c)| c == code)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request {code} not stored")))
+    };
+    let days: Vec<String> = codes
+        .iter()
+        .map(|(i, _)| batch[*i].today.to_string())
+        .collect();
+    let mut parts = Vec::new();
+    for ((i, code), day) in codes.iter().zip(&days) {
+        let id = request_id(code)?;
+        for part in &batch[*i].valid.parts {
+            parts.push(store::orders::NewPart {
+                request_id: id,
+                ikm: part.ikm.as_str(),
+                subtotal: part.subtotal.amount(),
+                received_on: day,
+            });
+        }
+    }
+    let part_ids = store::orders::insert_parts_of(tx, &parts).await?;
+    let part_id = |request: i64, ikm: &str| {
+        part_ids
+            .iter()
+            .find(|(_, r, s)| *r == request && s == ikm)
+            .map(|(id, _, _)| *id)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("part of {ikm} not stored")))
+    };
+    let mut lines = Vec::new();
+    for (i, code) in &codes {
+        let id = request_id(code)?;
+        for part in &batch[*i].valid.parts {
+            let part = (part_id(id, part.ikm.as_str())?, part);
+            for (pos, line) in part.1.lines.iter().enumerate() {
+                lines.push(store::orders::NewLine {
+                    part_id: part.0,
                     position: pos as i64,
                     product: line.product.as_str(),
                     name: &line.name,
@@ -250,30 +424,77 @@ async fn store_request(
                     unit_price: line.unit_price.amount(),
                     lead_time_days: i64::from(line.lead_time_days),
                     note: &line.note,
-                },
-            )
-            .await?;
+                });
+            }
         }
-        record_event(tx, part_id, Actor::Partner, None, OrderStatus::Baru, "").await?;
-        let summary = whatsapp_summary(v, part, &code, &desk_link);
-        let whatsapp_link = catalog
-            .ikm(part.ikm.as_str())
-            .map(|i| i.whatsapp.wa_link(&summary))
-            .unwrap_or_default();
-        parts.push(CreatedPart {
-            ikm: part.ikm.clone(),
-            ikm_name: part.ikm_name.clone(),
-            subtotal: part.subtotal,
-            whatsapp_link,
-        });
     }
-    let created = OrderCreated {
-        tracking_path: tracking_page_path(&code, &secret),
-        code,
-        total: v.total,
+    store::orders::insert_lines(tx, &lines).await?;
+    let all_parts: Vec<i64> = part_ids.iter().map(|(id, _, _)| *id).collect();
+    let at = batch
+        .first()
+        .map(|p| p.now_text.as_str())
+        .unwrap_or_default();
+    store::orders::record_new_parts(tx, &all_parts, at).await?;
+
+    // What each partner is told, kept (without the secret, which is sealed) for retries.
+    let mut created_all = Vec::with_capacity(codes.len());
+    let mut kept = Vec::with_capacity(codes.len());
+    for (i, code) in codes {
+        let p = &batch[i];
+        let created = created_answer(p, &code);
+        let stored = OrderCreated {
+            tracking_path: String::new(),
+            ..created.clone()
+        };
+        let sealed = seal(&p.secret, &p.key).ok_or_else(|| anyhow::anyhow!("secret is not hex"))?;
+        let answer = serde_json::to_string(&stored).map_err(anyhow::Error::from)?;
+        kept.push((p.key_hash.clone(), answer, sealed));
+        tracing::info!(code = %created.code, parts = created.parts.len(), "order request stored");
+        created_all.push((i, created));
+    }
+    let kept_refs: Vec<(&str, &str, &str)> = kept
+        .iter()
+        .map(|(k, a, s)| (k.as_str(), a.as_str(), s.as_str()))
+        .collect();
+    store::orders::keep_answers(tx, &kept_refs).await?;
+    Ok(created_all)
+}
+
+/// What the partner is told: the code, the tracking link, and a WhatsApp message per IKM.
+fn created_answer(p: &Pending, code: &str) -> OrderCreated {
+    // The IKM's message links to its desk, never to the partner's tracking page: the secret
+    // there would let one IKM read and cancel another's part.
+    let desk_link = format!("{}{}", p.origin, desk_order_page_path(code));
+    let parts = p
+        .valid
+        .parts
+        .iter()
+        .map(|part| {
+            let summary = whatsapp_summary(&p.valid, part, code, &desk_link);
+            CreatedPart {
+                ikm: part.ikm.clone(),
+                ikm_name: part.ikm_name.clone(),
+                subtotal: part.subtotal,
+                whatsapp_link: p
+                    .snap
+                    .catalog
+                    .ikm(part.ikm.as_str())
+                    .map(|i| i.whatsapp.wa_link(&summary))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    OrderCreated {
+        tracking_path: tracking_page_path(code, &p.secret),
+        code: code.to_owned(),
+        total: p.valid.total,
         parts,
-    };
-    Ok((created, secret))
+    }
+}
+
+/// Deletes idempotency records past their day; returns how many.
+pub async fn sweep_idempotency(db: &Db, now: i64) -> Result<u64, AppError> {
+    Ok(store::orders::sweep_idempotency(db, now - IDEMPOTENCY_TTL_SECS).await?)
 }
 
 /// The message a partner sends an IKM: what it orders from that IKM, and the link to the

@@ -6,6 +6,7 @@ pub mod create;
 pub mod list;
 pub mod track;
 pub mod workflow;
+pub mod writer;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;

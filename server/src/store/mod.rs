@@ -118,6 +118,16 @@ impl<'a> From<&'a mut Tx> for On<'a> {
     }
 }
 
+impl On<'_> {
+    /// The same place for one more statement.
+    pub fn reborrow(&mut self) -> On<'_> {
+        match self {
+            On::Pool(db) => On::Pool(db),
+            On::Tx(tx) => On::Tx(tx),
+        }
+    }
+}
+
 impl<'a> Source<'a> for On<'a> {
     async fn conn(self) -> Result<Conn<'a>, sqlx::Error> {
         match self {
@@ -144,6 +154,16 @@ macro_rules! sql {
     };
 }
 pub(crate) use sql;
+
+/// A savepoint's name: only the ones declared here, so no text from outside reaches the
+/// statement.
+#[derive(Clone, Copy, Debug)]
+pub struct Savepoint(&'static str);
+
+impl Savepoint {
+    pub const ALLOWANCE: Savepoint = Savepoint("allowance");
+    pub const ORDER: Savepoint = Savepoint("one_order");
+}
 
 /// What changed, told to every server on the same PostgreSQL (each reloads its copy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +205,33 @@ impl Tx {
             Tx::Sqlite(t) => t.rollback().await,
             Tx::Postgres(t) => t.rollback().await,
         }
+    }
+
+    /// Marks where [`Tx::rollback_to`] goes back to: one piece of a larger transaction (an
+    /// order among a batch committed together) can fail without the others.
+    pub async fn savepoint(&mut self, name: Savepoint) -> Result<(), sqlx::Error> {
+        self.run(format!("SAVEPOINT {}", name.0)).await
+    }
+
+    /// Undoes everything since the savepoint, which then ends.
+    pub async fn rollback_to(&mut self, name: Savepoint) -> Result<(), sqlx::Error> {
+        self.run(format!("ROLLBACK TO SAVEPOINT {}", name.0))
+            .await?;
+        self.release(name).await
+    }
+
+    /// Keeps everything since the savepoint, which ends.
+    pub async fn release(&mut self, name: Savepoint) -> Result<(), sqlx::Error> {
+        self.run(format!("RELEASE SAVEPOINT {}", name.0)).await
+    }
+
+    async fn run(&mut self, statement: String) -> Result<(), sqlx::Error> {
+        let statement = sqlx::AssertSqlSafe(statement);
+        sql!(self, |c| sqlx::query(statement)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
     }
 
     /// Work under `key` runs one transaction at a time across every server, until this

@@ -24,8 +24,8 @@ pub async fn idempotent_answer(
 }
 
 /// Claims a key for this request: false when another holds it. A record at or past
-/// `expired_at` no longer answers; the key starts afresh. On PostgreSQL a concurrent claim of
-/// the same key waits here for the first one's commit, then finds it taken.
+/// `expired_at` no longer answers; the key starts afresh. One statement: on PostgreSQL a
+/// concurrent claim of the same key waits here for the first one's commit, then finds it taken.
 pub async fn claim_key(
     tx: &mut Tx,
     key_sha256: &str,
@@ -33,26 +33,23 @@ pub async fn claim_key(
     now: i64,
     expired_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    sql!(&mut *tx, |c| sqlx::query(
-        "DELETE FROM idempotency WHERE key_sha256 = $1 AND created_at <= $2"
-    )
-    .bind(key_sha256)
-    .bind(expired_at)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    let claimed = sql!(&mut *tx, |c| {
-        sqlx::query(
+    let claimed =
+        sql!(tx, |c| {
+            sqlx::query(
         "INSERT INTO idempotency (key_sha256, body_sha256, response, sealed_secret, created_at) \
-         VALUES ($1, $2, '', '', $3) ON CONFLICT (key_sha256) DO NOTHING",
+         VALUES ($1, $2, '', '', $3) \
+         ON CONFLICT (key_sha256) DO UPDATE SET body_sha256 = excluded.body_sha256, \
+           response = '', sealed_secret = '', created_at = excluded.created_at \
+         WHERE idempotency.created_at <= $4",
     )
     .bind(key_sha256)
     .bind(body_sha256)
     .bind(now)
+    .bind(expired_at)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())
-    })?;
+        })?;
     Ok(claimed == 1)
 }
 
@@ -144,28 +141,65 @@ pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>) -> Result<i64, sqlx
     .await)
 }
 
-/// A new part, status `baru`; answers its id.
-pub async fn insert_part(
+/// `($1, $2, …), ($k, …), …`: `rows` groups of `columns` placeholders.
+fn values(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Like [`values`], each row ending with the same constant columns (`'', ''`).
+fn values_with(rows: usize, columns: usize, constants: &str) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({}, {constants})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A request's new parts, status `baru`, in one statement: (IKM, subtotal) each; answers
+/// each part's id by IKM.
+pub async fn insert_parts(
     tx: &mut Tx,
     request_id: i64,
-    ikm: &str,
-    subtotal: i64,
+    parts: &[(&str, i64)],
     received_on: &str,
-) -> Result<i64, sqlx::Error> {
-    sql!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "INSERT INTO ikm_order (request_id, ikm_slug, status, subtotal, received_on) \
-         VALUES ($1, $2, 'baru', $3, $4) RETURNING id",
-    )
-    .bind(request_id)
-    .bind(ikm)
-    .bind(subtotal)
-    .bind(received_on)
-    .fetch_one(&mut *c)
-    .await)
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = format!(
+        "INSERT INTO ikm_order (request_id, ikm_slug, subtotal, received_on, status) \
+         VALUES {} RETURNING id, ikm_slug",
+        values(parts.len(), 5)
+    );
+    sql!(tx, |c| {
+        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(query.clone()));
+        for (ikm, subtotal) in parts {
+            q = q
+                .bind(request_id)
+                .bind(*ikm)
+                .bind(*subtotal)
+                .bind(received_on)
+                .bind("baru");
+        }
+        q.fetch_all(&mut *c).await
+    })
 }
 
 /// A line as stored.
 pub struct NewLine<'a> {
+    pub part_id: i64,
     pub position: i64,
     pub product: &'a str,
     pub name: &'a str,
@@ -176,23 +210,60 @@ pub struct NewLine<'a> {
     pub note: &'a str,
 }
 
-pub async fn insert_line(tx: &mut Tx, part_id: i64, l: &NewLine<'_>) -> Result<(), sqlx::Error> {
-    sql!(tx, |c| sqlx::query(
+/// Every line of a request, in one statement.
+pub async fn insert_lines(tx: &mut Tx, lines: &[NewLine<'_>]) -> Result<(), sqlx::Error> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    for chunk in lines.chunks(rows_per_statement(9)) {
+        insert_line_rows(tx, chunk).await?;
+    }
+    Ok(())
+}
+
+async fn insert_line_rows(tx: &mut Tx, lines: &[NewLine<'_>]) -> Result<(), sqlx::Error> {
+    let query = format!(
         "INSERT INTO order_line (ikm_order_id, position, product_slug, name, unit, quantity, \
-         unit_price, lead_time_days, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(part_id)
-    .bind(l.position)
-    .bind(l.product)
-    .bind(l.name)
-    .bind(l.unit)
-    .bind(l.quantity)
-    .bind(l.unit_price)
-    .bind(l.lead_time_days)
-    .bind(l.note)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected()))?;
+         unit_price, lead_time_days, note) VALUES {}",
+        values(lines.len(), 9)
+    );
+    sql!(tx, |c| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(query.clone()));
+        for l in lines {
+            q = q
+                .bind(l.part_id)
+                .bind(l.position)
+                .bind(l.product)
+                .bind(l.name)
+                .bind(l.unit)
+                .bind(l.quantity)
+                .bind(l.unit_price)
+                .bind(l.lead_time_days)
+                .bind(l.note);
+        }
+        q.execute(&mut *c).await.map(|_| ())
+    })
+}
+
+/// The first step of each new part's history (the partner asked, status `baru`), in one
+/// statement.
+pub async fn record_new_parts(tx: &mut Tx, part_ids: &[i64], at: &str) -> Result<(), sqlx::Error> {
+    if part_ids.is_empty() {
+        return Ok(());
+    }
+    for chunk in part_ids.chunks(rows_per_statement(2)) {
+        let query = format!(
+            "INSERT INTO order_event (ikm_order_id, at, actor, to_status, note) VALUES {}",
+            values_with(chunk.len(), 2, "'partner', 'baru', ''")
+        );
+        sql!(&mut *tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(query.clone()));
+            for id in chunk {
+                q = q.bind(*id).bind(at);
+            }
+            q.execute(&mut *c).await.map(|_| ())
+        })?;
+    }
     Ok(())
 }
 
@@ -219,6 +290,167 @@ pub async fn record_event(
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- storing a batch of requests -----------------------------------------------------------
+
+/// The most parameters one statement binds (SQLite allows 32,766, PostgreSQL 65,535): longer
+/// lists are written in several statements.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Rows of `columns` parameters per statement.
+fn rows_per_statement(columns: usize) -> usize {
+    (MAX_PARAMETERS / columns).max(1)
+}
+
+/// Claims keys for a batch of requests in one statement (every key in the list is distinct):
+/// answers the keys claimed. A key held by a live record is not; an expired one starts afresh.
+pub async fn claim_keys(
+    tx: &mut Tx,
+    keys: &[(&str, &str)],
+    now: i64,
+    expired_at: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut claimed = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(rows_per_statement(3)) {
+        let query = format!(
+            "INSERT INTO idempotency (key_sha256, body_sha256, created_at, response, \
+             sealed_secret) VALUES {} \
+             ON CONFLICT (key_sha256) DO UPDATE SET body_sha256 = excluded.body_sha256, \
+               response = '', sealed_secret = '', created_at = excluded.created_at \
+             WHERE idempotency.created_at <= ${} RETURNING key_sha256",
+            values_with(chunk.len(), 3, "'', ''"),
+            chunk.len() * 3 + 1
+        );
+        let got = sql!(&mut *tx, |c| {
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query.clone()));
+            for (key, body) in chunk {
+                q = q.bind(*key).bind(*body).bind(now);
+            }
+            q.bind(expired_at).fetch_all(&mut *c).await
+        })?;
+        claimed.extend(got);
+    }
+    Ok(claimed)
+}
+
+/// The next `n` numbers of a named sequence: answers the last (the first is `last - n + 1`).
+pub async fn next_in_sequence_by(tx: &mut Tx, name: &str, n: i64) -> Result<i64, sqlx::Error> {
+    sql!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO sequence (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = sequence.value + $2 RETURNING value",
+    )
+    .bind(name)
+    .bind(n)
+    .fetch_one(&mut *c)
+    .await)
+}
+
+/// Requests in as few statements as their size allows; answers (id, code) of each.
+pub async fn insert_requests(
+    tx: &mut Tx,
+    requests: &[NewRequest<'_>],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut stored = Vec::with_capacity(requests.len());
+    for chunk in requests.chunks(rows_per_statement(15)) {
+        let query = format!(
+            "INSERT INTO order_request (code, secret_sha256, company, buyer_type, npwp, \
+             contact_person, phone, email, address, kabupaten, needed_by, purpose, notes, \
+             total, created_at) VALUES {} RETURNING id, code",
+            values(chunk.len(), 15)
+        );
+        let got = sql!(&mut *tx, |c| {
+            let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(query.clone()));
+            for r in chunk {
+                q = q
+                    .bind(r.code)
+                    .bind(r.secret_sha256)
+                    .bind(r.company)
+                    .bind(r.buyer_type)
+                    .bind(r.npwp)
+                    .bind(r.contact_person)
+                    .bind(r.phone)
+                    .bind(r.email)
+                    .bind(r.address)
+                    .bind(r.kabupaten)
+                    .bind(r.needed_by)
+                    .bind(r.purpose)
+                    .bind(r.notes)
+                    .bind(r.total)
+                    .bind(r.created_at);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        stored.extend(got);
+    }
+    Ok(stored)
+}
+
+/// A new part: its request, IKM, subtotal and arrival day.
+pub struct NewPart<'a> {
+    pub request_id: i64,
+    pub ikm: &'a str,
+    pub subtotal: i64,
+    pub received_on: &'a str,
+}
+
+/// Parts, status `baru`; answers (id, request id, IKM) of each.
+pub async fn insert_parts_of(
+    tx: &mut Tx,
+    parts: &[NewPart<'_>],
+) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+    let mut stored = Vec::with_capacity(parts.len());
+    let mut per_ikm: Vec<(&str, i64)> = Vec::new();
+    for p in parts {
+        match per_ikm.iter_mut().find(|(ikm, _)| *ikm == p.ikm) {
+            Some((_, n)) => *n += 1,
+            None => per_ikm.push((p.ikm, 1)),
+        }
+    }
+    let baru: Vec<(&str, &str, i64)> = per_ikm.into_iter().map(|(i, n)| (i, "baru", n)).collect();
+    add_to_counts(tx, baru).await?;
+    for chunk in parts.chunks(rows_per_statement(4)) {
+        let query = format!(
+            "INSERT INTO ikm_order (request_id, ikm_slug, subtotal, received_on, status) \
+             VALUES {} RETURNING id, request_id, ikm_slug",
+            values_with(chunk.len(), 4, "'baru'")
+        );
+        let got = sql!(&mut *tx, |c| {
+            let mut q = sqlx::query_as::<_, (i64, i64, String)>(sqlx::AssertSqlSafe(query.clone()));
+            for p in chunk {
+                q = q
+                    .bind(p.request_id)
+                    .bind(p.ikm)
+                    .bind(p.subtotal)
+                    .bind(p.received_on);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        stored.extend(got);
+    }
+    Ok(stored)
+}
+
+/// Keeps the answers of a batch's requests for their retries: (key hash, answer, sealed
+/// secret) each.
+pub async fn keep_answers(tx: &mut Tx, answers: &[(&str, &str, &str)]) -> Result<(), sqlx::Error> {
+    for chunk in answers.chunks(rows_per_statement(3)) {
+        let query = format!(
+            "INSERT INTO idempotency (key_sha256, response, sealed_secret, body_sha256, \
+             created_at) VALUES {} \
+             ON CONFLICT (key_sha256) DO UPDATE SET response = excluded.response, \
+               sealed_secret = excluded.sealed_secret",
+            values_with(chunk.len(), 3, "'', 0")
+        );
+        sql!(&mut *tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(query.clone()));
+            for (key, answer, sealed) in chunk {
+                q = q.bind(*key).bind(*answer).bind(*sealed);
+            }
+            q.execute(&mut *c).await.map(|_| ())
+        })?;
+    }
     Ok(())
 }
 
@@ -354,6 +586,33 @@ pub async fn set_shipping(
     Ok(())
 }
 
+/// Adds to the parts counted per (IKM, status), in one statement, rows in key order (so two
+/// transactions lock them in the same order).
+async fn add_to_counts(
+    tx: &mut Tx,
+    mut changes: Vec<(&str, &str, i64)>,
+) -> Result<(), sqlx::Error> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    changes.sort_unstable();
+    for chunk in changes.chunks(rows_per_statement(3)) {
+        let query = format!(
+            "INSERT INTO part_count (ikm_slug, status, parts) VALUES {} \
+             ON CONFLICT (ikm_slug, status) DO UPDATE SET parts = part_count.parts + excluded.parts",
+            values(chunk.len(), 3)
+        );
+        sql!(&mut *tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(query.clone()));
+            for (ikm, status, n) in chunk {
+                q = q.bind(*ikm).bind(*status).bind(*n);
+            }
+            q.execute(&mut *c).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 /// Moves a part from `from` to `to`, only if it is still in `from`: false when another request
 /// (or another server) moved it first.
 pub async fn move_status(
@@ -362,16 +621,19 @@ pub async fn move_status(
     from: &str,
     to: &str,
 ) -> Result<bool, sqlx::Error> {
-    let moved = sql!(tx, |c| sqlx::query(
-        "UPDATE ikm_order SET status = $1 WHERE id = $2 AND status = $3"
+    let moved = sql!(&mut *tx, |c| sqlx::query_scalar::<_, String>(
+        "UPDATE ikm_order SET status = $1 WHERE id = $2 AND status = $3 RETURNING ikm_slug"
     )
     .bind(to)
     .bind(part_id)
     .bind(from)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(moved == 1)
+    .fetch_optional(&mut *c)
+    .await)?;
+    let Some(ikm) = moved else {
+        return Ok(false);
+    };
+    add_to_counts(tx, vec![(&ikm, from, -1), (&ikm, to, 1)]).await?;
+    Ok(true)
 }
 
 /// Every part still waiting for its IKM's answer: (id, received on).
@@ -604,48 +866,87 @@ pub async fn summaries(
     db: &Db,
     f: &ListFilter<'_>,
 ) -> Result<Vec<Result<SummaryRow, sqlx::Error>>, sqlx::Error> {
-    let mut patterns: Vec<String> = f
+    // Only the conditions asked for are written, so the planner can use the indexes (an
+    // `$n IS NULL OR …` condition hides them) and walk a part index newest first, stopping
+    // at the page's end instead of sorting every order.
+    enum Arg<'a> {
+        Text(&'a str),
+        Number(i64),
+    }
+    fn push<'a>(
+        conditions: &mut Vec<String>,
+        args: &mut Vec<Arg<'a>>,
+        condition: &str,
+        values: Vec<Arg<'a>>,
+    ) {
+        let mut text = condition.to_owned();
+        for n in 0..values.len() {
+            text = text.replacen('?', &format!("${}", args.len() + n + 1), 1);
+        }
+        conditions.push(text);
+        args.extend(values);
+    }
+    let mut args: Vec<Arg> = Vec::new();
+    let mut conditions: Vec<String> = Vec::new();
+    let mut add = |condition: &str, values| push(&mut conditions, &mut args, condition, values);
+    let patterns: Vec<String> = f
         .words
         .iter()
         .take(MAX_WORDS)
         .map(|w| contains_pattern(w))
         .collect();
-    patterns.resize(MAX_WORDS, "%".to_owned());
+    if let Some(own) = f.own {
+        add("o.ikm_slug = ?", vec![Arg::Text(own)]);
+    }
+    if !f.ikm.is_empty() {
+        add("o.ikm_slug = ?", vec![Arg::Text(f.ikm)]);
+    }
+    if !f.status.is_empty() {
+        add("o.status = ?", vec![Arg::Text(f.status)]);
+    }
+    if !f.kabupaten.is_empty() {
+        add("r.kabupaten = ?", vec![Arg::Text(f.kabupaten)]);
+    }
+    if let Some((request, part)) = f.after {
+        add(
+            "(o.request_id < ? OR (o.request_id = ? AND o.id > ?))",
+            vec![
+                Arg::Number(request),
+                Arg::Number(request),
+                Arg::Number(part),
+            ],
+        );
+    }
+    for pattern in &patterns {
+        add(
+            "lower(r.code || ' ' || r.company) LIKE ? ESCAPE '\\'",
+            vec![Arg::Text(pattern)],
+        );
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let query = format!(
+        "SELECT o.request_id, o.id AS part_id, r.code, o.ikm_slug, i.name AS ikm_name, \
+         r.company, r.buyer_type, r.kabupaten, o.status, o.subtotal, r.needed_by, \
+         r.created_at, \
+         (SELECT COUNT(*) FROM order_line l WHERE l.ikm_order_id = o.id) AS lines \
+         FROM ikm_order o JOIN order_request r ON r.id = o.request_id \
+         JOIN ikm i ON i.slug = o.ikm_slug \
+         {filter} ORDER BY o.request_id DESC, o.id LIMIT {}",
+        f.limit.max(1)
+    );
     sql!(db, |c| {
-        let rows = sqlx::query(
-            "SELECT r.id AS request_id, o.id AS part_id, r.code, o.ikm_slug, \
-             i.name AS ikm_name, r.company, r.buyer_type, r.kabupaten, o.status, o.subtotal, \
-             r.needed_by, r.created_at, \
-             (SELECT COUNT(*) FROM order_line l WHERE l.ikm_order_id = o.id) AS lines \
-             FROM ikm_order o JOIN order_request r ON r.id = o.request_id \
-             JOIN ikm i ON i.slug = o.ikm_slug \
-             WHERE ($1 IS NULL OR o.ikm_slug = $1) \
-               AND ($2 = '' OR o.status = $2) \
-               AND ($3 = '' OR o.ikm_slug = $3) \
-               AND ($4 = '' OR r.kabupaten = $4) \
-               AND ($5 IS NULL OR r.id < $5 OR (r.id = $5 AND o.id > $6)) \
-               AND lower(r.code || ' ' || r.company) LIKE $7 ESCAPE '\\' \
-               AND lower(r.code || ' ' || r.company) LIKE $8 ESCAPE '\\' \
-               AND lower(r.code || ' ' || r.company) LIKE $9 ESCAPE '\\' \
-               AND lower(r.code || ' ' || r.company) LIKE $10 ESCAPE '\\' \
-               AND lower(r.code || ' ' || r.company) LIKE $11 ESCAPE '\\' \
-             ORDER BY r.id DESC, o.id \
-             LIMIT $12",
-        )
-        .bind(f.own)
-        .bind(f.status)
-        .bind(f.ikm)
-        .bind(f.kabupaten)
-        .bind(f.after.map(|a| a.0))
-        .bind(f.after.map_or(0, |a| a.1))
-        .bind(&patterns[0])
-        .bind(&patterns[1])
-        .bind(&patterns[2])
-        .bind(&patterns[3])
-        .bind(&patterns[4])
-        .bind(f.limit)
-        .fetch_all(&mut *c)
-        .await?;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(query.clone()));
+        for arg in &args {
+            q = match arg {
+                Arg::Text(t) => q.bind(*t),
+                Arg::Number(n) => q.bind(*n),
+            };
+        }
+        let rows = q.fetch_all(&mut *c).await?;
         Ok(rows
             .iter()
             .map(<SummaryRow as sqlx::FromRow<_>>::from_row)
@@ -653,20 +954,33 @@ pub async fn summaries(
     })
 }
 
-/// How many parts are in each status (only `ikm`'s when given).
+/// How many parts are in each status (only `ikm`'s when given), from the counts kept with
+/// every change.
 pub async fn status_counts(db: &Db, ikm: Option<&str>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sql!(db, |c| sqlx::query_as::<_, (String, i64)>(
-        "SELECT status, COUNT(*) FROM ikm_order WHERE ($1 IS NULL OR ikm_slug = $1) \
-         GROUP BY status",
-    )
-    .bind(ikm)
-    .fetch_all(&mut *c)
-    .await)
+    match ikm {
+        Some(ikm) => sql!(db, |c| sqlx::query_as::<_, (String, i64)>(
+            "SELECT status, parts FROM part_count WHERE ikm_slug = $1",
+        )
+        .bind(ikm)
+        .fetch_all(&mut *c)
+        .await),
+        None => sql!(db, |c| sqlx::query_as::<_, (String, i64)>(
+            "SELECT status, CAST(SUM(parts) AS BIGINT) FROM part_count GROUP BY status",
+        )
+        .fetch_all(&mut *c)
+        .await),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::contains_pattern;
+    use super::{contains_pattern, values};
+
+    #[test]
+    fn multi_row_placeholders_count_on() {
+        assert_eq!(values(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values(1, 1), "($1)");
+    }
 
     #[test]
     fn search_words_are_taken_literally() {

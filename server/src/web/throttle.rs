@@ -3,7 +3,7 @@
 //! them. An attempt is counted *before* the work it guards (atomically, in one statement):
 //! a burst of parallel requests cannot all slip past a check made before any was recorded.
 
-use crate::store::{self, Db};
+use crate::store::{self, Db, Tx};
 use crate::web::error::AppError;
 
 /// At most `max` in any window of `window_secs`, counted from the first in the window.
@@ -16,7 +16,17 @@ pub struct Limit {
 /// Takes one unit of `key`'s allowance at `now`: `Ok(None)` when there was one (it is now
 /// spent), `Ok(Some(wait))` with the seconds until the window ends when there was none.
 pub async fn take(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Option<i64>, AppError> {
-    Ok(store::throttle::take(db, key, limit.max, limit.window_secs, now).await?)
+    Ok(store::throttle::take(db.into(), key, limit.max, limit.window_secs, now).await?)
+}
+
+/// [`take`] inside a transaction (counted when it commits).
+pub async fn take_in(
+    tx: &mut Tx,
+    key: &str,
+    limit: Limit,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(store::throttle::take(tx.into(), key, limit.max, limit.window_secs, now).await?)
 }
 
 /// Hands back one unit taken by [`take`] for work that turned out not to count (a login

@@ -127,6 +127,16 @@ pub struct BenchServer {
 
 impl BenchServer {
     pub fn start(work: &Path, seed: &Path, timeout: Duration) -> Result<BenchServer> {
+        Self::start_with(work, seed, timeout, &[])
+    }
+
+    /// [`BenchServer::start`] with settings of its own (they win over the defaults).
+    pub fn start_with(
+        work: &Path,
+        seed: &Path,
+        timeout: Duration,
+        settings: &[(&str, &str)],
+    ) -> Result<BenchServer> {
         let _ = std::fs::remove_dir_all(work);
         std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
         let addr = format!("127.0.0.1:{}", crate::util::free_port()?);
@@ -142,6 +152,8 @@ impl BenchServer {
                 // No demo accounts: hashing their passwords only slows the start.
                 .env("ETALASE_DEMO_ACCOUNTS", "false")
                 .env("RUST_LOG", "etalase_server=warn,tower_http=warn")
+                .env("ETALASE_DEMO_CREDENTIALS", work.join("demo-akun.txt"))
+                .envs(settings.iter().copied())
                 .stdout(log)
                 .stderr(err_log),
         )?;
