@@ -338,8 +338,7 @@ async fn store_requests(
             .filter(|&i| batch[i].today.year() == year)
             .collect();
         let n = of_year.len() as i64;
-        let last =
-            store::orders::next_in_sequence_by(tx, &format!("order-request-{year}"), n).await?;
+        let last = store::orders::next_in_sequence(tx, &format!("order-request-{year}"), n).await?;
         for (k, i) in of_year.into_iter().enumerate() {
             let number = (last - n + 1 + k as i64) as u64;
             codes.push((i, etalase_core::request::request_code(year, number)));
@@ -400,7 +399,7 @@ async fn store_requests(
             });
         }
     }
-    let part_ids = store::orders::insert_parts_of(tx, &parts).await?;
+    let part_ids = store::orders::insert_parts(tx, &parts).await?;
     let part_id = |request: i64, ikm: &str| {
         part_ids
             .iter()

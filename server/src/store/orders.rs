@@ -23,55 +23,6 @@ pub async fn idempotent_answer(
     .await)
 }
 
-/// Claims a key for this request: false when another holds it. A record at or past
-/// `expired_at` no longer answers; the key starts afresh. One statement: on PostgreSQL a
-/// concurrent claim of the same key waits here for the first one's commit, then finds it taken.
-pub async fn claim_key(
-    tx: &mut Tx,
-    key_sha256: &str,
-    body_sha256: &str,
-    now: i64,
-    expired_at: i64,
-) -> Result<bool, sqlx::Error> {
-    let claimed =
-        sql!(tx, |c| {
-            sqlx::query(
-        "INSERT INTO idempotency (key_sha256, body_sha256, response, sealed_secret, created_at) \
-         VALUES ($1, $2, '', '', $3) \
-         ON CONFLICT (key_sha256) DO UPDATE SET body_sha256 = excluded.body_sha256, \
-           response = '', sealed_secret = '', created_at = excluded.created_at \
-         WHERE idempotency.created_at <= $4",
-    )
-    .bind(key_sha256)
-    .bind(body_sha256)
-    .bind(now)
-    .bind(expired_at)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected())
-        })?;
-    Ok(claimed == 1)
-}
-
-/// Keeps the answer for the key's retries.
-pub async fn keep_answer(
-    tx: &mut Tx,
-    key_sha256: &str,
-    response: &str,
-    sealed_secret: &str,
-) -> Result<(), sqlx::Error> {
-    sql!(tx, |c| sqlx::query(
-        "UPDATE idempotency SET response = $1, sealed_secret = $2 WHERE key_sha256 = $3"
-    )
-    .bind(response)
-    .bind(sealed_secret)
-    .bind(key_sha256)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Deletes records at or past `expired_at`; returns how many.
 pub async fn sweep_idempotency(db: &Db, expired_at: i64) -> Result<u64, sqlx::Error> {
     sql!(db, |c| Ok(sqlx::query(
@@ -84,17 +35,6 @@ pub async fn sweep_idempotency(db: &Db, expired_at: i64) -> Result<u64, sqlx::Er
 }
 
 // ---- storing a request ---------------------------------------------------------------------
-
-/// The next number of a named sequence (1 first).
-pub async fn next_in_sequence(tx: &mut Tx, name: &str) -> Result<i64, sqlx::Error> {
-    sql!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "INSERT INTO sequence (name, value) VALUES ($1, 1) \
-         ON CONFLICT (name) DO UPDATE SET value = sequence.value + 1 RETURNING value",
-    )
-    .bind(name)
-    .fetch_one(&mut *c)
-    .await)
-}
 
 /// A request as stored (every field already checked by core).
 pub struct NewRequest<'a> {
@@ -113,32 +53,6 @@ pub struct NewRequest<'a> {
     pub notes: &'a str,
     pub total: i64,
     pub created_at: &'a str,
-}
-
-pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>) -> Result<i64, sqlx::Error> {
-    sql!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "INSERT INTO order_request (code, secret_sha256, company, buyer_type, npwp, \
-         contact_person, phone, email, address, kabupaten, needed_by, purpose, notes, total, \
-         created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-    )
-    .bind(r.code)
-    .bind(r.secret_sha256)
-    .bind(r.company)
-    .bind(r.buyer_type)
-    .bind(r.npwp)
-    .bind(r.contact_person)
-    .bind(r.phone)
-    .bind(r.email)
-    .bind(r.address)
-    .bind(r.kabupaten)
-    .bind(r.needed_by)
-    .bind(r.purpose)
-    .bind(r.notes)
-    .bind(r.total)
-    .bind(r.created_at)
-    .fetch_one(&mut *c)
-    .await)
 }
 
 /// `($1, $2, …), ($k, …), …`: `rows` groups of `columns` placeholders.
@@ -165,36 +79,6 @@ fn values_with(rows: usize, columns: usize, constants: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A request's new parts, status `baru`, in one statement: (IKM, subtotal) each; answers
-/// each part's id by IKM.
-pub async fn insert_parts(
-    tx: &mut Tx,
-    request_id: i64,
-    parts: &[(&str, i64)],
-    received_on: &str,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    if parts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let query = format!(
-        "INSERT INTO ikm_order (request_id, ikm_slug, subtotal, received_on, status) \
-         VALUES {} RETURNING id, ikm_slug",
-        values(parts.len(), 5)
-    );
-    sql!(tx, |c| {
-        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(query.clone()));
-        for (ikm, subtotal) in parts {
-            q = q
-                .bind(request_id)
-                .bind(*ikm)
-                .bind(*subtotal)
-                .bind(received_on)
-                .bind("baru");
-        }
-        q.fetch_all(&mut *c).await
-    })
 }
 
 /// A line as stored.
@@ -336,7 +220,7 @@ pub async fn claim_keys(
 }
 
 /// The next `n` numbers of a named sequence: answers the last (the first is `last - n + 1`).
-pub async fn next_in_sequence_by(tx: &mut Tx, name: &str, n: i64) -> Result<i64, sqlx::Error> {
+pub async fn next_in_sequence(tx: &mut Tx, name: &str, n: i64) -> Result<i64, sqlx::Error> {
     sql!(tx, |c| sqlx::query_scalar::<_, i64>(
         "INSERT INTO sequence (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = sequence.value + $2 RETURNING value",
@@ -396,7 +280,7 @@ pub struct NewPart<'a> {
 }
 
 /// Parts, status `baru`; answers (id, request id, IKM) of each.
-pub async fn insert_parts_of(
+pub async fn insert_parts(
     tx: &mut Tx,
     parts: &[NewPart<'_>],
 ) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {

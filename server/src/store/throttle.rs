@@ -58,9 +58,8 @@ pub async fn take_many(
     window_secs: i64,
     now: i64,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let (spent, ends) =
-        sql!(&mut *tx, |c| {
-            sqlx::query_as::<_, (i64, i64)>(
+    let (spent, ends) = sql!(&mut *tx, |c| {
+        sqlx::query_as::<_, (i64, i64)>(
         "INSERT INTO throttle (key, failures, window_start, window_secs) VALUES ($1, 0, $2, $3) \
          ON CONFLICT (key) DO UPDATE SET \
            failures = CASE WHEN throttle.window_start + throttle.window_secs <= $2 \
@@ -75,7 +74,7 @@ pub async fn take_many(
     .bind(window_secs)
     .fetch_one(&mut *c)
     .await
-        })?;
+    })?;
     let granted = wanted.min(max - spent).max(0);
     if granted > 0 {
         sql!(&mut *tx, |c| sqlx::query(
