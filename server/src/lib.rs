@@ -158,6 +158,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     if store::catalog::seed_if_empty(&db, &config.seed).await? {
         tracing::info!(seed = %config.seed.display(), "seeded an empty database");
     }
+    if !config.demo_accounts && store::accounts::count(&db).await? == 0 {
+        tracing::warn!(
+            "no accounts yet: create the first Disperindag admin with \
+             `etalase-server --create-admin <name>` (same settings)"
+        );
+    }
     if config.demo_accounts {
         let made = accounts::seed_demo_accounts(&db, &config.demo_credentials).await?;
         if made > 0 {

@@ -714,3 +714,32 @@ async fn the_counts_per_status_follow_every_change() {
     assert_eq!(of(OrderStatus::Kedaluwarsa), 8);
     assert_eq!(of(OrderStatus::Baru), 0);
 }
+
+#[tokio::test]
+async fn a_product_retired_in_storage_is_not_sold_even_before_this_server_reloads() {
+    let app = spawn_app().await;
+    // Retired by another server a moment ago: storage says so, this server's catalog not yet.
+    app.state
+        .db
+        .execute_unchecked(
+            "UPDATE product SET retired = TRUE WHERE slug = 'kopi-robusta-bubuk-250-g'",
+        )
+        .await
+        .unwrap();
+    assert!(app
+        .state
+        .catalog()
+        .catalog
+        .product("kopi-robusta-bubuk-250-g")
+        .is_some());
+    let res = post(&app, "key-retired-race-1", &request()).await;
+    assert_eq!(res.status(), 422);
+    let error: ApiError = res.json().await.unwrap();
+    assert_eq!(error.code, "product_unavailable");
+    assert!(error.message.contains("Kopi Robusta"), "{}", error.message);
+    assert_eq!(count(&app, "order_request").await, 0);
+    // The key is free: the same request without the product goes through.
+    let mut body = request();
+    body["lines"] = json!([{ "product": "keripik-pisang-coklat-250-g", "quantity": 120 }]);
+    assert_eq!(post(&app, "key-retired-race-2", &body).await.status(), 201);
+}

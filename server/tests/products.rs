@@ -378,6 +378,14 @@ async fn photos_an_earlier_version_kept_on_disk_move_into_the_database() {
     std::fs::write(folder.join("madu-hutan-0a1b2c3d-320.jpg"), &jpeg).unwrap();
     // Not a name the server makes: left where it is, never served.
     std::fs::write(folder.join("Bukan Foto.JPG"), b"x").unwrap();
+    // A link (to a secret, say), a text named .jpg and a folder named .jpg: none published,
+    // and the start goes on.
+    let secret = dir.path().join("rahasia.txt");
+    std::fs::write(&secret, "admin\tdisperindag\trahasia").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, folder.join("tautan-0a1b2c3d-320.jpg")).unwrap();
+    std::fs::write(folder.join("teks-0a1b2c3d-320.jpg"), b"<script>x</script>").unwrap();
+    std::fs::create_dir_all(folder.join("folder-0a1b2c3d-320.jpg")).unwrap();
     let config = common::config_in(dir.path(), common::seed_path());
     let app = common::spawn_with(dir, config).await;
 
@@ -390,4 +398,11 @@ async fn photos_an_earlier_version_kept_on_disk_move_into_the_database() {
         app.get("/media/produk/Bukan%20Foto.JPG").await.status(),
         404
     );
+    for name in ["tautan", "teks", "folder"] {
+        let res = app
+            .get(&format!("/media/produk/{name}-0a1b2c3d-320.jpg"))
+            .await;
+        assert_eq!(res.status(), 404, "{name}");
+    }
+    assert_eq!(stored_photos(&app).await, 1);
 }

@@ -689,3 +689,54 @@ async fn the_database_file_is_readable_by_the_server_s_user_only() {
         assert_eq!(mode, 0o600, "{}", file.display());
     }
 }
+
+/// A NUL character reaches no database: PostgreSQL refuses such text (it answered 500, and the
+/// failed order never counted against the hourly allowance) while SQLite would keep it.
+#[tokio::test]
+async fn a_nul_character_is_refused_everywhere_before_storage() {
+    let app = spawn_app().await;
+    let mut body = request();
+    body["company"] = "PT A\u{0}B".into();
+    let res = post(&app, "key-trust-nul-01", &body).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "nul_character");
+    let mut body = request();
+    body["lines"][0]["note"] = "label\u{0}".into();
+    assert_eq!(post(&app, "key-trust-nul-02", &body).await.status(), 400);
+    let stored = app
+        .state
+        .db
+        .scalar_unchecked("SELECT COUNT(*) FROM order_request")
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+    let res = app
+        .send_as(
+            None,
+            Method::POST,
+            "/api/v1/auth/login",
+            &json!({"username": "a\u{0}b", "password": "x"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let coffee = ikm(&app, COFFEE).await;
+    let boss = admin(&app).await;
+    for (who, path, status) in [
+        (None, "/api/v1/orders/ETL-2026-000001%00", 404),
+        (Some(&coffee), "/api/v1/desk/orders?q=a%00", 400),
+        (Some(&coffee), "/api/v1/desk/orders/ETL%00", 404),
+        (Some(&boss), "/api/v1/admin/orders?ikm=a%00", 400),
+        (
+            Some(&boss),
+            "/api/v1/admin/orders/ETL-2026-000001/a%00",
+            404,
+        ),
+        (None, "/produk/kopi%00", 404),
+    ] {
+        let res = match who {
+            Some(session) => app.get_as(session, path).await,
+            None => app.get(path).await,
+        };
+        assert_eq!(res.status(), status, "{path}");
+    }
+}

@@ -203,14 +203,29 @@ pub async fn import_folder(db: &Db, folder: &std::path::Path) -> anyhow::Result<
     let mut imported = 0;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".jpg") || name.starts_with('.') || !media_name_ok(&name) {
+        let path = entry.path();
+        if !media_name_ok(&name) {
+            continue;
+        }
+        // Only regular files (a link could point anywhere: a password file would be
+        // published), no larger than an upload, and only what is a JPEG picture.
+        let is_file = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_UPLOAD as u64);
+        if !is_file {
+            tracing::warn!(file = %path.display(), "not a regular photo file: left where it is");
             continue;
         }
         let key = format!("produk/{name}");
         if store::media::get(db, &key).await?.is_some() {
             continue;
         }
-        let bytes = tokio::fs::read(entry.path()).await?;
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+        if image::guess_format(&bytes).ok() != Some(ImageFormat::Jpeg) {
+            tracing::warn!(file = %path.display(), "not a JPEG photo: left where it is");
+            continue;
+        }
         let mut tx = db.write_tx().await?;
         store::media::put(
             &mut tx,

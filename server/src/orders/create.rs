@@ -215,6 +215,10 @@ pub async fn store_batch(
             None => clients.push((&p.allowance, vec![i])),
         }
     }
+    // Rows are locked in key order, as every batch does: two servers' batches on one
+    // PostgreSQL never wait for each other in a circle (a deadlock PostgreSQL breaks only
+    // after a second).
+    clients.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (key, list) in &clients {
         let first = &batch[list[0]];
         let (granted, wait) = store::throttle::take_many(
@@ -232,11 +236,45 @@ pub async fn store_batch(
     }
     firsts.retain(|&i| outcome[i].is_none());
 
+    // Checked against the catalog as stored: a product retired since the request was checked
+    // (on this server or another) is not sold.
+    let mut slugs: Vec<&str> = firsts
+        .iter()
+        .flat_map(|&i| batch[i].valid.parts.iter())
+        .flat_map(|part| part.lines.iter().map(|l| l.product.as_str()))
+        .collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    let on_sale = store::catalog::on_sale(tx, &slugs).await?;
+    for &i in &firsts {
+        let gone = batch[i]
+            .valid
+            .parts
+            .iter()
+            .flat_map(|part| part.lines.iter())
+            .find(|l| !on_sale.iter().any(|s| s == l.product.as_str()));
+        if let Some(line) = gone {
+            let message = match batch[i].locale {
+                Locale::Id => format!(
+                    "{} tidak dijual lagi. Muat ulang daftar pesanan.",
+                    line.name
+                ),
+                Locale::En => format!("{} is no longer sold. Reload the order list.", line.name),
+            };
+            outcome[i] = Some(Outcome::Answered(Err(AppError::Unprocessable(
+                "product_unavailable",
+                message,
+            ))));
+        }
+    }
+    firsts.retain(|&i| outcome[i].is_none());
+
     let now = batch.first().map_or(0, |p| p.now);
-    let keys: Vec<(&str, &str)> = firsts
+    let mut keys: Vec<(&str, &str)> = firsts
         .iter()
         .map(|&i| (batch[i].key_hash.as_str(), batch[i].body_hash.as_str()))
         .collect();
+    keys.sort_unstable();
     let claimed = store::orders::claim_keys(tx, &keys, now, now - IDEMPOTENCY_TTL_SECS).await?;
     let mut to_store = Vec::new();
     for &i in &firsts {

@@ -37,11 +37,25 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let is_api = path.starts_with("/api/");
     let too_long =
         path.len() > MAX_PATH_BYTES || path.split('/').any(|s| s.len() > MAX_SEGMENT_BYTES);
+    // A NUL character (`%00`) is in no path or value of ours (PostgreSQL cannot even compare
+    // with one): no such page, and no such query.
+    let nul = |s: &str| s.contains("%00");
+    let too_long = too_long || nul(&path);
+    let nul_query = request.uri().query().is_some_and(nul);
     let long_query = request
         .uri()
         .query()
         .is_some_and(|q| q.len() > MAX_QUERY_BYTES);
-    let mut response = if long_query && is_api {
+    let mut response = if nul_query && is_api {
+        (
+            StatusCode::BAD_REQUEST,
+            Json(ApiError::new(
+                "nul_character",
+                "Parameter alamat tidak boleh berisi karakter NUL.",
+            )),
+        )
+            .into_response()
+    } else if long_query && is_api {
         (
             StatusCode::URI_TOO_LONG,
             Json(ApiError::new(
@@ -50,7 +64,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             )),
         )
             .into_response()
-    } else if too_long || long_query {
+    } else if too_long || long_query || nul_query {
         if is_api || path.starts_with("/media/") || path.starts_with("/og/") {
             (
                 StatusCode::NOT_FOUND,

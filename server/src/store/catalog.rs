@@ -499,3 +499,26 @@ pub async fn admin_ikm(db: &Db, only: Option<&str>) -> Result<Vec<AdminIkmRow>, 
     .fetch_all(&mut *c)
     .await)
 }
+
+/// Which of `slugs` are products on sale now (not retired), read in the caller's transaction:
+/// the order writer checks a batch against the catalog as stored, not as its server last
+/// loaded it (another server may have retired a product a moment ago).
+pub async fn on_sale(tx: &mut Tx, slugs: &[&str]) -> Result<Vec<String>, sqlx::Error> {
+    let mut found = Vec::new();
+    for chunk in slugs.chunks(10_000) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let query = format!(
+            "SELECT slug FROM product WHERE NOT retired AND slug IN ({})",
+            placeholders.join(", ")
+        );
+        let got = sql!(&mut *tx, |c| {
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query.clone()));
+            for slug in chunk {
+                q = q.bind(*slug);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        found.extend(got);
+    }
+    Ok(found)
+}

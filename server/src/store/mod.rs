@@ -271,32 +271,78 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The engine of a `DATABASE_URL`, written as the drivers read it: `sqlite:` then a file
+    /// (or `:memory:`), or `postgres://` / `postgresql://` then a server. Anything else is
+    /// refused rather than guessed — `postgres:` without `//`, `SQLITE:` in capitals and
+    /// `sqlite:postgres://…` each once became a SQLite file in an odd folder.
     pub fn of(url: &str) -> anyhow::Result<Engine> {
-        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-        match scheme.as_deref() {
-            Some("sqlite") => Ok(Engine::Sqlite),
-            Some("postgres" | "postgresql") => Ok(Engine::Postgres),
-            _ => anyhow::bail!(
-                "DATABASE_URL must start with sqlite:// (a file, the default) or postgres:// \
-                 (a PostgreSQL server); got {:?}",
+        let refused = || {
+            anyhow::anyhow!(
+                "DATABASE_URL must be sqlite://<file> (the default) or \
+                 postgres://user:password@host:port/database; got {:?}",
                 redact(url)
-            ),
+            )
+        };
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            if rest.trim_start_matches('/').is_empty() || rest.contains("://") {
+                return Err(refused());
+            }
+            return Ok(Engine::Sqlite);
         }
+        if ["postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme) && url.len() > scheme.len())
+        {
+            return Ok(Engine::Postgres);
+        }
+        Err(refused())
     }
 }
 
-/// A database URL fit for a log line: the password is replaced by `***`.
+/// A database URL fit for a log line: everything between the scheme and the last `@` but the
+/// user name, and any `password=` in the query, becomes `***` — whatever shape the URL has
+/// (`postgres://`, `postgres:/`, `postgres//`, a password with `@` in it).
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
+    let mut out = match head.rfind('@') {
+        Some(at) => {
+            // `scheme://` or `scheme:` before the user name, when the URL starts with one.
+            let scheme = head
+                .find(':')
+                .filter(|&i| {
+                    i > 0
+                        && head[..i]
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                })
+                .map_or(0, |i| {
+                    if head[i..].starts_with("://") {
+                        i + 3
+                    } else {
+                        i + 1
+                    }
+                })
+                .min(at);
+            let user = head[scheme..at].split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &head[..scheme], &head[at..])
+        }
+        None => head.to_owned(),
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
     }
+    out
 }
 
 impl Db {
@@ -474,6 +520,24 @@ async fn connect_postgres(url: &str) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(url)
         .with_context(|| format!("DATABASE_URL {:?} is not a PostgreSQL URL", redact(url)))?
         .application_name("etalase-server");
+    // One connection first: its error says why (refused, no such host, wrong password), where
+    // a pool would only say it timed out.
+    {
+        use sqlx::Connection;
+        let first =
+            tokio::time::timeout(ACQUIRE_TIMEOUT, sqlx::PgConnection::connect_with(&options))
+                .await
+                .map_err(|_| anyhow::anyhow!("no answer within {ACQUIRE_TIMEOUT:?}"))
+                .and_then(|c| c.map_err(anyhow::Error::from))
+                .with_context(|| {
+                    format!(
+                "cannot connect to PostgreSQL at {} (a password with @ : / ? # in it must be \
+                 percent-encoded in the URL)",
+                redact(url)
+            )
+                })?;
+        let _ = first.close().await;
+    }
     let pool = PgPoolOptions::new()
         .max_connections(pool_size())
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -506,33 +570,64 @@ mod tests {
             Engine::of("sqlite://var/etalase.db").unwrap(),
             Engine::Sqlite
         );
+        assert_eq!(Engine::of("sqlite:var/etalase.db").unwrap(), Engine::Sqlite);
         assert_eq!(Engine::of("sqlite::memory:").unwrap(), Engine::Sqlite);
         assert_eq!(
             Engine::of("postgres://etalase@db:5432/etalase").unwrap(),
             Engine::Postgres
         );
         assert_eq!(
-            Engine::of("PostgreSQL://etalase@db/etalase").unwrap(),
+            Engine::of("postgresql://etalase@db/etalase").unwrap(),
             Engine::Postgres
         );
-        for bad in ["var/etalase.db", "mysql://x@y/z", "", "postgres"] {
-            assert!(Engine::of(bad).is_err(), "{bad:?} should be refused");
+        for bad in [
+            "var/etalase.db",
+            "mysql://x@y/z",
+            "",
+            "postgres",
+            "postgres:etalase:rahasia@db/e",
+            "PostgreSQL://etalase@db/etalase",
+            "SQLITE:///tmp/x.db",
+            "sqlite:postgres://etalase:rahasia@h/e",
+            "sqlite://",
+        ] {
+            let err = Engine::of(bad).expect_err(bad).to_string();
+            assert!(!err.contains("rahasia"), "{err}");
         }
-        let err = Engine::of("mysql://root:rahasia@db/x")
-            .unwrap_err()
-            .to_string();
-        assert!(!err.contains("rahasia"), "{err}");
     }
 
     #[test]
     fn passwords_never_reach_a_log_line() {
-        assert_eq!(
-            redact("postgres://etalase:rahasia@db:5432/etalase"),
-            "postgres://etalase:***@db:5432/etalase"
-        );
-        assert_eq!(
-            redact("postgres://etalase@db/etalase"),
-            "postgres://etalase@db/etalase"
-        );
+        for (url, shown) in [
+            (
+                "postgres://etalase:rahasia@db:5432/etalase",
+                "postgres://etalase:***@db:5432/etalase",
+            ),
+            (
+                "postgres://etalase:ra@has@ia@db/e",
+                "postgres://etalase:***@db/e",
+            ),
+            ("postgres:etalase:rahasia@db/e", "postgres:etalase:***@db/e"),
+            (
+                "postgres://etalase@db/e?sslmode=require&password=rahasia",
+                "postgres://etalase:***@db/e?sslmode=require&password=***",
+            ),
+            ("postgres://db/etalase", "postgres://db/etalase"),
+            (
+                "postgres:/etalase:rahasia@127.0.0.1:5432/e",
+                "postgres:/etalase:***@127.0.0.1:5432/e",
+            ),
+            (
+                "postgres//etalase:rahasia@127.0.0.1/e",
+                "postgres//etalase:***@127.0.0.1/e",
+            ),
+            ("mysql:/root:rahasia@x/y", "mysql:/root:***@x/y"),
+            (
+                "postgres://etalase:p@ss:w/rd@db/e",
+                "postgres://etalase:***@db/e",
+            ),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+        }
     }
 }

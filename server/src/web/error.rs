@@ -193,7 +193,17 @@ impl AppError {
 }
 
 impl From<sqlx::Error> for AppError {
+    /// Text PostgreSQL cannot hold (a NUL character in a path or query value; SQLSTATE 22021)
+    /// is the caller's: 400, not 500. Everything else is ours.
     fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            if db.code().as_deref() == Some("22021") {
+                return AppError::BadRequest(
+                    "nul_character",
+                    "Teks tidak boleh berisi karakter NUL.".into(),
+                );
+            }
+        }
         AppError::Internal(err.into())
     }
 }

@@ -97,8 +97,34 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// A JSON body as `T`; a mismatch names where it is.
+/// Whether a JSON text holds the escape `\u0000` (a NUL character in a string; raw control
+/// characters are not valid JSON at all). No text we keep may hold one: PostgreSQL refuses it
+/// (a 500 once) and SQLite would keep it, so the engines would disagree.
+pub fn json_has_nul(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes[i + 1..].starts_with(b"u0000") {
+                return true;
+            }
+            // Skip the escaped character, so `\\u0000` (a backslash, then text) is not one.
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// A JSON body as `T`; a mismatch names where it is, and a NUL character in any text is
+/// refused (see [`json_has_nul`]).
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if json_has_nul(bytes) {
+        return Err(AppError::BadRequest(
+            "nul_character",
+            "Teks tidak boleh berisi karakter NUL (\\u0000).".into(),
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         AppError::BadRequest(
@@ -129,6 +155,15 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    #[test]
+    fn a_nul_in_json_text_is_found_and_an_escaped_backslash_is_not() {
+        assert!(json_has_nul(br#"{"company":"PT A\u0000B"}"#));
+        assert!(!json_has_nul(br#"{"note":"C:\\u0000 is a path"}"#));
+        assert!(json_has_nul(br#"{"note":"\\\u0000"}"#));
+        assert!(!json_has_nul(br#"{"note":"\u00e9"}"#));
+        assert!(!json_has_nul(b"\\"));
+    }
 
     #[test]
     fn constant_time_comparison() {
