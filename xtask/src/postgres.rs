@@ -144,6 +144,9 @@ impl TempPostgres {
             None => Command::new(&path),
         };
         c.args(args).current_dir(&self.dir);
+        // Their chatter ("Success. You can now start…", "waiting for server…") says nothing
+        // a reader needs; errors still reach stderr, and `run` reports a failure.
+        c.stdout(std::process::Stdio::null());
         run(&mut c)
     }
 
