@@ -75,22 +75,27 @@ async fn owner(app: &TestApp) -> Session {
     app.login(COFFEE, &password).await
 }
 
+/// The IKM changes the product's price on `server` through its desk.
+async fn set_price(server: &TestApp, session: &Session, price: i64) {
+    let mut input = ProductInput::from_product(catalog(server).await.product(PRODUCT).unwrap());
+    input.price = etalase_core::Rupiah(price);
+    let res = server
+        .post_as(
+            session,
+            &format!("/api/v1/desk/products/{PRODUCT}"),
+            &json!(input),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
 #[tokio::test]
 async fn a_price_edit_and_a_retirement_on_one_server_are_served_by_the_other() {
     let Some((a, b)) = two_servers(|_| {}).await else {
         return;
     };
     let session = owner(&a).await;
-    let mut input = ProductInput::from_product(catalog(&b).await.product(PRODUCT).unwrap());
-    input.price = etalase_core::Rupiah(51_000);
-    let res = a
-        .post_as(
-            &session,
-            &format!("/api/v1/desk/products/{PRODUCT}"),
-            &json!(input),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    set_price(&a, &session, 51_000).await;
 
     let took = within_two_seconds("the new price", || async {
         catalog(&b).await.product(PRODUCT).unwrap().price.amount() == 51_000
@@ -350,16 +355,7 @@ async fn a_server_that_lost_its_change_feed_catches_up() {
         .unwrap();
     assert!(cut >= 2, "both servers listen ({cut} cut)");
     let session = owner(&a).await;
-    let mut input = ProductInput::from_product(catalog(&b).await.product(PRODUCT).unwrap());
-    input.price = etalase_core::Rupiah(52_500);
-    let res = a
-        .post_as(
-            &session,
-            &format!("/api/v1/desk/products/{PRODUCT}"),
-            &json!(input),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    set_price(&a, &session, 52_500).await;
     within_two_seconds("the edit made while the feed was down", || async {
         catalog(&b).await.product(PRODUCT).unwrap().price.amount() == 52_500
     })
