@@ -206,6 +206,25 @@ pub async fn store_batch(
         }
     }
 
+    // A repeat of a request stored by an earlier batch answers as a replay, before any
+    // allowance is counted: a repeat is not a new request.
+    let now = batch.first().map_or(0, |p| p.now);
+    let mut asked: Vec<&str> = firsts.iter().map(|&i| batch[i].key_hash.as_str()).collect();
+    asked.sort_unstable();
+    let live = store::orders::live_keys(tx, &asked, now - IDEMPOTENCY_TTL_SECS).await?;
+    for &i in &firsts {
+        if live.contains(&batch[i].key_hash) {
+            let p = &batch[i];
+            let answer = replay(tx.into(), &p.key, &p.body_hash, p.now)
+                .await
+                .and_then(|r| {
+                    r.ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency row vanished")))
+                });
+            outcome[i] = Some(Outcome::Answered(answer));
+        }
+    }
+    firsts.retain(|&i| outcome[i].is_none());
+
     // Allowances, each client's counted once for all its requests in the batch.
     let mut clients: Vec<(&str, Vec<usize>)> = Vec::new();
     for &i in &firsts {
@@ -269,7 +288,6 @@ pub async fn store_batch(
     }
     firsts.retain(|&i| outcome[i].is_none());
 
-    let now = batch.first().map_or(0, |p| p.now);
     let mut keys: Vec<(&str, &str)> = firsts
         .iter()
         .map(|&i| (batch[i].key_hash.as_str(), batch[i].body_hash.as_str()))

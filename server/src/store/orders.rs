@@ -219,6 +219,32 @@ pub async fn claim_keys(
     Ok(claimed)
 }
 
+/// Which of `keys` (hashes) a live record holds (younger than `expired_at`).
+pub async fn live_keys(
+    tx: &mut Tx,
+    keys: &[&str],
+    expired_at: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut live = Vec::new();
+    for chunk in keys.chunks(rows_per_statement(1)) {
+        let placeholders: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+        let query = format!(
+            "SELECT key_sha256 FROM idempotency WHERE created_at > $1 AND key_sha256 IN ({})",
+            placeholders.join(", ")
+        );
+        let got = sql!(&mut *tx, |c| {
+            let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(query.clone()))
+                .bind(expired_at);
+            for key in chunk {
+                q = q.bind(*key);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        live.extend(got);
+    }
+    Ok(live)
+}
+
 /// The next `n` numbers of a named sequence: answers the last (the first is `last - n + 1`).
 pub async fn next_in_sequence(tx: &mut Tx, name: &str, n: i64) -> Result<i64, sqlx::Error> {
     sql!(tx, |c| sqlx::query_scalar::<_, i64>(
