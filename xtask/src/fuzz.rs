@@ -392,7 +392,7 @@ fn run_with(options: &Options) -> Result {
     let (session_passes, last_passes) = PASSES.split_at(3);
     let mut round_seed = options.seed;
     for pass in session_passes {
-        results.push(run_pass(
+        results.push(run_pass_checked(
             &st, &target, pass, examples, round_seed, options, false,
         )?);
         round_seed += 1;
@@ -416,14 +416,14 @@ fn run_with(options: &Options) -> Result {
             options.calls
         );
         for pass in session_passes {
-            results.push(run_pass(
+            results.push(run_pass_checked(
                 &st, &target, pass, more, round_seed, options, true,
             )?);
             round_seed += 1;
         }
     }
     for pass in last_passes {
-        results.push(run_pass(
+        results.push(run_pass_checked(
             &st, &target, pass, examples, round_seed, options, false,
         )?);
         round_seed += 1;
@@ -703,6 +703,42 @@ struct PassResult {
     statuses: BTreeMap<(String, u16), usize>,
     /// What schemathesis printed.
     output: PathBuf,
+}
+
+/// Kinds of error that come from the Python interpreter under schemathesis, not from anything
+/// our server answered: CPython 3.11 can raise "AST constructor recursion depth mismatch" when
+/// threads build ASTs together (python/cpython#106905). A pass that met one runs once more
+/// with the same seed; a second one is reported like any other problem.
+const INTERPRETER_FAULTS: &[&str] = &["schemathesis error (SystemError)"];
+
+fn interpreter_faults(result: &PassResult) -> usize {
+    result
+        .findings
+        .iter()
+        .filter(|f| INTERPRETER_FAULTS.contains(&f.what.as_str()))
+        .count()
+}
+
+/// [`run_pass`], run again once if the interpreter itself failed (see [`INTERPRETER_FAULTS`]).
+fn run_pass_checked(
+    st: &Path,
+    target: &Target,
+    pass: &Pass,
+    examples: usize,
+    seed: u64,
+    options: &Options,
+    fuzzing_only: bool,
+) -> Result<PassResult> {
+    let first = run_pass(st, target, pass, examples, seed, options, fuzzing_only)?;
+    let faults = interpreter_faults(&first);
+    if faults == 0 {
+        return Ok(first);
+    }
+    println!(
+        "    {faults} interpreter fault(s) in schemathesis itself (not an answer of ours): \
+         the pass runs again with the same seed"
+    );
+    run_pass(st, target, pass, examples, seed, options, fuzzing_only)
 }
 
 fn run_pass(
@@ -1441,6 +1477,37 @@ mod tests {
         assert!(Options::parse(&args("--calls")).is_err());
         assert!(Options::parse(&args("--calls 0")).is_err());
         assert!(Options::parse(&args("--bogus")).is_err());
+    }
+
+    #[test]
+    fn only_the_interpreters_own_faults_earn_a_second_run() {
+        let dir = std::env::temp_dir().join(format!("etalase-fuzz-events-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ndjson = dir.join("events.ndjson");
+        let error = |kind: &str| {
+            format!(
+                r#"{{"NonFatalError":{{"label":"POST /api/v1/auth/logout","timestamp":1.0,"value":{{"type":"{kind}","message":"m"}}}}}}"#
+            )
+        };
+        let result = |lines: &[String]| {
+            std::fs::write(&ndjson, lines.join("\n")).unwrap();
+            let events = read_events(&ndjson).unwrap();
+            PassResult {
+                name: String::new(),
+                operations: 0,
+                figures: events.figures,
+                findings: events.findings,
+                statuses: events.statuses,
+                output: dir.join("out.txt"),
+            }
+        };
+        let fault = result(&[error("SystemError")]);
+        assert_eq!(interpreter_faults(&fault), 1);
+        assert_eq!(fault.findings.len(), 1, "still a finding if it comes twice");
+        let ours = result(&[error("InvalidSchema"), error("SerializationNotPossible")]);
+        assert_eq!(ours.findings.len(), 2);
+        assert_eq!(interpreter_faults(&ours), 0);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
