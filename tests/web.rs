@@ -31,6 +31,7 @@ fn keripik() -> (Product, Ikm) {
         legal: LegalIds::default(),
         pkp: false,
         verified: false,
+        delivers_to: Vec::new(),
     };
     let product = Product {
         slug: Slug::parse("keripik-pisang-coklat-250-g").unwrap(),

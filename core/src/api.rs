@@ -204,7 +204,9 @@ pub struct TrackedPart {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackedLine {
-    pub product: Slug,
+    /// The catalog product; none for a line an accepted offer made without one.
+    #[serde(default)]
+    pub product: Option<Slug>,
     pub name: String,
     pub unit: String,
     pub quantity: u32,
@@ -339,7 +341,7 @@ mod tests {
 
     fn line(quantity: u32, unit_price: i64, confirmed: Option<i64>) -> TrackedLine {
         TrackedLine {
-            product: Slug::parse("kopi-robusta").unwrap(),
+            product: Slug::parse("kopi-robusta").ok(),
             name: "Kopi".into(),
             unit: "kg".into(),
             quantity,

@@ -50,6 +50,9 @@ pub struct Ikm {
     /// Checked by Disperindag: the storefront shows "Terverifikasi Disperindag".
     #[serde(default)]
     pub verified: bool,
+    /// Where it delivers to, as the IKM set it on its desk; empty: all of Lampung.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delivers_to: Vec<Kabupaten>,
 }
 
 /// One line of an IKM's legal details as the storefront shows them: label, number (empty for
@@ -70,6 +73,11 @@ pub fn pkp_about(locale: crate::Locale) -> &'static str {
 }
 
 impl Ikm {
+    /// Whether it delivers to `to`: anywhere when it named no places.
+    pub fn delivers_to(&self, to: Kabupaten) -> bool {
+        self.delivers_to.is_empty() || self.delivers_to.contains(&to)
+    }
+
     /// Its registration (NIB), certificates with their numbers, and PKP status, in the order
     /// the storefront lists them (the app's badges and the server's first HTML alike).
     pub fn legal_rows(&self, locale: crate::Locale) -> Vec<LegalRow<'_>> {
@@ -577,6 +585,7 @@ mod tests {
             legal: LegalIds::default(),
             pkp: false,
             verified: false,
+            delivers_to: Vec::new(),
         }
     }
 

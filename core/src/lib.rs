@@ -11,6 +11,7 @@ pub mod kabupaten;
 pub mod list_cookie;
 pub mod locale;
 pub mod money;
+pub mod need;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod order;

@@ -148,6 +148,28 @@ pub enum FieldError {
     TotalTooLarge {
         max: Rupiah,
     },
+    /// Not one of the choices offered.
+    Choice,
+    /// A unit price outside `1..=MAX_UNIT_PRICE`.
+    UnitPrice,
+    /// A need's needed-by date on or before the day its offers close.
+    AfterOffersClose {
+        offers_until: Date,
+    },
+    /// An offer whose lead time ends after the need's needed-by date.
+    NotReadyInTime {
+        ready: Date,
+        needed_by: Date,
+    },
+    /// An offer of more than the need asks for.
+    MoreThanNeeded {
+        max: u32,
+        unit: String,
+    },
+    /// A product that is not the offering IKM's own, on sale.
+    NotOwnProduct {
+        slug: String,
+    },
 }
 
 impl FieldError {
@@ -241,6 +263,46 @@ impl FieldError {
                 "The order's value exceeds the limit of {}. Split it into several requests.",
                 locale.rupiah(*max)
             ),
+            (Locale::Id, Choice) => "Pilih salah satu pilihan.".into(),
+            (Locale::En, Choice) => "Pick one of the choices.".into(),
+            (Locale::Id, UnitPrice) => format!(
+                "Harga satuan harus antara Rp 1 dan {}.",
+                locale.rupiah(crate::money::MAX_UNIT_PRICE)
+            ),
+            (Locale::En, UnitPrice) => format!(
+                "The unit price must be between Rp 1 and {}.",
+                locale.rupiah(crate::money::MAX_UNIT_PRICE)
+            ),
+            (Locale::Id, AfterOffersClose { offers_until }) => format!(
+                "Tanggal dibutuhkan harus setelah penawaran ditutup ({}).",
+                date(offers_until)
+            ),
+            (Locale::En, AfterOffersClose { offers_until }) => format!(
+                "The needed-by date must come after offers close ({}).",
+                date(offers_until)
+            ),
+            (Locale::Id, NotReadyInTime { ready, needed_by }) => format!(
+                "Dengan waktu pengerjaan ini barang baru siap {}, setelah tanggal dibutuhkan {}.",
+                date(ready),
+                date(needed_by)
+            ),
+            (Locale::En, NotReadyInTime { ready, needed_by }) => format!(
+                "With this lead time the goods are ready on {}, after the needed-by date {}.",
+                date(ready),
+                date(needed_by)
+            ),
+            (Locale::Id, MoreThanNeeded { max, unit }) => {
+                format!("Paling banyak {max} {unit}, sebanyak yang dibutuhkan.")
+            }
+            (Locale::En, MoreThanNeeded { max, unit }) => {
+                format!("At most {max} {unit}, as many as needed.")
+            }
+            (Locale::Id, NotOwnProduct { slug }) => {
+                format!("\"{slug}\" bukan produk Anda yang sedang dijual.")
+            }
+            (Locale::En, NotOwnProduct { slug }) => {
+                format!("\"{slug}\" is not one of your products on sale.")
+            }
         }
     }
 }
@@ -560,6 +622,110 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max:
     v.to_owned()
 }
 
+/// Who asks, as typed: the fields an order request and a posted need share, checked by
+/// [`check_contact`] with the same rules and messages.
+#[derive(Clone, Copy, Debug)]
+pub struct ContactFields<'a> {
+    pub company: &'a str,
+    pub buyer_type: Option<BuyerType>,
+    pub npwp: &'a str,
+    pub contact_person: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub address: &'a str,
+    pub kabupaten: Option<Kabupaten>,
+}
+
+/// Who asks, checked and normalised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub company: String,
+    pub buyer_type: BuyerType,
+    /// Digits only; empty when not given.
+    pub npwp: String,
+    pub contact_person: String,
+    pub phone: Phone,
+    pub email: String,
+    pub address: String,
+    pub kabupaten: Kabupaten,
+}
+
+/// Checks who asks: company, buyer type, optional NPWP, contact person, an Indonesian mobile
+/// number, email, address and kabupaten/kota. Broken rules go into `errors`, keyed by field;
+/// the contact comes back only when none of its fields broke one.
+pub fn check_contact(c: ContactFields<'_>, errors: &mut FieldErrors) -> Option<Contact> {
+    let before = errors.len();
+    let company = text(errors, "company", c.company, true, MAX_TEXT);
+    if c.buyer_type.is_none() {
+        errors.insert("buyer_type".into(), FieldError::Required);
+    }
+    let npwp = if c.npwp.trim().is_empty() {
+        String::new()
+    } else {
+        parse_npwp(c.npwp).unwrap_or_else(|e| {
+            errors.insert("npwp".into(), e);
+            String::new()
+        })
+    };
+    let contact_person = text(errors, "contact_person", c.contact_person, true, MAX_TEXT);
+    let phone = if c.phone.trim().is_empty() {
+        errors.insert("phone".into(), FieldError::Required);
+        None
+    } else {
+        Phone::parse(c.phone)
+            .map_err(|_| errors.insert("phone".into(), FieldError::Phone))
+            .ok()
+    };
+    let email = if c.email.trim().is_empty() {
+        errors.insert("email".into(), FieldError::Required);
+        String::new()
+    } else {
+        parse_email(c.email).unwrap_or_else(|e| {
+            errors.insert("email".into(), e);
+            String::new()
+        })
+    };
+    let address = text(errors, "address", c.address, true, MAX_LONG_TEXT);
+    if c.kabupaten.is_none() {
+        errors.insert("kabupaten".into(), FieldError::Required);
+    }
+    match (c.buyer_type, phone, c.kabupaten) {
+        (Some(buyer_type), Some(phone), Some(kabupaten)) if errors.len() == before => {
+            Some(Contact {
+                company,
+                buyer_type,
+                npwp,
+                contact_person,
+                phone,
+                email,
+                address,
+                kabupaten,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A date a partner needs goods by, as typed: required, real, not before `today`.
+pub fn check_needed_by(input: &str, today: Date, errors: &mut FieldErrors) -> Option<Date> {
+    if input.trim().is_empty() {
+        errors.insert("needed_by".into(), FieldError::Required);
+        return None;
+    }
+    match Date::parse(input.trim()) {
+        None => {
+            errors.insert("needed_by".into(), FieldError::Date);
+            None
+        }
+        Some(d) if d < today => {
+            errors.insert("needed_by".into(), FieldError::DatePast);
+            None
+        }
+        Some(d) => Some(d),
+    }
+}
+
 /// Checks every rule of a request against the catalog as it is `today`. Returns the
 /// normalised, priced request, or every broken rule keyed by field.
 pub fn validate_request(
@@ -568,65 +734,22 @@ pub fn validate_request(
     today: Date,
 ) -> Result<ValidRequest, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let company = text(&mut errors, "company", &input.company, true, MAX_TEXT);
-    if input.buyer_type.is_none() {
-        errors.insert("buyer_type".into(), FieldError::Required);
-    }
-    let npwp = if input.npwp.trim().is_empty() {
-        String::new()
-    } else {
-        parse_npwp(&input.npwp).unwrap_or_else(|e| {
-            errors.insert("npwp".into(), e);
-            String::new()
-        })
-    };
-    let contact_person = text(
+    let contact = check_contact(
+        ContactFields {
+            company: &input.company,
+            buyer_type: input.buyer_type,
+            npwp: &input.npwp,
+            contact_person: &input.contact_person,
+            phone: &input.phone,
+            email: &input.email,
+            address: &input.address,
+            kabupaten: input.kabupaten,
+        },
         &mut errors,
-        "contact_person",
-        &input.contact_person,
-        true,
-        MAX_TEXT,
     );
-    let phone = if input.phone.trim().is_empty() {
-        errors.insert("phone".into(), FieldError::Required);
-        None
-    } else {
-        Phone::parse(&input.phone)
-            .map_err(|_| errors.insert("phone".into(), FieldError::Phone))
-            .ok()
-    };
-    let email = if input.email.trim().is_empty() {
-        errors.insert("email".into(), FieldError::Required);
-        String::new()
-    } else {
-        parse_email(&input.email).unwrap_or_else(|e| {
-            errors.insert("email".into(), e);
-            String::new()
-        })
-    };
-    let address = text(&mut errors, "address", &input.address, true, MAX_LONG_TEXT);
-    if input.kabupaten.is_none() {
-        errors.insert("kabupaten".into(), FieldError::Required);
-    }
     let purpose = text(&mut errors, "purpose", &input.purpose, false, MAX_LONG_TEXT);
     let notes = text(&mut errors, "notes", &input.notes, false, MAX_LONG_TEXT);
-
-    let needed_by = if input.needed_by.trim().is_empty() {
-        errors.insert("needed_by".into(), FieldError::Required);
-        None
-    } else {
-        match Date::parse(input.needed_by.trim()) {
-            None => {
-                errors.insert("needed_by".into(), FieldError::Date);
-                None
-            }
-            Some(d) if d < today => {
-                errors.insert("needed_by".into(), FieldError::DatePast);
-                None
-            }
-            Some(d) => Some(d),
-        }
-    };
+    let needed_by = check_needed_by(&input.needed_by, today, &mut errors);
 
     // Lines: known products, valid quantities, each product once.
     if input.lines.is_empty() {
@@ -692,15 +815,19 @@ pub fn validate_request(
         }
     }
 
-    let (Some(buyer_type), Some(phone), Some(kabupaten), Some(needed_by), true) = (
-        input.buyer_type,
-        phone,
-        input.kabupaten,
-        needed_by,
-        errors.is_empty(),
-    ) else {
+    let (Some(contact), Some(needed_by), true) = (contact, needed_by, errors.is_empty()) else {
         return Err(errors);
     };
+    let Contact {
+        company,
+        buyer_type,
+        npwp,
+        contact_person,
+        phone,
+        email,
+        address,
+        kabupaten,
+    } = contact;
 
     let price_changes = priced
         .iter()
@@ -1054,6 +1181,21 @@ mod tests {
                 unit: "kg".into(),
             },
             FieldError::TooMany { max: 9 },
+            FieldError::TotalTooLarge { max: Rupiah(9) },
+            FieldError::Choice,
+            FieldError::UnitPrice,
+            FieldError::AfterOffersClose {
+                offers_until: today(),
+            },
+            FieldError::NotReadyInTime {
+                ready: today(),
+                needed_by: today(),
+            },
+            FieldError::MoreThanNeeded {
+                max: 5,
+                unit: "kg".into(),
+            },
+            FieldError::NotOwnProduct { slug: "x".into() },
         ];
         for e in errors {
             let (id, en) = (e.message(Locale::Id), e.message(Locale::En));

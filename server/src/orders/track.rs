@@ -96,7 +96,11 @@ pub async fn load_tracking(db: &Db, request_id: i64) -> Result<Tracking, AppErro
             .filter(|l| l.ikm_order_id == row.id)
             .map(|l| {
                 Ok(TrackedLine {
-                    product: Slug::parse(&l.product_slug).map_err(|_| bad("product"))?,
+                    product: if l.product_slug.is_empty() {
+                        None
+                    } else {
+                        Some(Slug::parse(&l.product_slug).map_err(|_| bad("product"))?)
+                    },
                     name: l.name.clone(),
                     unit: l.unit.clone(),
                     quantity: u32::try_from(l.quantity).map_err(|_| bad("quantity"))?,

@@ -132,6 +132,7 @@ struct IkmRow {
     legal_sample: bool,
     pkp: bool,
     verified: bool,
+    delivers_to: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -193,6 +194,15 @@ impl IkmRow {
             },
             pkp: self.pkp,
             verified: self.verified,
+            delivers_to: self
+                .delivers_to
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(|k| {
+                    Kabupaten::from_slug(k)
+                        .ok_or_else(|| bad("ikm", &s, "delivers_to", format!("unknown {k:?}")))
+                })
+                .collect::<anyhow::Result<_>>()?,
         })
     }
 }
@@ -242,7 +252,7 @@ impl ProductRow {
 pub async fn load(db: &Db) -> anyhow::Result<CatalogData> {
     let ikm_rows: Vec<IkmRow> = sql!(db, |c| sqlx::query_as(
         "SELECT slug, name, kabupaten, story, whatsapp, nib, pirt, bpom_md, halal, sni, \
-         legal_sample, pkp, verified FROM ikm ORDER BY position, slug",
+         legal_sample, pkp, verified, delivers_to FROM ikm ORDER BY position, slug",
     )
     .fetch_all(&mut *c)
     .await)?;
