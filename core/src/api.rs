@@ -26,10 +26,14 @@ pub const ORDERS_PATH: &str = "/api/v1/orders";
 /// writes a file that says it does not, and the SPA offers WhatsApp instead.
 pub const SITE_PATH: &str = "/api/v1/site";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     pub ordering: bool,
+    /// On a static copy: the WhatsApp number (E.164) of Disperindag's desk that passes IKM's
+    /// offers on needs to the partners (whose contacts are never public).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_whatsapp: Option<crate::phone::Phone>,
 }
 
 /// Server-side search: the same parameters as the search page's URL

@@ -173,7 +173,10 @@ async fn unknown() -> AppError {
     responses((status = 200, description = "What this site does (this server takes orders)", body = etalase_core::api::SiteInfo)))]
 async fn site(headers: HeaderMap) -> Response {
     static SITE: LazyLock<Encoded> = LazyLock::new(|| {
-        let info = etalase_core::api::SiteInfo { ordering: true };
+        let info = etalase_core::api::SiteInfo {
+            ordering: true,
+            needs_whatsapp: None,
+        };
         Encoded::new(
             "application/json",
             serde_json::to_vec(&info).unwrap_or_default(),
