@@ -160,6 +160,13 @@ pub fn offers_until(published: Date, offer_days: u32) -> Date {
     published.add_days(i64::from(offer_days))
 }
 
+/// The offers window of a need published `today`: its days, but ending before the needed-by
+/// date (a long review shortens it); `None` when not even today is left before that date.
+pub fn publish_window(today: Date, offer_days: u32, needed_by: Date) -> Option<Date> {
+    let last = offers_until(today, offer_days).min(needed_by.add_days(-1));
+    (last >= today).then_some(last)
+}
+
 fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let v = value.trim();
     if v.is_empty() {
@@ -405,6 +412,8 @@ pub enum NeedRefusal {
     OfferNotWaiting,
     /// Accepting nothing.
     NothingChosen,
+    /// Publishing a need whose needed-by date leaves no day for offers.
+    TooLate,
 }
 
 impl NeedRefusal {
@@ -415,6 +424,7 @@ impl NeedRefusal {
             NeedRefusal::NotOpenForDecision => "need_closed",
             NeedRefusal::OfferNotWaiting => "offer_not_waiting",
             NeedRefusal::NothingChosen => "no_offer_chosen",
+            NeedRefusal::TooLate => "need_too_late",
         }
     }
 
@@ -440,6 +450,12 @@ impl NeedRefusal {
             }
             (Locale::Id, NeedRefusal::NothingChosen) => "Pilih paling sedikit satu penawaran.",
             (Locale::En, NeedRefusal::NothingChosen) => "Choose at least one offer.",
+            (Locale::Id, NeedRefusal::TooLate) => {
+                "Tanggal dibutuhkan terlalu dekat: tidak ada waktu lagi untuk penawaran. Tolak dengan alasan ini."
+            }
+            (Locale::En, NeedRefusal::TooLate) => {
+                "The needed-by date is too close: no time is left for offers. Decline it with this reason."
+            }
         }
     }
 }
@@ -1387,5 +1403,26 @@ mod tests {
         );
         assert_eq!(lines[1], "total,total,3,2,5,1,4800000");
         assert_eq!(lines[2], "bulan,'=cmd,0,0,0,0,0");
+    }
+
+    #[test]
+    fn a_late_review_shortens_the_offers_window() {
+        let day = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(
+            publish_window(day("2026-12-03"), 14, day("2027-01-20")),
+            Some(day("2026-12-17"))
+        );
+        assert_eq!(
+            publish_window(day("2026-12-10"), 14, day("2026-12-20")),
+            Some(day("2026-12-19"))
+        );
+        assert_eq!(
+            publish_window(day("2026-12-20"), 14, day("2026-12-20")),
+            None
+        );
+        assert_eq!(
+            publish_window(day("2026-12-19"), 14, day("2026-12-20")),
+            Some(day("2026-12-19"))
+        );
     }
 }

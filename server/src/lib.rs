@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod desk;
+pub mod needs;
 pub mod orders;
 pub mod pages;
 pub mod store;
@@ -286,6 +287,7 @@ pub fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use utoipa::OpenApi as _;
     utoipa_axum::router::OpenApiRouter::with_openapi(web::openapi::ApiDoc::openapi())
         .merge(orders::routes())
+        .merge(needs::routes())
         .merge(accounts::routes())
         .merge(desk::routes())
         .merge(admin::routes())

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// The folders in dependency order: each may use itself and those before it, plus the crate
 /// root's shared state (`AppState`), `clock` and `config`.
-const LAYERS: [&str; 8] = [
-    "store", "web", "catalog", "accounts", "orders", "desk", "admin", "pages",
+const LAYERS: [&str; 9] = [
+    "store", "web", "catalog", "accounts", "orders", "needs", "desk", "admin", "pages",
 ];
 
 fn src() -> PathBuf {

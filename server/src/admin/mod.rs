@@ -3,6 +3,7 @@
 
 pub mod holidays;
 pub mod ikm;
+pub mod needs;
 pub mod orders;
 pub mod stats;
 
@@ -21,6 +22,9 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(orders::orders_csv))
         .routes(routes!(orders::order))
         .routes(routes!(stats::stats))
+        .routes(routes!(needs::needs))
+        .routes(routes!(needs::review_need))
+        .routes(routes!(needs::need_stats))
         .routes(routes!(stats::audit_log))
         .routes(routes!(holidays::holidays, holidays::save_holiday))
         .routes(routes!(holidays::remove_holiday))

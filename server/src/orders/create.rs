@@ -18,7 +18,7 @@ use etalase_core::api::{desk_order_page_path, tracking_page_path, CreatedPart, O
 use etalase_core::request::{validate_request, RequestInput, ValidRequest};
 use etalase_core::{Date, Locale};
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -56,7 +56,7 @@ fn seal_pad(key: &str) -> [u8; 16] {
 }
 
 /// Seals (or, applied to a sealed value, opens) a 32-hex-digit secret with `key`'s pad.
-fn seal(secret_hex: &str, key: &str) -> Option<String> {
+pub(crate) fn seal(secret_hex: &str, key: &str) -> Option<String> {
     let bytes = crate::web::http::hex_bytes::<16>(secret_hex)?;
     let pad = seal_pad(key);
     Some(

@@ -532,3 +532,16 @@ pub async fn on_sale(tx: &mut Tx, slugs: &[&str]) -> Result<Vec<String>, sqlx::E
     }
     Ok(found)
 }
+
+/// Where an IKM delivers to: kabupaten/kota slugs separated by commas, empty for all of
+/// Lampung. False if there is no such IKM.
+pub async fn set_delivers_to(tx: &mut Tx, ikm: &str, places: &str) -> Result<bool, sqlx::Error> {
+    sql!(tx, |c| sqlx::query(
+        "UPDATE ikm SET delivers_to = $1 WHERE slug = $2"
+    )
+    .bind(places)
+    .bind(ikm)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}

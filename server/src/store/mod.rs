@@ -12,6 +12,7 @@ pub mod audit;
 pub mod catalog;
 pub mod holidays;
 pub mod media;
+pub mod needs;
 pub mod orders;
 pub mod stats;
 pub mod throttle;

@@ -40,6 +40,8 @@ pub enum AppError {
     NotAcceptable,
     /// Too many order requests from one address: try again after this many seconds.
     TooManyOrders(i64, Locale),
+    /// Too many needs posted from one address: try again after this many seconds.
+    TooManyNeeds(i64, Locale),
     /// The server is at its limit for this kind of work (password hashing): try again after
     /// this many seconds.
     Busy(i64),
@@ -93,6 +95,19 @@ impl IntoResponse for AppError {
                     ),
                 };
                 let body = ApiError::new("too_many_orders", message);
+                return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
+            }
+            AppError::TooManyNeeds(wait, locale) => {
+                let minutes = (wait + 59) / 60;
+                let message = match locale {
+                    Locale::Id => format!(
+                        "Terlalu banyak kebutuhan dipasang dari jaringan ini. Coba lagi dalam {minutes} menit."
+                    ),
+                    Locale::En => format!(
+                        "Too many needs posted from this network. Try again in {minutes} minutes."
+                    ),
+                };
+                let body = ApiError::new("too_many_needs", message);
                 return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
             }
             AppError::Busy(wait) => {

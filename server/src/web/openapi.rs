@@ -24,6 +24,7 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
     tags(
         (name = "catalog", description = "The public catalog"),
         (name = "orders", description = "Partners' order requests and tracking"),
+        (name = "needs", description = "Partners' needs and the IKM's offers on them"),
         (name = "auth", description = "Staff log-in and sessions"),
         (name = "desk", description = "An IKM's own orders and products"),
         (name = "admin", description = "Disperindag's curation, numbers and audit log"),
