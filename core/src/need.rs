@@ -1034,6 +1034,64 @@ impl BoardFilter {
     }
 }
 
+/// The head of the board page, for crawlers and the first paint.
+pub fn board_head() -> crate::preview::Head {
+    use crate::preview::SITE_NAME;
+    crate::preview::Head {
+        title: format!("Kebutuhan mitra · {SITE_NAME}"),
+        description: "BUMN dan perusahaan memasang kebutuhan: kue untuk rapat, seragam batik \
+                      Lampung, suvenir kriya. IKM Lampung mengajukan penawaran."
+            .to_owned(),
+        path: BOARD_PAGE.to_owned(),
+        og_type: "website",
+        image: "/og/etalase.jpg".into(),
+        image_alt: format!("{SITE_NAME}: kebutuhan mitra"),
+        json_ld: None,
+        noindex: false,
+    }
+}
+
+/// The head of the form page.
+pub fn new_need_head() -> crate::preview::Head {
+    use crate::preview::SITE_NAME;
+    crate::preview::Head {
+        title: format!("Pasang kebutuhan · {SITE_NAME}"),
+        description: "Tulis apa yang perusahaan Anda butuhkan; setelah ditinjau Disperindag, \
+                      IKM Lampung mengajukan penawaran."
+            .to_owned(),
+        path: NEW_NEED_PAGE.to_owned(),
+        ..board_head()
+    }
+}
+
+/// The head of a published need's page: what a shared link's preview shows. Never who
+/// posted it beyond what the board shows.
+pub fn need_head(need: &NeedCard) -> crate::preview::Head {
+    use crate::preview::{excerpt, SITE_NAME};
+    let locale = Locale::Id;
+    let mut facts = vec![
+        format!("Dibutuhkan {} {}", need.quantity, need.unit),
+        format!("dikirim ke {}", need.kabupaten.name()),
+        format!("paling lambat {}", locale.date(&need.needed_by.to_string())),
+    ];
+    if let Some(b) = need.budget {
+        facts.push(format!("anggaran {}", b.label(&need.unit, locale)));
+    }
+    if let (NeedState::Open, Some(until)) = (need.state, need.offers_until) {
+        facts.push(format!(
+            "penawaran dibuka sampai {}",
+            locale.date(&until.to_string())
+        ));
+    }
+    crate::preview::Head {
+        title: format!("{} · Kebutuhan mitra · {SITE_NAME}", need.title),
+        description: format!("{}. {}", facts.join(" · "), excerpt(&need.description, 160)),
+        path: need_page_path(&need.code),
+        og_type: "article",
+        ..board_head()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -374,11 +374,14 @@ struct Part {
 }
 
 impl Part {
-    fn new<'a>(ikm: &Slug, lines: impl Iterator<Item = (&'a Slug, u32, &'a str)>) -> Part {
+    fn new<'a>(ikm: &Slug, lines: impl Iterator<Item = (Option<&'a Slug>, u32, &'a str)>) -> Part {
         Part {
             ikm: ikm.to_string(),
             lines: lines
-                .map(|(product, quantity, note)| (product.to_string(), quantity, note.to_owned()))
+                .map(|(product, quantity, note)| {
+                    let product = product.map(Slug::to_string).unwrap_or_default();
+                    (product, quantity, note.to_owned())
+                })
                 .collect(),
         }
     }
@@ -392,7 +395,7 @@ fn expected_parts(valid: &ValidRequest) -> Vec<Part> {
             let lines = p
                 .lines
                 .iter()
-                .map(|l| (&l.product, l.quantity, l.note.as_str()));
+                .map(|l| (Some(&l.product), l.quantity, l.note.as_str()));
             Part::new(&p.ikm, lines)
         })
         .collect()
@@ -406,7 +409,7 @@ fn tracked_parts(tracking: &Tracking) -> Vec<Part> {
             let lines = p
                 .lines
                 .iter()
-                .map(|l| (&l.product, l.quantity, l.note.as_str()));
+                .map(|l| (l.product.as_ref(), l.quantity, l.note.as_str()));
             Part::new(&p.ikm, lines)
         })
         .collect()

@@ -11,7 +11,7 @@ use crate::web::precompressed::{self, Encoded};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -43,6 +43,45 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/{*rest}", get(staff_page))
         .route("/pesanan/{code}", get(tracking_page))
         .route("/pesanan/{code}/invoice/{ikm}", get(tracking_page))
+        .route("/kebutuhan", get(board_page))
+        .route("/kebutuhan/baru", get(new_need_page))
+        .route("/kebutuhan/{code}", get(need_page))
+        // The partner's private page: its URL holds the secret, as a tracking page's does.
+        .route("/kebutuhan/{code}/kelola", get(tracking_page))
+}
+
+/// The shell with a page's head (title, description, share preview) and no body of its own:
+/// the app draws the page at once.
+async fn with_head(state: &AppState, headers: &HeaderMap, head: &preview::Head) -> Response {
+    let Some(shell_html) = state.shells.storefront_html.as_deref() else {
+        return shell(state, headers, false, SHELL_CACHE);
+    };
+    let origin = origin(state, headers);
+    let html = preview::inject(shell_html, &preview::head_html(head, &origin), "");
+    match precompressed::compress(HTML, html.into_bytes()).await {
+        Ok(page) | Err(page) => page.respond(headers, StatusCode::OK, SHELL_CACHE),
+    }
+}
+
+async fn board_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    with_head(&state, &headers, &etalase_core::need::board_head()).await
+}
+
+async fn new_need_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    with_head(&state, &headers, &etalase_core::need::new_need_head()).await
+}
+
+/// A published need's page: its preview for crawlers (WhatsApp runs no script); an unknown,
+/// unpublished or declined need is the not-found page.
+async fn need_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match crate::needs::board::public_need(&state, &code).await {
+        Ok(card) => with_head(&state, &headers, &etalase_core::need::need_head(&card)).await,
+        Err(_) => not_found(&state, &headers),
+    }
 }
 
 /// The HTML answers that do not depend on the catalog, compressed once at start.
