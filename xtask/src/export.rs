@@ -11,18 +11,47 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Where a static copy's needs come from, and who passes IKM's offers on.
+#[derive(Clone, Debug, Default)]
+pub struct NeedsSource {
+    /// A running site (`https://…`) whose public board is copied.
+    pub from: Option<String>,
+    /// Disperindag's WhatsApp number for offers on needs.
+    pub whatsapp: Option<etalase_core::Phone>,
+}
+
+/// The most needs a static copy lists (the board's pages, fetched one by one).
+const MAX_EXPORTED_NEEDS: usize = 1_000;
+
 pub fn run(args: &[String]) -> Result {
     let mut dir = None;
     let mut public_url = None;
+    let mut needs = NeedsSource::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--public-url" => public_url = it.next().cloned(),
+            "--needs-from" => {
+                let url = it.next().ok_or("--needs-from needs the site's address")?;
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(format!("--needs-from: {url:?} is not an http(s) address"));
+                }
+                needs.from = Some(url.trim_end_matches('/').to_owned());
+            }
+            "--needs-whatsapp" => {
+                let number = it.next().ok_or("--needs-whatsapp needs a number")?;
+                needs.whatsapp = Some(etalase_core::Phone::parse(number).map_err(|e| {
+                    format!("--needs-whatsapp: {number:?} is not an Indonesian mobile number: {e}")
+                })?);
+            }
             other if dir.is_none() && !other.starts_with('-') => dir = Some(PathBuf::from(other)),
             other => return Err(format!("export: unexpected argument {other}")),
         }
     }
-    let dir = dir.ok_or("usage: cargo xtask export <dir> [--public-url https://…]")?;
+    let dir = dir.ok_or(
+        "usage: cargo xtask export <dir> [--public-url https://…] [--needs-from https://…] \
+         [--needs-whatsapp 08…]",
+    )?;
     let public_url = public_url.unwrap_or_else(|| {
         println!(
             "    (no --public-url: absolute links in previews use http://localhost:8000; \
@@ -32,10 +61,10 @@ pub fn run(args: &[String]) -> Result {
     });
     ensure(Need::Build)?;
     build_spa()?;
-    export(&dir, public_url.trim_end_matches('/'))
+    export(&dir, public_url.trim_end_matches('/'), &needs)
 }
 
-pub fn export(dir: &Path, public_url: &str) -> Result {
+pub fn export(dir: &Path, public_url: &str, needs: &NeedsSource) -> Result {
     step(&format!("Exporting a static site into {}", dir.display()));
     let server = LocalServer::start_with(
         &root().join("target/export"),
@@ -62,7 +91,15 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
     let catalog: etalase_core::Catalog =
         serde_json::from_slice(&catalog_json).map_err(|e| format!("catalog: {e}"))?;
     write(dir, "api/v1/catalog", &catalog_json)?;
-    write(dir, "api/v1/site", br#"{"ordering":false}"#)?;
+    let site = etalase_core::api::SiteInfo {
+        ordering: false,
+        needs_whatsapp: needs.whatsapp.clone(),
+    };
+    write(
+        dir,
+        "api/v1/site",
+        &serde_json::to_vec(&site).map_err(|e| e.to_string())?,
+    )?;
     // Each page's own document, as the server answers it: a product or IKM page opened from a
     // link fetches only its file. Search and the order list use the catalog file there.
     let mut documents = vec![etalase_core::shelf::HOME_PATH.to_owned()];
@@ -116,19 +153,93 @@ pub fn export(dir: &Path, public_url: &str) -> Result {
         };
         write(dir, file, &body)?;
     }
+    let listed = export_needs(dir, &server.addr, public_url, needs)?;
     write(
         dir,
         "404.html",
         &mark_static(&get_any(&server.addr, "/halaman-yang-tidak-ada")?.1),
     )?;
     println!(
-        "    {} pages, catalog, share images, sitemap and robots in {}\n    \
+        "    {} pages, catalog, {listed} needs, share images, sitemap and robots in {}\n    \
          try it: python3 -m http.server --directory {} 8000",
         paths.len(),
         dir.display(),
         dir.display()
     );
     Ok(())
+}
+
+/// The needs board, read-only: the published needs of the site `needs.from` (none without
+/// it), at their API paths and each with its page and share preview, made with the same core
+/// functions as the server's. Offers go over WhatsApp to Disperindag (`needs.whatsapp`): a
+/// partner's contact is never public. Answers how many needs were listed.
+fn export_needs(dir: &Path, addr: &str, public_url: &str, needs: &NeedsSource) -> Result<usize> {
+    use etalase_core::need::{board_head, need_head, need_path, NeedBoard, NEEDS_PATH};
+    use etalase_core::preview::{head_html, inject};
+    let mut all: Vec<etalase_core::need::NeedCard> = Vec::new();
+    if let Some(from) = &needs.from {
+        let mut offset = Some(0);
+        while let Some(at) = offset.filter(|_| all.len() < MAX_EXPORTED_NEEDS) {
+            let url = format!("{from}{NEEDS_PATH}?offset={at}");
+            let out = std::process::Command::new("curl")
+                .args(["-fsS", "--max-time", "30", "--proto", "=https,http", &url])
+                .output()
+                .map_err(|e| format!("cannot run curl: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "export: {url}: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+            }
+            let page: NeedBoard = serde_json::from_slice(&out.stdout)
+                .map_err(|e| format!("export: {url} is not a needs board: {e}"))?;
+            if page.needs.is_empty() {
+                break;
+            }
+            offset = page.next_offset;
+            // A code becomes a file name: only a code's shape is written (no `../`).
+            all.extend(
+                page.needs
+                    .into_iter()
+                    .filter(|n| etalase_core::need::is_need_code(&n.code)),
+            );
+        }
+        all.truncate(MAX_EXPORTED_NEEDS);
+    }
+    let board = NeedBoard {
+        total: all.len(),
+        needs: all,
+        next_offset: None,
+    };
+    write(dir, NEEDS_PATH.trim_start_matches('/'), &to_json(&board)?)?;
+    // The plain shell (the form's page is only the app) takes each page's head.
+    let shell = String::from_utf8_lossy(&get(addr, "/ajukan")?).into_owned();
+    let page = |head: &etalase_core::preview::Head| {
+        mark_static(inject(&shell, &head_html(head, public_url), "").as_bytes())
+    };
+    write(dir, "kebutuhan/index.html", &page(&board_head()))?;
+    write(
+        dir,
+        "kebutuhan/baru/index.html",
+        &page(&etalase_core::need::new_need_head()),
+    )?;
+    for need in &board.needs {
+        write(
+            dir,
+            need_path(&need.code).trim_start_matches('/'),
+            &to_json(need)?,
+        )?;
+        write(
+            dir,
+            &format!("kebutuhan/{}/index.html", need.code),
+            &page(&need_head(need)),
+        )?;
+    }
+    Ok(board.needs.len())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| e.to_string())
 }
 
 /// `/og/….jpg` from the page's `og:image`.

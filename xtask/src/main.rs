@@ -25,8 +25,9 @@ commands:
           only the server's tests on PostgreSQL (a throwaway cluster it starts and removes;
           `test` runs them too)
   e2e     only the end-to-end journeys (builds the SPA first)
-  export  <dir> [--public-url URL]: the storefront as files for a static host (no backend;
-          ordering goes to each IKM over WhatsApp)
+  export  <dir> [--public-url URL] [--needs-from URL] [--needs-whatsapp 08…]: the storefront
+          as files for a static host (no backend; ordering goes to each IKM over WhatsApp; the
+          needs board copied read-only from a running site, offers over WhatsApp to Disperindag)
   setup   only install the tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, chromium)
   bench   [lighthouse|search|catalog|load|server-search ...] [--short]: benchmarks against the
           release server, all figures in one table against #11's budgets (no name: all).

@@ -101,6 +101,10 @@ pub fn e2e_only() -> Result {
     end_to_end()
 }
 
+/// The number the test export names for offers on needs (the static journey checks links go
+/// to it).
+const STATIC_NEEDS_WHATSAPP: &str = "081234500000";
+
 /// Starts the real server on a free port with a fresh database and drives it with Chromium.
 fn end_to_end() -> Result {
     step("End-to-end tests (real server, Chromium at 390×844)");
@@ -116,13 +120,18 @@ fn end_to_end() -> Result {
         .env("BASE_URL", server.url())
         .env("DEMO_CREDENTIALS", &server.credentials)
         .env("ARTIFACTS", &artifacts))?;
-    drop(server);
 
-    // The same storefront exported as files, behind a plain file server with no rewrites.
+    // The same storefront exported as files, behind a plain file server with no rewrites,
+    // with the needs the journeys left open on the server's board.
     let site = root().join("target/static-site");
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
-    crate::export::export(&site, &url)?;
+    let needs = crate::export::NeedsSource {
+        from: Some(server.url()),
+        whatsapp: etalase_core::Phone::parse(STATIC_NEEDS_WHATSAPP).ok(),
+    };
+    crate::export::export(&site, &url, &needs)?;
+    drop(server);
     step("End-to-end tests on the static export (python3 -m http.server)");
     let mut files = std::process::Command::new("python3")
         .args([
@@ -150,6 +159,7 @@ fn end_to_end() -> Result {
             ])
             .env("BASE_URL", &url)
             .env("STATIC_SITE", "1")
+            .env("NEEDS_WHATSAPP", STATIC_NEEDS_WHATSAPP)
             .env("ARTIFACTS", artifacts.join("static")))
     });
     let _ = files.kill();
