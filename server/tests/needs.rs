@@ -770,3 +770,89 @@ async fn fifty_parallel_acceptances_make_one_order() {
         .unwrap();
     assert_eq!(orders, 1);
 }
+
+#[tokio::test]
+async fn a_shared_need_link_shows_a_real_preview_and_never_the_contact() {
+    let w = world().await;
+    let app = &w.app;
+    let created: NeedCreated = post_need(app, "need-key-og001", &need())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = created.code.clone();
+    let page = format!("/kebutuhan/{code}");
+    assert_eq!(app.get(&page).await.status(), 404, "not before review");
+    publish(&w, &code).await;
+    let res = app.get(&page).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(
+        "<meta property=\"og:title\" content=\"Kue kering untuk rapat direksi · Kebutuhan mitra"
+    ));
+    assert!(
+        html.contains("Dibutuhkan 200 kotak · dikirim ke Kota Bandar Lampung"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("/kebutuhan/{code}\"")),
+        "canonical URL"
+    );
+    for private in [
+        "0812",
+        "rina@contoh.co.id",
+        "Sudirman",
+        "Bukit Asam",
+        "Rina",
+    ] {
+        assert!(!html.contains(private), "{private} in the preview");
+    }
+    let board = app.get("/kebutuhan").await.text().await.unwrap();
+    assert!(board.contains("<title>Kebutuhan mitra · Etalase IKM Lampung</title>"));
+    // The private page is kept out of caches and referrers, whatever the secret.
+    let res = app
+        .get(&format!("{page}/kelola?t={}", secret_of(&created)))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    let long = format!("/kebutuhan/KBT-2026-{}", "1".repeat(5_000));
+    assert_eq!(app.get(&long).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_full_review_queue_takes_no_more_needs() {
+    let w = world().await;
+    let app = &w.app;
+    let created: NeedCreated = post_need(app, "need-key-cap01", &need())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let waiting = etalase_server::needs::post::MAX_WAITING;
+    let columns = "secret_sha256, status, company, show_company, buyer_type, npwp, \
+                   contact_person, phone, email, address, kabupaten, title, category, \
+                   description, quantity, unit, budget, budget_kind, needed_by, offer_days, \
+                   created_at";
+    app.state
+        .db
+        .execute_unchecked(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) \
+             INSERT INTO need (code, {columns}) \
+             SELECT 'KBT-2099-' || CAST(100000 + i AS TEXT), {columns} FROM n, need \
+             WHERE need.code = '{}'",
+            waiting - 1,
+            created.code
+        ))
+        .await
+        .unwrap();
+    let res = post_need(app, "need-key-cap02", &need()).await;
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    // Once Disperindag works the queue, needs are taken again.
+    publish(&w, &created.code).await;
+    assert_eq!(
+        post_need(app, "need-key-cap02", &need()).await.status(),
+        201
+    );
+}

@@ -262,6 +262,15 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// How many needs wait for review.
+pub async fn waiting(tx: &mut Tx) -> Result<i64, sqlx::Error> {
+    sql!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM need WHERE status = 'menunggu'"
+    )
+    .fetch_one(&mut *c)
+    .await)
+}
+
 /// Needs per status.
 pub async fn status_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sql!(db, |c| sqlx::query_as::<_, (String, i64)>(
