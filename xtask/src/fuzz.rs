@@ -352,13 +352,16 @@ fn run_with(options: &Options) -> Result {
     let ikm_cookie = login(&server.addr, &ikm_user, &ikm_password)?;
     println!("    sessions: admin `disperindag`, IKM `{ikm_user}`");
     let seeds = seed(&server.addr, &ikm_user)?;
+    let seeds = seed_needs(&server.addr, &base_url, &admin_cookie, &ikm_cookie, seeds)?;
     let config_file = work.join("schemathesis.toml");
     std::fs::write(&config_file, config(&seeds)).map_err(|e| e.to_string())?;
     println!(
-        "    real names mixed in: {} products, {} IKM, {} orders placed with `{ikm_user}` ({})",
+        "    real names mixed in: {} products, {} IKM, {} orders placed with `{ikm_user}`, \
+         {} needs (one published, with its offer) ({})",
         seeds.products.len(),
         seeds.ikm.len(),
         seeds.orders.len(),
+        seeds.needs.len(),
         config_file.display()
     );
 
@@ -518,6 +521,103 @@ struct Seeds {
     ikm: Vec<String>,
     /// Codes and tracking secrets of orders placed with the IKM before fuzzing.
     orders: Vec<(String, String)>,
+    /// Codes and secrets of needs posted before fuzzing.
+    needs: Vec<(String, String)>,
+}
+
+/// Posts two needs, publishes the first as the admin and offers on it as the IKM, so the
+/// board, the desk's offers and the partner's page have something real to work on.
+fn seed_needs(
+    addr: &str,
+    base_url: &str,
+    admin_cookie: &str,
+    ikm_cookie: &str,
+    mut seeds: Seeds,
+) -> Result<Seeds> {
+    use etalase_core::need::{
+        admin_need_review_path, desk_offer_path, BudgetKind, NeedCreated, NeedInput, OfferInput,
+        NEEDS_PATH,
+    };
+    let today = today_wib();
+    for n in 0..2 {
+        let input = NeedInput {
+            company: format!("PT Uji Fuzz {n}"),
+            show_company: n == 0,
+            buyer_type: Some(BuyerType::Bumn),
+            npwp: String::new(),
+            contact_person: "Rina Marlina".into(),
+            phone: format!("08123456788{n}"),
+            email: "pembeli@contoh.co.id".into(),
+            address: "Jl. Uji No. 2".into(),
+            kabupaten: Some(Kabupaten::BandarLampung),
+            title: format!("Kue untuk rapat {n}"),
+            category: Some(etalase_core::Category::MakananMinuman),
+            description: "Kue kering khas Lampung dalam kotak.".into(),
+            quantity: 200,
+            unit: "kotak".into(),
+            budget: Some(etalase_core::Rupiah(35_000)),
+            budget_kind: BudgetKind::PerUnit,
+            needed_by: today.add_days(60).to_string(),
+            offer_days: 14,
+        };
+        let body = serde_json::to_vec(&input).map_err(|e| e.to_string())?;
+        let key = format!("fuzz-need-{n}-{}", unix_now());
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key.as_str()),
+        ];
+        let reply = exchange(addr, "POST", NEEDS_PATH, &headers, &body)
+            .map_err(|_| "no answer to POST /api/v1/needs")?;
+        if reply.status != 201 {
+            return Err(format!(
+                "posting a seed need answered {}: {}",
+                reply.status,
+                reply.text()
+            ));
+        }
+        let created: NeedCreated = reply.json()?;
+        let secret = created
+            .follow_path
+            .split_once("?t=")
+            .map(|(_, s)| s.to_owned())
+            .unwrap_or_default();
+        seeds.needs.push((created.code, secret));
+    }
+    let staff = |cookie: &str, method: &str, path: &str, body: &[u8]| -> Result {
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("Origin", base_url),
+            ("Cookie", cookie),
+        ];
+        let reply = exchange(addr, method, path, &headers, body)
+            .map_err(|_| format!("no answer to {method} {path}"))?;
+        if reply.status == 200 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{method} {path} answered {}: {}",
+                reply.status,
+                reply.text()
+            ))
+        }
+    };
+    let code = seeds.needs[0].0.clone();
+    staff(
+        admin_cookie,
+        "POST",
+        &admin_need_review_path(&code),
+        br#"{"action":"publish"}"#,
+    )?;
+    let offer = OfferInput {
+        unit_price: etalase_core::Rupiah(32_000),
+        quantity: 150,
+        lead_time_days: 14,
+        note: "Kotak kertas.".into(),
+        products: Vec::new(),
+    };
+    let body = serde_json::to_vec(&offer).map_err(|e| e.to_string())?;
+    staff(ikm_cookie, "PUT", &desk_offer_path(&code), &body)?;
+    Ok(seeds)
 }
 
 /// Reads the catalog and places a few orders with the IKM whose session we use, so its desk
@@ -535,6 +635,7 @@ fn seed(addr: &str, ikm_user: &str) -> Result<Seeds> {
         products: own.iter().map(|p| p.slug.to_string()).collect(),
         ikm: catalog.ikm.iter().map(|i| i.slug.to_string()).collect(),
         orders: Vec::new(),
+        needs: Vec::new(),
     };
     for p in &catalog.products {
         if p.ikm.as_str() != ikm_user && seeds.products.len() < 40 {
@@ -623,12 +724,24 @@ fn config(seeds: &Seeds) -> String {
     );
     dictionary(
         "code",
-        list(&mut seeds.orders.iter().map(|(c, _)| c.as_str())),
+        list(
+            &mut seeds
+                .orders
+                .iter()
+                .chain(&seeds.needs)
+                .map(|(c, _)| c.as_str()),
+        ),
         &["path.code"],
     );
     dictionary(
         "secret",
-        list(&mut seeds.orders.iter().map(|(_, s)| s.as_str())),
+        list(
+            &mut seeds
+                .orders
+                .iter()
+                .chain(&seeds.needs)
+                .map(|(_, s)| s.as_str()),
+        ),
         &["query.t"],
     );
     out
