@@ -689,6 +689,11 @@ async fn expire_periodically(state: AppState) {
             Ok(n) => tracing::info!(expired = n, "expired unanswered orders"),
             Err(e) => tracing::warn!(error = ?e, "expiring orders failed"),
         }
+        match needs::close_overdue(&db, clock::today_wib()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "closed needs past their date"),
+            Err(e) => tracing::warn!(error = ?e, "closing needs past their date failed"),
+        }
         if let Err(e) = accounts::sweep(&db, clock::unix_secs()).await {
             tracing::warn!(error = ?e, "sweeping sessions failed");
         }

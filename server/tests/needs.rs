@@ -856,3 +856,70 @@ async fn a_full_review_queue_takes_no_more_needs() {
         201
     );
 }
+
+#[tokio::test]
+async fn needs_past_their_date_are_settled_by_the_server() {
+    let w = world().await;
+    let app = &w.app;
+    let mut codes = Vec::new();
+    for key in ["need-key-late1", "need-key-late2"] {
+        let created: NeedCreated = post_need(app, key, &need()).await.json().await.unwrap();
+        codes.push(created.code);
+    }
+    publish(&w, &codes[0]).await;
+    assert_eq!(
+        offer(&w, &w.snacks, &codes[0], &good_offer())
+            .await
+            .status(),
+        200
+    );
+    let today = etalase_server::clock::today_wib();
+    assert_eq!(
+        etalase_server::needs::close_overdue(&app.state.db, today)
+            .await
+            .unwrap(),
+        0,
+        "nothing is late yet"
+    );
+    let yesterday = today.add_days(-1);
+    app.state
+        .db
+        .execute_unchecked(&format!("UPDATE need SET needed_by = '{yesterday}'"))
+        .await
+        .unwrap();
+    assert_eq!(
+        etalase_server::needs::close_overdue(&app.state.db, today)
+            .await
+            .unwrap(),
+        2
+    );
+    let desk: DeskNeeds = app
+        .get_as(&w.snacks, "/api/v1/desk/needs")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        desk.needs[0].offer.as_ref().unwrap().status,
+        OfferStatus::TidakDipilih,
+        "the IKM is told"
+    );
+    let declined: AdminNeeds = app
+        .get_as(&w.admin, "/api/v1/admin/needs?status=ditolak")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(declined.needs.len(), 1);
+    assert_eq!(
+        declined.needs[0].decline_reason.as_deref(),
+        Some(etalase_server::needs::TOO_LATE_REASON)
+    );
+    // A second run (another server's job) changes nothing.
+    assert_eq!(
+        etalase_server::needs::close_overdue(&app.state.db, today)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -8,8 +8,16 @@ pub mod follow;
 pub mod post;
 pub mod view;
 
+use crate::accounts::audit::{record_by, Who};
+use crate::clock::now_utc;
+use crate::store::{self, Db};
+use crate::web::error::AppError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
+use etalase_core::Date;
+
+/// What the server says when it declines a need whose date passed before review.
+pub const TOO_LATE_REASON: &str = "Tanggal dibutuhkan sudah lewat sebelum kebutuhan ini ditinjau.";
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
@@ -19,4 +27,48 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(follow::accept))
         .routes(utoipa_axum::routes!(follow::close))
         .layer(DefaultBodyLimit::max(crate::orders::MAX_BODY))
+}
+
+/// Needs whose needed-by date has passed are settled by the server itself (`sistem` in the
+/// audit log): a published one closes, its waiting offers not taken (their IKM are told); one
+/// still waiting for review is declined with [`TOO_LATE_REASON`]. Run with the expiry job;
+/// safe on several servers at once (each change is conditional). Answers how many.
+pub async fn close_overdue(db: &Db, today: Date) -> Result<usize, AppError> {
+    let day = today.to_string();
+    let mut done = 0;
+    for (id, code, status) in store::needs::overdue(db, &day).await? {
+        let mut tx = db.write_tx().await?;
+        tx.serialize(&format!("need:{id}")).await?;
+        let at = now_utc();
+        let changed = match status.as_str() {
+            "terbit" => {
+                for ikm in store::needs::not_taken(&mut tx, id, &at).await? {
+                    let object = format!("penawaran {code}/{ikm}");
+                    record_by(
+                        &mut tx,
+                        Who::System,
+                        "offer_not_taken",
+                        &object,
+                        "diajukan",
+                        "tidak-dipilih",
+                    )
+                    .await?;
+                }
+                store::needs::close(&mut tx, id, &at).await?
+            }
+            _ => store::needs::decline(&mut tx, id, TOO_LATE_REASON).await?,
+        };
+        if changed {
+            let to = if status == "terbit" {
+                "ditutup"
+            } else {
+                "ditolak"
+            };
+            let object = format!("kebutuhan {code}");
+            record_by(&mut tx, Who::System, "close_need", &object, &status, to).await?;
+            tx.commit().await?;
+            done += 1;
+        }
+    }
+    Ok(done)
 }

@@ -262,6 +262,17 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// Needs published or waiting whose needed-by date is before `today`: (id, code, status).
+pub async fn overdue(db: &Db, today: &str) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sql!(db, |c| sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT id, code, status FROM need WHERE status IN ('menunggu', 'terbit') \
+         AND needed_by < $1 ORDER BY id LIMIT 1000"
+    )
+    .bind(today)
+    .fetch_all(&mut *c)
+    .await)
+}
+
 /// How many needs wait for review.
 pub async fn waiting(tx: &mut Tx) -> Result<i64, sqlx::Error> {
     sql!(tx, |c| sqlx::query_scalar::<_, i64>(
