@@ -1,17 +1,21 @@
 //! Disperindag's admin (`/admin`): curate IKM and their accounts, see every order (with
-//! CSV), the programme in charts the app draws itself, and the audit log.
+//! CSV), review partner needs (`admin_needs`), the programme in charts the app draws itself,
+//! and the audit log.
 
 use crate::api::{get_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::t;
+use crate::staff::admin_needs::{provide_need_counts, NeedsAdmin, WaitingBadge, NEEDS_TAB};
+use crate::staff::charts::{month_label, BarChart};
 use crate::staff::more_pages::MorePages;
 use crate::staff::session::{log_out, staff_error, staff_post, StaffOnly};
-use crate::staff::texts::{audit_action, dt};
+use crate::staff::texts::{audit_action, dt, need_status};
 use etalase_core::account::Role;
 use etalase_core::admin::{
     check_holiday, AccountCreated, AdminIkm, AdminOrders, AuditEntry, AuditPage, Holiday,
     HolidayInput, NewAccount, PasswordReset, SetFlag, Stat, Stats,
 };
+use etalase_core::need::{NeedStatus, OfferStatus};
 use etalase_core::order::OrderStatus;
 use etalase_core::phone::percent_encode;
 use etalase_core::{Category, Kabupaten, Slug};
@@ -23,6 +27,7 @@ use leptos_router::hooks::use_query_map;
 enum Tab {
     Ikm,
     Orders,
+    Needs,
     Charts,
     Audit,
     Holidays,
@@ -33,6 +38,7 @@ impl Tab {
         match self {
             Tab::Ikm => "ikm",
             Tab::Orders => "pesanan",
+            Tab::Needs => NEEDS_TAB,
             Tab::Charts => "grafik",
             Tab::Audit => "audit",
             Tab::Holidays => "libur",
@@ -46,22 +52,27 @@ pub fn AdminPage() -> impl IntoView {
     let query = use_query_map();
     let tab = move || match query.read().get("tab").as_deref() {
         Some("pesanan") => Tab::Orders,
+        Some(NEEDS_TAB) => Tab::Needs,
         Some("grafik") => Tab::Charts,
         Some("audit") => Tab::Audit,
         Some("libur") => Tab::Holidays,
         _ => Tab::Ikm,
     };
+    provide_need_counts();
     view! {
         <Title text=d.admin_title />
         <section class="section admin-page">
             <StaffOnly role=Role::Admin>
                 <nav class="desk-nav" aria-label=d.admin_title>
                     <span class="desk-who">{d.admin_title}</span>
-                    {[(Tab::Ikm, d.tab_ikm), (Tab::Orders, d.tab_orders), (Tab::Charts, d.tab_charts), (Tab::Audit, d.tab_audit), (Tab::Holidays, d.tab_holidays)]
+                    {[(Tab::Ikm, d.tab_ikm), (Tab::Orders, d.tab_orders), (Tab::Needs, d.tab_needs), (Tab::Charts, d.tab_charts), (Tab::Audit, d.tab_audit), (Tab::Holidays, d.tab_holidays)]
                         .into_iter()
                         .map(|(which, label)| view! {
                             <a href=format!("/admin?tab={}", which.slug())
-                                aria-current=move || (tab() == which).then_some("page")>{label}</a>
+                                aria-current=move || (tab() == which).then_some("page")>
+                                {label}
+                                {(which == Tab::Needs).then(|| view! { <WaitingBadge /> })}
+                            </a>
                         })
                         .collect_view()}
                     <a href="/akun">{d.account_link}</a>
@@ -70,6 +81,7 @@ pub fn AdminPage() -> impl IntoView {
                 {move || match tab() {
                     Tab::Ikm => view! { <IkmAdmin /> }.into_any(),
                     Tab::Orders => view! { <OrdersAdmin /> }.into_any(),
+                    Tab::Needs => view! { <NeedsAdmin /> }.into_any(),
                     Tab::Charts => view! { <Charts /> }.into_any(),
                     Tab::Audit => view! { <AuditLog /> }.into_any(),
                     Tab::Holidays => view! { <HolidaysAdmin /> }.into_any(),
@@ -267,40 +279,6 @@ fn OrdersAdmin() -> impl IntoView {
     }
 }
 
-/// A horizontal bar chart in SVG: one labelled bar per row, readable at phone width.
-#[component]
-pub fn BarChart(title: &'static str, rows: Vec<(String, i64, String)>) -> impl IntoView {
-    let d = dt();
-    if rows.is_empty() {
-        return view! {
-            <figure class="chart"><figcaption>{title}</figcaption><p class="empty">{d.no_data}</p></figure>
-        }
-        .into_any();
-    }
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
-    const ROW: i64 = 44;
-    let height = ROW * rows.len() as i64;
-    view! {
-        <figure class="chart">
-            <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 100 {height}") preserveAspectRatio="none" class="chart-svg"
-                role="img" aria-label=title style=format!("height:{height}px")>
-                {rows.iter().enumerate().map(|(i, (_, value, _))| {
-                    let width = (*value as f64 / max as f64 * 100.0).max(0.5);
-                    let y = i as i64 * ROW + 22;
-                    view! { <rect x="0" y=y width=format!("{width:.2}") height="14" rx="1" class="bar" /> }
-                }).collect_view()}
-            </svg>
-            <ol class="chart-labels" style=format!("height:{height}px")>
-                {rows.into_iter().map(|(label, _, shown)| view! {
-                    <li><span>{label}</span><span class="chart-value">{shown}</span></li>
-                }).collect_view()}
-            </ol>
-        </figure>
-    }
-    .into_any()
-}
-
 #[component]
 fn Charts() -> impl IntoView {
     let (texts, d) = (t(), dt());
@@ -374,21 +352,6 @@ fn Charts() -> impl IntoView {
     }
 }
 
-/// `2026-11` → "Nov 2026".
-fn month_label(key: &str, locale: etalase_core::Locale) -> String {
-    let date = etalase_core::Date::parse(&format!("{key}-01"));
-    match date {
-        Some(_) => {
-            let long = locale.date(&format!("{key}-01"));
-            // "1 November 2026" → "November 2026"
-            long.split_once(' ')
-                .map(|(_, rest)| rest.to_owned())
-                .unwrap_or(long)
-        }
-        None => key.to_owned(),
-    }
-}
-
 /// One line of the audit log.
 fn audit_row(e: AuditEntry) -> impl IntoView {
     let (texts, _) = (t(), dt());
@@ -402,9 +365,13 @@ fn audit_row(e: AuditEntry) -> impl IntoView {
                 e.object
             )}</span>
             {(!e.from.is_empty() || !e.to.is_empty()).then(|| {
-                // Order statuses read as the desk names them; other values as recorded.
+                // Order, need and offer statuses read as the desk names them; other values
+                // as recorded.
                 let value = |v: &str| OrderStatus::from_slug(v)
-                    .map_or_else(|| v.to_owned(), |s| texts.status(s).to_owned());
+                    .map(|s| texts.status(s))
+                    .or_else(|| NeedStatus::from_slug(v).map(|s| need_status(texts.locale, s)))
+                    .or_else(|| OfferStatus::from_slug(v).map(|s| s.label(texts.locale)))
+                    .map_or_else(|| v.to_owned(), str::to_owned);
                 view! {
                     <span class="audit-change">{format!("{} → {}", value(&e.from), value(&e.to))}</span>
                 }

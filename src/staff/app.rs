@@ -7,6 +7,7 @@ use crate::pages::not_found::NotFound;
 use crate::staff::account::AccountPage;
 use crate::staff::admin::AdminPage;
 use crate::staff::desk::{DeskInboxPage, DeskOrderPage, PackingSlipPage};
+use crate::staff::desk_needs::{DeskNeedPage, DeskNeedsPage};
 use crate::staff::desk_products::{DeskProductPage, DeskProductsPage};
 use crate::staff::login::LoginPage;
 use leptos::prelude::*;
@@ -38,6 +39,8 @@ pub fn StaffApp() -> impl IntoView {
                         <Route path=path!("/desk/produk") view=DeskProductsPage />
                         <Route path=path!("/desk/produk/:slug") view=DeskProductPage />
                         <Route path=path!("/desk/pesanan/:code/surat-jalan") view=PackingSlipPage />
+                        <Route path=path!("/desk/kebutuhan") view=DeskNeedsPage />
+                        <Route path=path!("/desk/kebutuhan/:code") view=DeskNeedPage />
                     </Routes>
                 </main>
                 <footer class="site-footer">

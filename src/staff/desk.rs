@@ -8,10 +8,12 @@ use crate::components::timeline::Timeline;
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
 use crate::staff::more_pages::MorePages;
+use crate::staff::paths::DESK_NEEDS_PAGE;
 use crate::staff::session::{log_out, staff_error, staff_post, StaffOnly};
 use crate::staff::texts::{dt, DeskTexts};
 use etalase_core::account::{Me, Role};
 use etalase_core::api::{desk_events_path, desk_order_path, DeskOrder, Inbox, DESK_ORDERS_PATH};
+use etalase_core::need::{DeskNeeds, DESK_NEEDS_PATH};
 use etalase_core::order::{OrderEvent, PriceAdjustment};
 use etalase_core::phone::{percent_encode, Phone};
 use etalase_core::{Date, Rupiah};
@@ -23,16 +25,23 @@ use std::time::Duration;
 /// How often the desk asks for new orders while it is open.
 const POLL: Duration = Duration::from_secs(60);
 
-/// The desk's own bar: orders (with the count of new ones), products, log out.
+/// The desk's own bar: orders (with the count of new ones), products, partner needs (with
+/// the count of new ones and of offers decided), log out.
 #[component]
 pub fn DeskNav() -> impl IntoView {
     let d = dt();
     let me = use_context::<Me>();
     let new_count = RwSignal::new(0usize);
+    let needs_count = RwSignal::new(0usize);
     let refresh = move || {
         leptos::task::spawn_local(async move {
             if let Ok(inbox) = get_json::<Inbox>(&format!("{DESK_ORDERS_PATH}?status=baru")).await {
                 new_count.set(inbox.orders.len());
+            }
+        });
+        leptos::task::spawn_local(async move {
+            if let Ok(needs) = get_json::<DeskNeeds>(DESK_NEEDS_PATH).await {
+                needs_count.set(needs.new_count.saturating_add(needs.decided_count));
             }
         });
     };
@@ -50,6 +59,12 @@ pub fn DeskNav() -> impl IntoView {
                 </Show>
             </a>
             <a href="/desk/produk">{d.desk_products}</a>
+            <a href=DESK_NEEDS_PAGE>
+                {d.desk_needs}
+                <Show when=move || { needs_count.get() > 0 }>
+                    <span class="count-badge" title=d.needs_badge>{move || needs_count.get()}</span>
+                </Show>
+            </a>
             <a href="/akun">{d.account_link}</a>
             <button type="button" class="link-button" on:click=move |_| log_out()>{d.log_out}</button>
         </nav>

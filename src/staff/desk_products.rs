@@ -19,7 +19,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::BTreeMap;
 
-const PRODUCTS_PATH: &str = "/api/v1/desk/products";
+/// The IKM's own products (`GET`: all, retired ones too).
+pub const PRODUCTS_PATH: &str = "/api/v1/desk/products";
 
 #[component]
 pub fn DeskProductsPage() -> impl IntoView {

@@ -7,10 +7,14 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_needs;
 pub mod app;
+pub mod charts;
 pub mod desk;
+pub mod desk_needs;
 pub mod desk_products;
 pub mod login;
 pub mod more_pages;
+pub mod paths;
 pub mod session;
 pub mod texts;

@@ -1,5 +1,6 @@
-//! The pages after the first of a paged staff list (orders, audit log): a button under the
-//! list fetches the next page with the server's `next_cursor` and shows its rows below.
+//! The pages after the first of a paged staff list (orders, audit log, needs): a button under
+//! the list fetches the next page with the server's `next_cursor` (or `next_offset`) and shows
+//! its rows below.
 
 use crate::api::get_json;
 use crate::staff::texts::dt;
@@ -9,12 +10,14 @@ use serde::de::DeserializeOwned;
 
 /// `path` is the list's address with its filters; `next` the first page's `next_cursor`;
 /// `split` takes a page apart into its rows and its own `next_cursor`; `row` draws one row.
+/// `param` names the query parameter the next page is asked with (`offset` for the needs).
 #[component]
 pub fn MorePages<P, T, V>(
     path: String,
     next: Option<String>,
     split: fn(P) -> (Vec<T>, Option<String>),
     row: fn(T) -> V,
+    #[prop(default = "cursor")] param: &'static str,
 ) -> impl IntoView
 where
     P: DeserializeOwned + 'static,
@@ -32,7 +35,7 @@ where
         };
         let separator = if path.contains('?') { '&' } else { '?' };
         let url = format!(
-            "{path}{separator}cursor={}",
+            "{path}{separator}{param}={}",
             etalase_core::phone::percent_encode(&cursor)
         );
         busy.set(true);

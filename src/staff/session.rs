@@ -34,6 +34,48 @@ pub async fn staff_post<B: Serialize, T: DeserializeOwned>(
     post_json(path, &headers, body).await
 }
 
+/// A staff call's PUT (a thing replaced whole: an offer, the delivery area), sent like
+/// [`staff_post`]: JSON in the reader's language; the browser adds the session cookie and
+/// our `Origin`. The answer is read as `crate::api` reads every answer.
+pub async fn staff_put<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, FetchError> {
+    let body = crate::json::stringify(body).map_err(FetchError::Decode)?;
+    let response = gloo_net::http::Request::put(path)
+        .header("Accept", "application/json")
+        .header("Accept-Language", t().locale.tag())
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|e| FetchError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    let status = response.status();
+    let text = response.text().await;
+    if !response.ok() {
+        return Err(
+            match text
+                .ok()
+                .and_then(|t| crate::json::parse::<etalase_core::api::ApiError>(&t).ok())
+            {
+                Some(error) => FetchError::Api { status, error },
+                None => FetchError::Status(status),
+            },
+        );
+    }
+    let text = text.map_err(|e| FetchError::Network(e.to_string()))?;
+    crate::json::parse::<T>(&text).map_err(FetchError::Decode)
+}
+
+/// The field messages of a refused staff call (422), keyed as the form's fields are.
+pub fn staff_fields(error: &FetchError) -> std::collections::BTreeMap<String, String> {
+    match error {
+        FetchError::Api { error, .. } => error.fields.clone().into_iter().collect(),
+        _ => Default::default(),
+    }
+}
+
 /// A readable message for a failed staff call.
 pub fn staff_error(error: &FetchError) -> String {
     match error {
