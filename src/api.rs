@@ -50,7 +50,24 @@ pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
     headers: &[(&str, &str)],
     body: &B,
 ) -> Result<T, FetchError> {
-    let mut request = Request::post(path).header("Accept", "application/json");
+    send_json(Request::post(path), headers, body).await
+}
+
+/// PUTs JSON (a thing replaced whole) like [`post_json`].
+pub async fn put_json<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &B,
+) -> Result<T, FetchError> {
+    send_json(Request::put(path), headers, body).await
+}
+
+async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+    request: gloo_net::http::RequestBuilder,
+    headers: &[(&str, &str)],
+    body: &B,
+) -> Result<T, FetchError> {
+    let mut request = request.header("Accept", "application/json");
     for (name, value) in headers {
         request = request.header(name, value);
     }

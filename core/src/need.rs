@@ -732,6 +732,11 @@ pub const DESK_NEEDS_SEEN_PATH: &str = "/api/v1/desk/needs/seen";
 /// `PUT` [`Delivery`]: where the IKM delivers to.
 pub const DESK_DELIVERY_PATH: &str = "/api/v1/desk/delivery";
 
+/// `GET`: one published need as the desk sees it ([`DeskNeed`]).
+pub fn desk_need_path(code: &str) -> String {
+    format!("{DESK_NEEDS_PATH}/{code}")
+}
+
 /// `PUT` an [`OfferInput`]: makes or changes the IKM's offer on a need.
 pub fn desk_offer_path(code: &str) -> String {
     format!("{DESK_NEEDS_PATH}/{code}/offer")

@@ -485,6 +485,13 @@ async fn who_may_call_what_on_needs() {
             [401, 401, 200, 200, 403],
         ),
         (
+            get.clone(),
+            format!("/api/v1/desk/needs/{code}"),
+            String::new(),
+            none.clone(),
+            [401, 401, 200, 200, 403],
+        ),
+        (
             put.clone(),
             format!("/api/v1/desk/needs/{code}/offer"),
             String::new(),
@@ -647,6 +654,10 @@ async fn bad_input_gets_field_messages_in_both_languages_and_stores_nothing() {
             .status(),
         404
     );
+    let desk = app
+        .get_as(&w.snacks, &format!("/api/v1/desk/needs/{}", created.code))
+        .await;
+    assert_eq!(desk.status(), 404, "a declined need is not on any desk");
     let long = "K".repeat(5_000);
     assert_eq!(
         app.get(&format!("/api/v1/needs/{long}")).await.status(),

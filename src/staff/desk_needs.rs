@@ -18,9 +18,9 @@ use etalase_core::account::Role;
 use etalase_core::api::desk_order_page_path;
 use etalase_core::catalog::Product;
 use etalase_core::need::{
-    desk_offer_path, desk_offer_withdraw_path, is_need_code, need_page_path, validate_offer,
-    Delivery, DeskNeed, DeskNeeds, NeedCard, NeedState, NeedStatus, NeedTerms, OfferInput,
-    OfferStatus, OfferView, DESK_DELIVERY_PATH, DESK_NEEDS_PATH, DESK_NEEDS_SEEN_PATH,
+    desk_need_path, desk_offer_path, desk_offer_withdraw_path, is_need_code, need_page_path,
+    validate_offer, Delivery, DeskNeed, DeskNeeds, NeedCard, NeedState, NeedStatus, NeedTerms,
+    OfferInput, OfferStatus, OfferView, DESK_DELIVERY_PATH, DESK_NEEDS_PATH, DESK_NEEDS_SEEN_PATH,
     MAX_OFFER_PRODUCTS,
 };
 use etalase_core::order::MAX_LEAD_TIME_DAYS;
@@ -34,8 +34,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The query parameter, in the page's address and the API's, that asks for every open need.
 const ALL_PARAM: &str = "semua";
-/// How many pages of the list the need's own page reads to find it (24 needs a page).
-const MAX_PAGES: usize = 40;
 
 fn list_path(all: bool) -> String {
     if all {
@@ -332,26 +330,17 @@ pub fn DeskNeedPage() -> impl IntoView {
     }
 }
 
-/// The need `code` as the desk sees it. The API has no single-need call for the desk: the
-/// list of every open need also holds every need this IKM offered on, so it is read page by
-/// page until the need turns up (almost always on the first).
+/// The need `code` as the desk sees it, with this IKM's own offer; `None` when there is no
+/// such published need.
 async fn find_need(code: String) -> Result<Option<DeskNeed>, FetchError> {
     if !is_need_code(&code) {
         return Ok(None);
     }
-    let mut offset = 0usize;
-    for _ in 0..MAX_PAGES {
-        let path = format!("{}&offset={offset}", list_path(true));
-        let page = get_json::<DeskNeeds>(&path).await?;
-        if let Some(found) = page.needs.into_iter().find(|n| n.need.code == code) {
-            return Ok(Some(found));
-        }
-        match page.next_offset {
-            Some(next) if next > offset => offset = next,
-            _ => return Ok(None),
-        }
+    match get_json::<DeskNeed>(&desk_need_path(&code)).await {
+        Ok(need) => Ok(Some(need)),
+        Err(FetchError::Api { status: 404, .. }) => Ok(None),
+        Err(e) => Err(e),
     }
-    Ok(None)
 }
 
 #[component]

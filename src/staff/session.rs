@@ -1,7 +1,7 @@
 //! Who is logged in, for the desk and the admin. The server decides every permission; the
 //! SPA only sends people to the login when the server says the session is gone.
 
-use crate::api::{get_json, post_json, FetchError};
+use crate::api::{get_json, post_json, put_json, FetchError};
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::t;
 use crate::staff::texts::dt;
@@ -35,37 +35,13 @@ pub async fn staff_post<B: Serialize, T: DeserializeOwned>(
 }
 
 /// A staff call's PUT (a thing replaced whole: an offer, the delivery area), sent like
-/// [`staff_post`]: JSON in the reader's language; the browser adds the session cookie and
-/// our `Origin`. The answer is read as `crate::api` reads every answer.
+/// [`staff_post`].
 pub async fn staff_put<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, FetchError> {
-    let body = crate::json::stringify(body).map_err(FetchError::Decode)?;
-    let response = gloo_net::http::Request::put(path)
-        .header("Accept", "application/json")
-        .header("Accept-Language", t().locale.tag())
-        .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|e| FetchError::Decode(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    let status = response.status();
-    let text = response.text().await;
-    if !response.ok() {
-        return Err(
-            match text
-                .ok()
-                .and_then(|t| crate::json::parse::<etalase_core::api::ApiError>(&t).ok())
-            {
-                Some(error) => FetchError::Api { status, error },
-                None => FetchError::Status(status),
-            },
-        );
-    }
-    let text = text.map_err(|e| FetchError::Network(e.to_string()))?;
-    crate::json::parse::<T>(&text).map_err(FetchError::Decode)
+    let headers = [("Accept-Language", t().locale.tag())];
+    put_json(path, &headers, body).await
 }
 
 /// The field messages of a refused staff call (422), keyed as the form's fields are.

@@ -25,6 +25,7 @@ use serde::Deserialize;
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(utoipa_axum::routes!(list))
+        .routes(utoipa_axum::routes!(one))
         .routes(utoipa_axum::routes!(seen))
         .routes(utoipa_axum::routes!(delivery))
         .routes(utoipa_axum::routes!(put_offer))
@@ -122,6 +123,18 @@ async fn list(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/desk/needs/{code}", tag = "desk", security(("session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "A published need with this IKM's own offer", body = etalase_core::need::DeskNeed),
+        (status = 404, description = "No published need with this code", body = etalase_core::api::ApiError)))]
+async fn one(
+    State(state): State<AppState>,
+    IkmUser(_user, ikm): IkmUser,
+    Path(code): Path<String>,
+) -> Result<Json<DeskNeed>, AppError> {
+    Ok(Json(desk_need(&state, &code, &ikm).await?))
+}
+
 #[utoipa::path(post, path = "/api/v1/desk/needs/seen", tag = "desk", security(("session" = [])),
     responses((status = 204, description = "What is listed now is no longer new")))]
 async fn seen(
@@ -200,11 +213,17 @@ async fn open_need(tx: &mut Tx, code: &str) -> Result<store::needs::NeedRow, App
         .ok_or(AppError::NotFound("Kebutuhan tidak ditemukan."))
 }
 
-/// The need as this IKM's desk shows it, after a change.
+/// A published need as this IKM's desk shows it (after a change, or opened alone); one
+/// never published answers 404.
 async fn desk_need(state: &AppState, code: &str, ikm: &str) -> Result<DeskNeed, AppError> {
-    let row = store::needs::by_code((&state.db).into(), code)
-        .await?
-        .ok_or(AppError::NotFound("Kebutuhan tidak ditemukan."))?;
+    let not_found = AppError::NotFound("Kebutuhan tidak ditemukan.");
+    if !is_need_code(code) {
+        return Err(not_found);
+    }
+    let row = match store::needs::by_code((&state.db).into(), code).await? {
+        Some(row) if row.published_at.is_some() => row,
+        _ => return Err(not_found),
+    };
     let today = today_wib();
     let snap = state.catalog();
     let own = store::needs::own_offers(&state.db, ikm, &[row.id]).await?;
