@@ -5,6 +5,9 @@ use crate::components::layout::{BottomNav, LiveText, SiteFooter, SiteHeader, Sit
 use crate::i18n::{remembered_locale, set_locale, t, Language};
 use crate::order_list::OrderList;
 use crate::pages::invoice::InvoicePage;
+use crate::pages::needs::{
+    board::NeedBoardPage, detail::NeedPage, manage::ManageNeedPage, new::NewNeedPage,
+};
 use crate::pages::tracking::TrackingPage;
 use crate::pages::{
     category::CategoryPage, checkout::CheckoutPage, home::HomePage, ikm::IkmPage,
@@ -12,6 +15,7 @@ use crate::pages::{
 };
 use crate::shelf::Shelf;
 use etalase_core::api::{SiteInfo, SITE_PATH};
+use etalase_core::Phone;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
@@ -76,6 +80,11 @@ fn remove_prerender(live: RwSignal<Option<String>>) {
 #[derive(Clone, Copy)]
 pub struct Ordering(pub Signal<bool>);
 
+/// On a static copy: Disperindag's WhatsApp number that passes IKM's offers on needs to the
+/// partners (`None` where the site has a server, or names none).
+#[derive(Clone, Copy)]
+pub struct NeedsWhatsapp(pub Signal<Option<Phone>>);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -91,6 +100,11 @@ pub fn App() -> impl IntoView {
         site.get()
             .and_then(Result::ok)
             .is_none_or(|info| info.ordering)
+    })));
+    provide_context(NeedsWhatsapp(Signal::derive(move || {
+        site.get()
+            .and_then(Result::ok)
+            .and_then(|info| info.needs_whatsapp)
     })));
     let order_list = OrderList::load();
     order_list.persist();
@@ -131,6 +145,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ajukan") view=CheckoutPage />
                         <Route path=path!("/pesanan/:code") view=TrackingPage />
                         <Route path=path!("/pesanan/:code/invoice/:ikm") view=InvoicePage />
+                        <Route path=path!("/kebutuhan") view=NeedBoardPage />
+                        // Before `:code`: the form's path is not a need's code.
+                        <Route path=path!("/kebutuhan/baru") view=NewNeedPage />
+                        <Route path=path!("/kebutuhan/:code") view=NeedPage />
+                        <Route path=path!("/kebutuhan/:code/kelola") view=ManageNeedPage />
                     </Routes>
                 </main>
                 <SiteFooter />

@@ -170,6 +170,7 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t().footer}</p>
+            <p><a href=etalase_core::need::BOARD_PAGE>{t().nav_needs}</a></p>
             <Show when=move || with_server.is_none_or(|s| s.get())>
                 // The staff pages are another app: the browser loads it, not this router.
                 <p><a href="/masuk" rel="external">{t().staff_link}</a></p>

@@ -171,6 +171,127 @@ pub struct Texts {
     pub print: &'static str,
     pub back_to_tracking: &'static str,
     pub phone_label: &'static str,
+    // Partner needs: the board, the form, a need's page, the partner's own page.
+    /// The board's title and heading.
+    pub needs_title: &'static str,
+    pub needs_intro: &'static str,
+    /// The footer's link to the needs board.
+    pub nav_needs: &'static str,
+    pub home_needs_band: &'static str,
+    pub need_post: &'static str,
+    pub needs_see_board: &'static str,
+    /// The home band's link to the board, next to its button.
+    pub needs_board_short: &'static str,
+    /// Before the days left on a board card: `Penawaran 14 hari lagi`.
+    pub need_offers_short: &'static str,
+    pub needs_back: &'static str,
+    pub need_anywhere: &'static str,
+    pub needs_none: &'static str,
+    pub needs_none_hint: &'static str,
+    pub needs_none_filtered: &'static str,
+    pub need_deliver_to: &'static str,
+    pub need_budget: &'static str,
+    pub need_offers_until: &'static str,
+    /// `dibutuhkan 20 Januari 2027` on a board card.
+    pub need_needed: &'static str,
+    /// An offer's note, in the comparison.
+    pub need_note: &'static str,
+    pub need_more_than_needed: &'static str,
+    pub need_asked_by: &'static str,
+    pub need_offers: &'static str,
+    pub need_code: &'static str,
+    pub need_not_found_title: &'static str,
+    pub need_not_found_body: &'static str,
+    pub need_share_text: &'static str,
+    pub need_not_taking_offers: &'static str,
+    pub need_ikm_offer_title: &'static str,
+    /// The call to IKM on a static copy (no desk there).
+    pub need_ikm_offer_title_static: &'static str,
+    pub need_ikm_offer_body: &'static str,
+    pub need_ikm_offer_button: &'static str,
+    pub need_ikm_offer_wa_body: &'static str,
+    pub need_ikm_offer_wa_button: &'static str,
+    pub need_ikm_offer_static: &'static str,
+    pub need_post_online_only: &'static str,
+    pub need_form_intro: &'static str,
+    pub need_what: &'static str,
+    pub need_when: &'static str,
+    pub need_who: &'static str,
+    pub need_f_title: &'static str,
+    pub need_f_title_hint: &'static str,
+    pub need_f_description: &'static str,
+    pub need_f_description_hint: &'static str,
+    pub need_f_unit: &'static str,
+    pub need_f_unit_hint: &'static str,
+    pub need_f_budget: &'static str,
+    pub need_f_budget_hint: &'static str,
+    pub need_budget_per_unit: &'static str,
+    pub need_budget_total: &'static str,
+    pub need_unit_word: &'static str,
+    pub need_for: &'static str,
+    pub need_f_offer_days: &'static str,
+    pub need_f_offer_days_hint: &'static str,
+    pub need_earliest: &'static str,
+    pub need_f_show_company: &'static str,
+    pub need_contact_private: &'static str,
+    pub need_review_note: &'static str,
+    pub need_send: &'static str,
+    pub need_sent_title: &'static str,
+    pub need_sent_review: &'static str,
+    pub need_keep_link_title: &'static str,
+    pub need_keep_link: &'static str,
+    pub need_share_private_text: &'static str,
+    pub need_open_manage: &'static str,
+    pub need_post_another: &'static str,
+    pub need_manage_title: &'static str,
+    pub need_manage_online_only: &'static str,
+    pub need_manage_not_found: &'static str,
+    pub need_keep_this_page: &'static str,
+    pub need_public_page: &'static str,
+    pub need_note_review: &'static str,
+    pub need_note_open: &'static str,
+    pub need_note_decide_any_time: &'static str,
+    pub need_note_offers_closed: &'static str,
+    pub need_note_declined: &'static str,
+    pub need_note_closed: &'static str,
+    pub need_what_you_asked: &'static str,
+    pub need_contact: &'static str,
+    pub need_company_on_board: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub need_orders_title: &'static str,
+    pub need_orders_body: &'static str,
+    pub need_accepted: &'static str,
+    pub need_offer_ikm: &'static str,
+    pub verified_short: &'static str,
+    pub need_choose_offer: &'static str,
+    pub need_lowest: &'static str,
+    pub need_quickest: &'static str,
+    pub need_of: &'static str,
+    pub need_ready_by: &'static str,
+    pub need_linked_products: &'static str,
+    pub need_ask: &'static str,
+    pub need_ask_wa: &'static str,
+    pub need_sort_price: &'static str,
+    pub need_sort_total: &'static str,
+    pub need_sort_lead: &'static str,
+    pub need_compare_hint: &'static str,
+    /// The name of the scrollable comparison, for screen readers.
+    pub need_compare_label: &'static str,
+    pub need_no_offers_yet: &'static str,
+    pub need_no_offers: &'static str,
+    pub need_choose_hint: &'static str,
+    pub need_chosen: &'static str,
+    pub need_accept_chosen: &'static str,
+    pub need_accept_confirm: &'static str,
+    pub need_accept_yes: &'static str,
+    pub need_cancel: &'static str,
+    pub need_close_without: &'static str,
+    pub need_close_confirm_title: &'static str,
+    pub need_close_confirm: &'static str,
+    pub need_close_yes: &'static str,
+    pub offline_try_again: &'static str,
+    pub server_try_later: &'static str,
 }
 
 impl Texts {
@@ -251,6 +372,93 @@ impl Texts {
 
     pub fn count(&self, n: usize) -> String {
         format!("{n} {}", self.result_count)
+    }
+
+    /// `1.500` / `1,500`: a count with its thousands grouped as the language writes them.
+    pub fn number(&self, n: u32) -> String {
+        let digits = n.to_string();
+        let sep = match self.locale {
+            Locale::Id => '.',
+            Locale::En => ',',
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(ch);
+        }
+        out
+    }
+
+    /// `14 hari` / `14 days` (`1 day`).
+    pub fn days_count(&self, n: u32) -> String {
+        match (self.locale, n) {
+            (Locale::En, 1) => "1 day".to_owned(),
+            (Locale::En, n) => format!("{n} days"),
+            (Locale::Id, n) => format!("{n} hari"),
+        }
+    }
+
+    pub fn buyer_type(&self, b: etalase_core::request::BuyerType) -> &'static str {
+        b.label(self.locale)
+    }
+
+    pub fn need_state(&self, s: etalase_core::need::NeedState) -> &'static str {
+        s.label(self.locale)
+    }
+
+    pub fn offer_status(&self, s: etalase_core::need::OfferStatus) -> &'static str {
+        s.label(self.locale)
+    }
+
+    /// `Rp 25.000 / pak`, `Rp 3.000.000 total` (core's words).
+    pub fn budget(&self, b: etalase_core::need::Budget, unit: &str) -> String {
+        b.label(unit, self.locale)
+    }
+
+    /// How long a need still takes offers, from the days until its last day (offers are
+    /// taken through that day).
+    pub fn offers_left(&self, days: i64) -> String {
+        match (self.locale, days) {
+            (Locale::Id, d) if d < 0 => "sudah ditutup".to_owned(),
+            (Locale::Id, 0) => "hari terakhir".to_owned(),
+            (Locale::Id, 1) => "ditutup besok".to_owned(),
+            (Locale::Id, d) => format!("{d} hari lagi"),
+            (Locale::En, d) if d < 0 => "closed".to_owned(),
+            (Locale::En, 0) => "last day".to_owned(),
+            (Locale::En, 1) => "closes tomorrow".to_owned(),
+            (Locale::En, d) => format!("{d} days to go"),
+        }
+    }
+
+    /// `Belum ada penawaran` / `3 penawaran` / `1 offer`.
+    pub fn offer_count(&self, n: usize) -> String {
+        match (self.locale, n) {
+            (Locale::Id, 0) => "Belum ada penawaran".to_owned(),
+            (Locale::Id, n) => format!("{n} penawaran"),
+            (Locale::En, 0) => "No offers yet".to_owned(),
+            (Locale::En, 1) => "1 offer".to_owned(),
+            (Locale::En, n) => format!("{n} offers"),
+        }
+    }
+
+    /// `Terima 2 penawaran?` / `Accept 1 offer?`
+    pub fn accept_question(&self, n: usize) -> String {
+        match (self.locale, n) {
+            (Locale::Id, n) => format!("Terima {n} penawaran?"),
+            (Locale::En, 1) => "Accept 1 offer?".to_owned(),
+            (Locale::En, n) => format!("Accept {n} offers?"),
+        }
+    }
+
+    /// `12 kebutuhan terbuka` / `1 open need`.
+    pub fn open_needs_count(&self, n: usize) -> String {
+        match (self.locale, n) {
+            (Locale::Id, n) => format!("{n} kebutuhan terbuka"),
+            (Locale::En, 1) => "1 open need".to_owned(),
+            (Locale::En, n) => format!("{n} open needs"),
+        }
     }
 }
 

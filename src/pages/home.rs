@@ -5,6 +5,7 @@ use crate::components::catalog_view::Loaded;
 use crate::components::product_card::product_grid;
 use crate::i18n::t;
 use crate::shelf::{fetch_doc, Fetched, Shelf};
+use etalase_core::need::{BOARD_PAGE, NEW_NEED_PAGE};
 use etalase_core::search::{SearchQuery, Sort};
 use etalase_core::shelf::{Home, HOME_PATH};
 use etalase_core::Product;
@@ -21,6 +22,13 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <h1>{texts.site_name}</h1>
             <p>{texts.tagline}</p>
+        </section>
+        <section class="needs-band" aria-label=texts.needs_title>
+            <p>{texts.home_needs_band}</p>
+            <div class="needs-band-actions">
+                <a class="button" href=NEW_NEED_PAGE>{texts.need_post}</a>
+                <a class="needs-band-link" href=BOARD_PAGE>{texts.needs_board_short}</a>
+            </div>
         </section>
         <Loaded data=LocalResource::new(home) render=|home| home_view(&home) />
     }

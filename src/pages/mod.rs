@@ -5,6 +5,7 @@ pub mod checkout;
 pub mod home;
 pub mod ikm;
 pub mod invoice;
+pub mod needs;
 pub mod not_found;
 pub mod order_list;
 pub mod product;
