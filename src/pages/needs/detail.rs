@@ -11,6 +11,7 @@ use crate::components::need_facts::{state_class, NeedFacts};
 use crate::components::share_button::ShareButton;
 use crate::i18n::t;
 use crate::shelf::Shelf;
+use crate::staff::paths::desk_need_page;
 use etalase_core::need::{
     is_need_code, need_path, whatsapp_static_offer_text, BoardFilter, NeedCard, NeedState,
     BOARD_PAGE,
@@ -18,9 +19,6 @@ use etalase_core::need::{
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
-
-/// Where IKM make offers: the desk, another app (the browser loads it, not this router).
-const DESK_NEEDS_PAGE: &str = "/desk/kebutuhan";
 
 /// The published need `code`, or `None` when there is none. A static copy without a file
 /// for it looks in its board's file.
@@ -119,6 +117,9 @@ fn OfferCall(code: String, title: String, state: NeedState) -> impl IntoView {
     let ordering = use_context::<Ordering>().map(|o| o.0);
     let whatsapp = use_context::<NeedsWhatsapp>().map(|w| w.0);
     let text = whatsapp_static_offer_text(&code, &title);
+    // Where IKM make offers: this need at the desk, another app (the browser loads it, not
+    // this router).
+    let desk = desk_need_page(&code);
     view! {
         <aside class="need-cta" aria-labelledby="judul-tawar">
             {move || {
@@ -126,7 +127,7 @@ fn OfferCall(code: String, title: String, state: NeedState) -> impl IntoView {
                     return view! {
                         <h2 id="judul-tawar">{texts.need_ikm_offer_title}</h2>
                         <p>{texts.need_ikm_offer_body}</p>
-                        <a class="button" href=DESK_NEEDS_PAGE rel="external">{texts.need_ikm_offer_button}</a>
+                        <a class="button" href=desk.clone() rel="external">{texts.need_ikm_offer_button}</a>
                     }
                     .into_any();
                 }
