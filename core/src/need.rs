@@ -213,24 +213,23 @@ pub fn validate_need(input: &NeedInput, today: Date) -> Result<ValidNeed, FieldE
     let budget = match input.budget {
         None | Some(Rupiah(0)) => None,
         Some(amount) => {
-            let fits = match input.budget_kind {
-                BudgetKind::PerUnit => {
-                    amount.is_valid_unit_price()
-                        && amount
-                            .checked_mul(input.quantity.min(MAX_QUANTITY))
-                            .is_some_and(|t| t <= MAX_ORDER_TOTAL)
-                }
-                BudgetKind::Total => amount.0 > 0 && amount <= MAX_ORDER_TOTAL,
+            let max = match input.budget_kind {
+                BudgetKind::PerUnit => crate::money::MAX_UNIT_PRICE,
+                BudgetKind::Total => MAX_ORDER_TOTAL,
             };
-            if !fits {
-                let e = if amount.0 < 0 || input.budget_kind == BudgetKind::PerUnit {
-                    FieldError::UnitPrice
-                } else {
+            if amount.0 < 0 || amount > max {
+                errors.insert("budget".into(), FieldError::Amount { max });
+            } else if input.budget_kind == BudgetKind::PerUnit
+                && amount
+                    .checked_mul(input.quantity.min(MAX_QUANTITY))
+                    .is_none_or(|t| t > MAX_ORDER_TOTAL)
+            {
+                errors.insert(
+                    "budget".into(),
                     FieldError::TotalTooLarge {
                         max: MAX_ORDER_TOTAL,
-                    }
-                };
-                errors.insert("budget".into(), e);
+                    },
+                );
             }
             Some(Budget {
                 amount,
@@ -325,6 +324,17 @@ pub enum NeedState {
 }
 
 impl NeedState {
+    /// The name used in page classes (`state-open`) and the API.
+    pub fn slug(self) -> &'static str {
+        match self {
+            NeedState::InReview => "in-review",
+            NeedState::Open => "open",
+            NeedState::OffersClosed => "offers-closed",
+            NeedState::Declined => "declined",
+            NeedState::Closed => "closed",
+        }
+    }
+
     pub fn of(status: NeedStatus, offers_until: Option<Date>, today: Date) -> NeedState {
         match status {
             NeedStatus::Menunggu => NeedState::InReview,
@@ -723,6 +733,14 @@ pub fn need_page_path(code: &str) -> String {
 /// The page a partner keeps to follow its need: `/kebutuhan/<code>/kelola?t=<secret>`.
 pub fn need_follow_page_path(code: &str, secret: &str) -> String {
     format!("{BOARD_PAGE}/{code}/kelola?t={secret}")
+}
+
+/// The desk's page of needs (the staff app): `/desk/kebutuhan` (`?semua=1`: every open need).
+pub const DESK_NEEDS_PAGE: &str = "/desk/kebutuhan";
+
+/// One need at the desk, with the IKM's offer: `/desk/kebutuhan/<code>`.
+pub fn desk_need_page_path(code: &str) -> String {
+    format!("{DESK_NEEDS_PAGE}/{code}")
 }
 
 /// The desk's list of needs (`GET`, `semua=1` for all open needs, not only those that fit).
@@ -1199,16 +1217,28 @@ mod tests {
             .unwrap()
             .budget
             .is_none());
+        let per_unit_max = FieldError::Amount {
+            max: crate::money::MAX_UNIT_PRICE,
+        };
         assert_eq!(
             validate_need(&with(-5, BudgetKind::PerUnit), today()).unwrap_err()["budget"],
-            FieldError::UnitPrice
+            per_unit_max
         );
         assert_eq!(
             validate_need(&with(i64::MAX, BudgetKind::PerUnit), today()).unwrap_err()["budget"],
-            FieldError::UnitPrice
+            per_unit_max
         );
+        assert_eq!(
+            validate_need(&with(-1, BudgetKind::Total), today()).unwrap_err()["budget"],
+            FieldError::Amount {
+                max: MAX_ORDER_TOTAL
+            }
+        );
+        // Each unit within bounds, the need's quantity too many for an order.
+        let mut many = with(9_000_000_000, BudgetKind::PerUnit);
+        many.quantity = 1_000;
         assert!(matches!(
-            validate_need(&with(i64::MAX, BudgetKind::Total), today()).unwrap_err()["budget"],
+            validate_need(&many, today()).unwrap_err()["budget"],
             FieldError::TotalTooLarge { .. }
         ));
         assert!(validate_need(&with(7_000_000, BudgetKind::Total), today()).is_ok());

@@ -16,6 +16,9 @@ const LIST_ITEMS: usize = 12;
 /// The home page's line under its name, as the app writes it in Indonesian.
 const HOME_TAGLINE: &str =
     "Produk industri kecil dan menengah Lampung untuk BUMN, perusahaan dan Anda.";
+/// The home page's band that leads partners to post a need (the app's `home_needs_band`).
+const HOME_NEEDS_BAND: &str =
+    "Punya kebutuhan untuk perusahaan Anda? Pasang kebutuhan, IKM Lampung mengajukan penawaran.";
 const HOME_DESCRIPTION: &str = "Tapis, batik Lampung, sulam usus, kriya, kopi robusta, lada, \
 keripik pisang dan madu langsung dari industri kecil dan menengah Lampung, untuk BUMN, \
 perusahaan dan instansi.";
@@ -469,6 +472,9 @@ fn home_body(catalog: &Catalog) -> String {
         .unwrap_or_default();
     format!(
         "<section class=\"hero\"><h1>{SITE_NAME}</h1><p>{HOME_TAGLINE}</p></section>\
+         <section class=\"needs-band\" aria-label=\"Kebutuhan mitra\"><p>{HOME_NEEDS_BAND}</p>\
+         <div class=\"needs-band-actions\"><a class=\"button\" href=\"/kebutuhan/baru\">Pasang kebutuhan</a>\
+         <a class=\"needs-band-link\" href=\"/kebutuhan\">Lihat papan</a></div></section>\
          <section class=\"section\"><h2>Kategori</h2><ul class=\"category-list\">{tiles}</ul></section>\
          <section class=\"section\"><div class=\"section-head\"><h2>Produk pilihan</h2><a href=\"/cari\">Lihat semua</a></div>{featured}</section>\
          <section class=\"section\"><div class=\"section-head\"><h2>Produk terbaru</h2><a href=\"/cari?urut=terbaru\">Lihat semua</a></div>{newest}</section>\
@@ -932,6 +938,7 @@ fn frame_with_text(main: &str, text: &str) -> String {
          <button type=\"submit\" class=\"search-button\">Cari</button></form></header>\
          <main class=\"content\">{main}</main>\
          <footer class=\"site-footer\"><p>Program Disperindag Provinsi Lampung. Data legalitas IKM di situs ini adalah contoh.</p>\
+         <p><a href=\"/kebutuhan\">Papan kebutuhan mitra</a></p>\
          <p><a href=\"/masuk\">Masuk untuk IKM &amp; Disperindag</a></p></footer>\
          <nav class=\"bottom-nav\" aria-label=\"Navigasi utama\">\
          <a href=\"/\"><span class=\"icon icon-home\" aria-hidden=\"true\"></span>Beranda</a>\
@@ -1011,7 +1018,7 @@ pub fn sitemap_xml(catalog: &Catalog, origin: &str) -> String {
 
 pub fn robots_txt(origin: &str) -> String {
     format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /pesanan/\nDisallow: /desk\nDisallow: /admin\nDisallow: /masuk\nDisallow: /akun\nAllow: /\n\nSitemap: {origin}/sitemap.xml\n"
+        "User-agent: *\nDisallow: /api/\nDisallow: /pesanan/\nDisallow: /kebutuhan/baru\nDisallow: /kebutuhan/*/kelola\nDisallow: /desk\nDisallow: /admin\nDisallow: /masuk\nDisallow: /akun\nAllow: /\n\nSitemap: {origin}/sitemap.xml\n"
     )
 }
 
@@ -1292,6 +1299,10 @@ mod tests {
         let html = body_html(Page::Home, &c, &index);
         let home = crate::shelf::Home::of(&c);
         assert!(html.contains("<section class=\"hero\">"), "{html}");
+        assert!(
+            html.contains("<a class=\"button\" href=\"/kebutuhan/baru\">Pasang kebutuhan</a>"),
+            "the needs band, as the app draws it"
+        );
         for count in &home.categories {
             let tile = format!(
                 "href=\"/kategori/{}\" class=\"category-tile\"",

@@ -152,6 +152,10 @@ pub enum FieldError {
     Choice,
     /// A unit price outside `1..=MAX_UNIT_PRICE`.
     UnitPrice,
+    /// An amount of money outside `1..=max` (a budget).
+    Amount {
+        max: Rupiah,
+    },
     /// A need's needed-by date on or before the day its offers close.
     AfterOffersClose {
         offers_until: Date,
@@ -273,6 +277,12 @@ impl FieldError {
                 "The unit price must be between Rp 1 and {}.",
                 locale.rupiah(crate::money::MAX_UNIT_PRICE)
             ),
+            (Locale::Id, Amount { max }) => {
+                format!("Isi jumlah antara Rp 1 dan {}.", locale.rupiah(*max))
+            }
+            (Locale::En, Amount { max }) => {
+                format!("Enter an amount between Rp 1 and {}.", locale.rupiah(*max))
+            }
             (Locale::Id, AfterOffersClose { offers_until }) => format!(
                 "Tanggal dibutuhkan harus setelah penawaran ditutup ({}).",
                 date(offers_until)
@@ -1184,6 +1194,7 @@ mod tests {
             FieldError::TotalTooLarge { max: Rupiah(9) },
             FieldError::Choice,
             FieldError::UnitPrice,
+            FieldError::Amount { max: Rupiah(9) },
             FieldError::AfterOffersClose {
                 offers_until: today(),
             },

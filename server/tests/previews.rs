@@ -259,6 +259,7 @@ async fn sitemap_and_robots_guide_search_engines() {
         .unwrap();
     assert!(robots.contains("Sitemap: https://etalase.example/sitemap.xml"));
     assert!(robots.contains("Disallow: /pesanan/"));
+    assert!(robots.contains("Disallow: /kebutuhan/*/kelola"));
 }
 
 #[tokio::test]

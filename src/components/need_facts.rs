@@ -48,12 +48,6 @@ pub fn NeedFacts(need: NeedCard, today: Date) -> impl IntoView {
 }
 
 /// The class of a need's state badge: `state state-open`, …
-pub fn state_class(state: NeedState) -> &'static str {
-    match state {
-        NeedState::InReview => "state state-review",
-        NeedState::Open => "state state-open",
-        NeedState::OffersClosed => "state state-offers-closed",
-        NeedState::Declined => "state state-declined",
-        NeedState::Closed => "state state-closed",
-    }
+pub fn state_class(state: NeedState) -> String {
+    format!("state state-{}", state.slug())
 }

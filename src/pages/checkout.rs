@@ -3,6 +3,7 @@
 //! localStorage until the server has stored the request.
 
 use crate::api::{post_json, FetchError, Storefront};
+use crate::browser::{load, new_key, save, today_wib};
 use crate::components::catalog_view::Loaded;
 use crate::i18n::t;
 use crate::order_list::OrderList;
@@ -11,7 +12,7 @@ use etalase_core::api::{OrderCreated, ORDERS_PATH};
 use etalase_core::request::{
     messages, validate_request, BuyerType, LineInput, PriceChange, RequestInput,
 };
-use etalase_core::{Date, Kabupaten};
+use etalase_core::Kabupaten;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -27,72 +28,6 @@ struct Draft {
     form: RequestInput,
     #[serde(default)]
     idempotency_key: Option<String>,
-}
-
-fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let storage = web_sys::window()?.local_storage().ok().flatten()?;
-        crate::json::parse(&storage.get_item(key).ok().flatten()?).ok()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = key;
-        None
-    }
-}
-
-fn save<T: Serialize>(key: &str, value: Option<&T>) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = match value.and_then(|v| crate::json::stringify(v).ok()) {
-            Some(json) => storage.set_item(key, &json),
-            None => storage.remove_item(key),
-        };
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (key, value.is_some());
-}
-
-/// Today in Lampung (WIB, UTC+7), as the server counts it.
-pub fn today_wib() -> Date {
-    #[cfg(target_arch = "wasm32")]
-    let ms = js_sys::Date::now();
-    #[cfg(not(target_arch = "wasm32"))]
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as f64)
-        .unwrap_or(0.0);
-    Date::from_days(((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0).floor() as i64)
-}
-
-/// A fresh key for one submission: 128 bits from the browser's cryptographic random source.
-/// The server seals the tracking secret with a pad derived from this key, so the key must be
-/// as unguessable as the secret (`Math.random` is not).
-fn new_key() -> String {
-    let hex: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    format!("etl-{hex}")
-}
-
-#[cfg(target_arch = "wasm32")]
-fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        // Only in a browser without Web Crypto (none we support): still unique per draft.
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    bytes
-}
-
-/// Native builds (tests) never submit: any key will do.
-#[cfg(not(target_arch = "wasm32"))]
-fn random_bytes() -> [u8; 16] {
-    [0; 16]
 }
 
 #[component]
@@ -175,7 +110,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         }
         let key = draft
             .with_untracked(|d| d.idempotency_key.clone())
-            .unwrap_or_else(new_key);
+            .unwrap_or_else(|| new_key("etl"));
         draft.update(|d| d.idempotency_key = Some(key.clone()));
         let body = request();
         sending.set(true);

@@ -468,7 +468,7 @@ fn HolidaysAdmin() -> impl IntoView {
             </div>
         }
     };
-    let today = crate::pages::checkout::today_wib();
+    let today = crate::browser::today_wib();
     view! {
         <h1>{d.tab_holidays}</h1>
         <p>{d.holidays_intro}</p>

@@ -4,9 +4,9 @@
 //! needs met and the value matched, by category, by kabupaten/kota and by month, with CSV.
 
 use crate::api::{get_json, FetchError};
+use crate::browser::today_wib;
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::t;
-use crate::pages::checkout::today_wib;
 use crate::staff::charts::{month_label, BarChart};
 use crate::staff::more_pages::MorePages;
 use crate::staff::session::{staff_error, staff_post};

@@ -8,11 +8,11 @@ use crate::components::timeline::Timeline;
 use crate::i18n::{t, Texts};
 use crate::pages::not_found::NotFound;
 use crate::staff::more_pages::MorePages;
-use crate::staff::paths::DESK_NEEDS_PAGE;
 use crate::staff::session::{log_out, staff_error, staff_post, StaffOnly};
 use crate::staff::texts::{dt, DeskTexts};
 use etalase_core::account::{Me, Role};
 use etalase_core::api::{desk_events_path, desk_order_path, DeskOrder, Inbox, DESK_ORDERS_PATH};
+use etalase_core::need::DESK_NEEDS_PAGE;
 use etalase_core::need::{DeskNeeds, DESK_NEEDS_PATH};
 use etalase_core::order::{OrderEvent, PriceAdjustment};
 use etalase_core::phone::{percent_encode, Phone};
@@ -220,7 +220,7 @@ fn OrderDetail(data: DeskOrder, updated: RwSignal<Option<DeskOrder>>) -> impl In
     let r = &data.request;
     let phone = Phone::parse(&r.phone).ok();
     let wa_text = format!("{} {} — {}", texts.request_code, r.code, part.ikm_name);
-    let fits = part.ready_in_time(crate::pages::checkout::today_wib(), r.needed_by);
+    let fits = part.ready_in_time(crate::browser::today_wib(), r.needed_by);
     view! {
         <p><a href="/desk">{format!("← {}", d.back_to_inbox)}</a></p>
         <h1>{format!("{} · {}", r.code, r.company)}</h1>
@@ -448,7 +448,7 @@ pub fn PackingSlipPage() -> impl IntoView {
 fn packing_slip(data: DeskOrder, texts: &'static Texts, d: &'static DeskTexts) -> impl IntoView {
     let r = data.request.clone();
     let part = data.part().cloned();
-    let today: Date = crate::pages::checkout::today_wib();
+    let today: Date = crate::browser::today_wib();
     let seller = Party {
         title: texts.seller,
         name: part

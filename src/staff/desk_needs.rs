@@ -4,19 +4,19 @@
 //! the order it became, which the IKM confirms in its order inbox as any other.
 
 use crate::api::{get_json, FetchError};
+use crate::browser::today_wib;
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::i18n::{t, Texts};
-use crate::pages::checkout::today_wib;
 use crate::pages::not_found::NotFound;
 use crate::staff::desk::DeskNav;
 use crate::staff::desk_products::PRODUCTS_PATH;
 use crate::staff::more_pages::MorePages;
-use crate::staff::paths::{desk_need_page, DESK_NEEDS_PAGE};
 use crate::staff::session::{staff_error, staff_fields, staff_post, staff_put, Empty, StaffOnly};
 use crate::staff::texts::{dt, DeskTexts};
 use etalase_core::account::Role;
 use etalase_core::api::desk_order_page_path;
 use etalase_core::catalog::Product;
+use etalase_core::need::{desk_need_page_path, DESK_NEEDS_PAGE};
 use etalase_core::need::{
     desk_need_path, desk_offer_path, desk_offer_withdraw_path, is_need_code, need_page_path,
     validate_offer, Delivery, DeskNeed, DeskNeeds, NeedCard, NeedState, NeedStatus, NeedTerms,
@@ -49,14 +49,8 @@ fn list_path(all: bool) -> String {
 struct FreshNeeds(RwSignal<BTreeSet<String>>);
 
 /// The class a need's state is drawn with.
-fn state_class(state: NeedState) -> &'static str {
-    match state {
-        NeedState::InReview => "status need-state-in-review",
-        NeedState::Open => "status need-state-open",
-        NeedState::OffersClosed => "status need-state-offers-closed",
-        NeedState::Declined => "status need-state-declined",
-        NeedState::Closed => "status need-state-closed",
-    }
+fn state_class(state: NeedState) -> String {
+    format!("status need-state-{}", state.slug())
 }
 
 fn offer_class(status: OfferStatus) -> String {
@@ -206,7 +200,7 @@ fn need_row(n: DeskNeed) -> impl IntoView {
         <li>
             <article class="need-card">
                 <p class="need-card-top">
-                    <a class="need-title" href=desk_need_page(&c.code)>{c.title.clone()}</a>
+                    <a class="need-title" href=desk_need_page_path(&c.code)>{c.title.clone()}</a>
                     {is_new.then(|| view! { <span class="badge need-new">{d.badge_new}</span> })}
                 </p>
                 <p class="desk-order-meta">{format!("{} · {}", c.code, texts.category(c.category))}</p>

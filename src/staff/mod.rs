@@ -15,6 +15,5 @@ pub mod desk_needs;
 pub mod desk_products;
 pub mod login;
 pub mod more_pages;
-pub mod paths;
 pub mod session;
 pub mod texts;

@@ -3,8 +3,9 @@
 //! `BoardFilter`), so a filtered board can be shared and the back button restores it; the
 //! filter is applied here too, because a static copy ignores the query.
 
-use super::{board_page, today};
+use super::board_page;
 use crate::api::FetchError;
+use crate::browser::today_wib;
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::components::need_facts::state_class;
 use crate::i18n::t;
@@ -276,7 +277,7 @@ fn NeedCardLink(need: NeedCard) -> impl IntoView {
     let badge = match (state, need.offers_until) {
         (NeedState::Open, Some(until)) => view! {
             <span class="state state-open">
-                {format!("{} {}", texts.need_offers_short, texts.offers_left(today().days_until(until)))}
+                {format!("{} {}", texts.need_offers_short, texts.offers_left(today_wib().days_until(until)))}
             </span>
         }
         .into_any(),

@@ -3,15 +3,16 @@
 //! has a server, Disperindag's WhatsApp on a static copy (the partner's contact is never
 //! public, so Disperindag passes offers on).
 
-use super::{board_page, today};
+use super::board_page;
 use crate::api::{get_json, FetchError};
 use crate::app::{NeedsWhatsapp, Ordering};
+use crate::browser::today_wib;
 use crate::components::catalog_view::Loaded;
 use crate::components::need_facts::{state_class, NeedFacts};
 use crate::components::share_button::ShareButton;
 use crate::i18n::t;
 use crate::shelf::Shelf;
-use crate::staff::paths::desk_need_page;
+use etalase_core::need::desk_need_page_path;
 use etalase_core::need::{
     is_need_code, need_path, whatsapp_static_offer_text, BoardFilter, NeedCard, NeedState,
     BOARD_PAGE,
@@ -92,7 +93,7 @@ fn need_view(need: NeedCard) -> AnyView {
                 <h1>{title.clone()}</h1>
                 <ShareButton title=title.clone() text=share_text />
             </div>
-            <NeedFacts need today=today() />
+            <NeedFacts need today=today_wib() />
             <h2>{texts.description}</h2>
             <p class="need-description">{description}</p>
             <OfferCall code title state />
@@ -119,7 +120,7 @@ fn OfferCall(code: String, title: String, state: NeedState) -> impl IntoView {
     let text = whatsapp_static_offer_text(&code, &title);
     // Where IKM make offers: this need at the desk, another app (the browser loads it, not
     // this router).
-    let desk = desk_need_page(&code);
+    let desk = desk_need_page_path(&code);
     view! {
         <aside class="need-cta" aria-labelledby="judul-tawar">
             {move || {

@@ -5,8 +5,8 @@
 //! closes, the other IKM are told), or the need closed without choosing; both after a
 //! confirmation. The secret stays out of the title and the head.
 
-use super::today;
 use crate::api::{get_json, post_json, FetchError};
+use crate::browser::today_wib;
 use crate::components::catalog_view::{LoadError, Loading};
 use crate::components::need_facts::{state_class, NeedFacts};
 use crate::i18n::t;
@@ -287,7 +287,7 @@ fn Manage(
         <details class="need-details">
             <summary>{texts.need_what_you_asked}</summary>
             <div class="need-details-body">
-                <NeedFacts need=need.clone() today=today() />
+                <NeedFacts need=need.clone() today=today_wib() />
                 <h3>{texts.description}</h3>
                 <p class="need-description">{need.description.clone()}</p>
                 <h3>{texts.need_contact}</h3>

@@ -45,11 +45,6 @@ pub(crate) async fn board_page(
     }
 }
 
-/// Today in Lampung, as the server counts the offers window.
-pub(crate) fn today() -> etalase_core::Date {
-    crate::pages::checkout::today_wib()
-}
-
 #[cfg(test)]
 mod tests {
     use super::board_api_path;

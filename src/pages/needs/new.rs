@@ -5,8 +5,9 @@
 //! link is the partner's only way back to its offers, so the success view makes it hard to
 //! miss.
 
-use super::today;
 use crate::api::{post_json, FetchError};
+use crate::browser::today_wib;
+use crate::browser::{load, new_key, save};
 use crate::i18n::t;
 use crate::share::{absolute_url, copy_to_clipboard, share};
 use etalase_core::need::{
@@ -79,60 +80,6 @@ fn initial_draft() -> Draft {
         f.kabupaten = o.kabupaten;
     }
     draft
-}
-
-fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let storage = web_sys::window()?.local_storage().ok().flatten()?;
-        crate::json::parse(&storage.get_item(key).ok().flatten()?).ok()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = key;
-        None
-    }
-}
-
-fn save<T: Serialize>(key: &str, value: Option<&T>) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = match value.and_then(|v| crate::json::stringify(v).ok()) {
-            Some(json) => storage.set_item(key, &json),
-            None => storage.remove_item(key),
-        };
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (key, value.is_some());
-}
-
-/// A fresh key for one submission: 128 bits from the browser's cryptographic source. The
-/// server seals the need's secret with a pad derived from this key, so the key must be as
-/// unguessable as the secret (`Math.random` is not).
-fn new_key() -> String {
-    let hex: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    format!("kbt-{hex}")
-}
-
-#[cfg(target_arch = "wasm32")]
-fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        // Only in a browser without Web Crypto (none we support): still unique per draft.
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    bytes
-}
-
-/// Native builds (tests) never submit: any key will do.
-#[cfg(not(target_arch = "wasm32"))]
-fn random_bytes() -> [u8; 16] {
-    [0; 16]
 }
 
 /// A typed whole number (`1.500`, `1,500`, `Rp 35.000`): `None` when blank, `Err` when it
@@ -337,7 +284,7 @@ fn NeedForm() -> impl IntoView {
 
     let local_errors = Memo::new(move |_| {
         draft.with(|d| {
-            validate_need(&d.form, today())
+            validate_need(&d.form, today_wib())
                 .err()
                 .map(|e| messages(&e, texts.locale))
                 .unwrap_or_default()
@@ -380,7 +327,7 @@ fn NeedForm() -> impl IntoView {
         }
         let key = draft
             .with_untracked(|d| d.idempotency_key.clone())
-            .unwrap_or_else(new_key);
+            .unwrap_or_else(|| new_key("kbt"));
         draft.update(|d| d.idempotency_key = Some(key.clone()));
         let body = draft.with_untracked(|d| d.form.clone());
         sending.set(true);
@@ -509,7 +456,7 @@ fn NeedForm() -> impl IntoView {
         let days = draft.with(|d| d.form.offer_days);
         OFFER_WINDOWS
             .contains(&days)
-            .then(|| offers_until(today(), days).add_days(1))
+            .then(|| offers_until(today_wib(), days).add_days(1))
     };
     let budget_hint = move || {
         draft.with(|d| {
@@ -759,7 +706,7 @@ mod tests {
         ] {
             set_field(&mut d, field, value.to_owned());
         }
-        d.idempotency_key = Some(new_key());
+        d.idempotency_key = Some(new_key("kbt"));
         clear_need(&mut d);
         assert_eq!(d.form.company, "PT Contoh");
         assert_eq!(d.form.phone, "0812 7000 1234");
@@ -789,7 +736,7 @@ mod tests {
 
     #[test]
     fn keys_fit_the_servers_shape() {
-        let key = new_key();
+        let key = new_key("kbt");
         assert!((8..=128).contains(&key.len()));
         assert!(key
             .bytes()

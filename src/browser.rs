@@ -1,0 +1,75 @@
+//! What the browser gives every page: values kept in localStorage, keys from its
+//! cryptographic random source, and today's date in Lampung. Native builds (tests) get
+//! nothing stored, a fixed key and the system clock.
+
+use etalase_core::Date;
+use serde::Serialize;
+
+/// The value kept under `key`, if there is one that still reads as `T`.
+pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let storage = web_sys::window()?.local_storage().ok().flatten()?;
+        crate::json::parse(&storage.get_item(key).ok().flatten()?).ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps `value` under `key`; `None` forgets it. A full or refused storage loses only the copy.
+pub fn save<T: Serialize>(key: &str, value: Option<&T>) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = match value.and_then(|v| crate::json::stringify(v).ok()) {
+            Some(json) => storage.set_item(key, &json),
+            None => storage.remove_item(key),
+        };
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, value.is_some());
+}
+
+/// Today in Lampung (WIB, UTC+7), as the server counts it.
+pub fn today_wib() -> Date {
+    #[cfg(target_arch = "wasm32")]
+    let ms = js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(0.0);
+    Date::from_days(((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0).floor() as i64)
+}
+
+/// A fresh Idempotency-Key for one submission, `<prefix>-` and 128 bits from the browser's
+/// cryptographic random source. The server seals the submission's secret (a tracking or a
+/// need's link) with a pad derived from this key, so the key must be as unguessable as the
+/// secret (`Math.random` is not).
+pub fn new_key(prefix: &str) -> String {
+    let hex: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
+}
+
+#[cfg(target_arch = "wasm32")]
+fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Only in a browser without Web Crypto (none we support): still unique per draft.
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
+
+/// Native builds (tests) never submit: any key will do.
+#[cfg(not(target_arch = "wasm32"))]
+fn random_bytes() -> [u8; 16] {
+    [0; 16]
+}
