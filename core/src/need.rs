@@ -745,6 +745,8 @@ pub fn desk_need_page_path(code: &str) -> String {
 
 /// The desk's list of needs (`GET`, `semua=1` for all open needs, not only those that fit).
 pub const DESK_NEEDS_PATH: &str = "/api/v1/desk/needs";
+/// `GET` [`NeedNews`]: the desk badge's counts, without the list.
+pub const DESK_NEEDS_NEWS_PATH: &str = "/api/v1/desk/needs/news";
 /// `POST`: the IKM has seen the needs listed now (the badge resets).
 pub const DESK_NEEDS_SEEN_PATH: &str = "/api/v1/desk/needs/seen";
 /// `PUT` [`Delivery`]: where the IKM delivers to.
@@ -922,6 +924,21 @@ pub struct DeskNeeds {
     pub categories: Vec<Category>,
     #[serde(default)]
     pub next_offset: Option<usize>,
+}
+
+/// What the desk's badge counts: open needs that fit and are new, and offers decided since
+/// the IKM last looked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NeedNews {
+    pub new_count: usize,
+    pub decided_count: usize,
+}
+
+impl NeedNews {
+    pub fn total(&self) -> usize {
+        self.new_count.saturating_add(self.decided_count)
+    }
 }
 
 /// Where an IKM delivers to; empty: all of Lampung.

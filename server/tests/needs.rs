@@ -11,7 +11,7 @@ use etalase_core::admin::AuditPage;
 use etalase_core::api::{ApiError, DeskOrder, Tracking};
 use etalase_core::need::{
     AdminNeed, AdminNeeds, DeskNeed, DeskNeeds, NeedBoard, NeedCard, NeedCreated, NeedFollow,
-    NeedState, NeedStats, NeedStatus, OfferStatus,
+    NeedNews, NeedState, NeedStats, NeedStatus, OfferStatus,
 };
 use etalase_core::order::OrderStatus;
 use reqwest::Method;
@@ -208,6 +208,19 @@ async fn a_need_goes_from_the_form_to_an_order_the_ikm_confirms() {
         .unwrap();
     assert_eq!(desk.new_count, 1);
     assert!(desk.needs[0].fits && desk.needs[0].new);
+    let news: NeedNews = app
+        .get_as(&w.snacks, "/api/v1/desk/needs/news")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        news,
+        NeedNews {
+            new_count: 1,
+            decided_count: 0
+        }
+    );
     let coffee: DeskNeeds = app
         .get_as(&w.coffee, "/api/v1/desk/needs")
         .await

@@ -13,7 +13,7 @@ use crate::staff::texts::{dt, DeskTexts};
 use etalase_core::account::{Me, Role};
 use etalase_core::api::{desk_events_path, desk_order_path, DeskOrder, Inbox, DESK_ORDERS_PATH};
 use etalase_core::need::DESK_NEEDS_PAGE;
-use etalase_core::need::{DeskNeeds, DESK_NEEDS_PATH};
+use etalase_core::need::{NeedNews, DESK_NEEDS_NEWS_PATH};
 use etalase_core::order::{OrderEvent, PriceAdjustment};
 use etalase_core::phone::{percent_encode, Phone};
 use etalase_core::{Date, Rupiah};
@@ -40,8 +40,8 @@ pub fn DeskNav() -> impl IntoView {
             }
         });
         leptos::task::spawn_local(async move {
-            if let Ok(needs) = get_json::<DeskNeeds>(DESK_NEEDS_PATH).await {
-                needs_count.set(needs.new_count.saturating_add(needs.decided_count));
+            if let Ok(news) = get_json::<NeedNews>(DESK_NEEDS_NEWS_PATH).await {
+                needs_count.set(news.total());
             }
         });
     };

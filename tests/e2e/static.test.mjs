@@ -37,3 +37,28 @@ test('on a static copy, the order list is sent to each IKM over WhatsApp', { ski
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('on a static copy, the needs board is read-only and offers go to Disperindag over WhatsApp', { skip: !STATIC && 'needs the static export' }, async () => {
+  const { context, page, errors } = await phone(browser);
+  await page.goto(`${BASE_URL}/kebutuhan`);
+  const card = page.getByText('Seragam batik Lampung untuk 40 pegawai').first();
+  await card.waitFor();
+  await screenshot(page, '61-static-needs-board');
+  // The need's own page, opened from a chat: its preview is in the file.
+  const link = await page.locator('a', { hasText: 'Seragam batik Lampung untuk 40 pegawai' }).first().getAttribute('href');
+  const res = await page.goto(`${BASE_URL}${link}`);
+  assert.equal(res.status(), 200);
+  assert.match(await page.content(), /property="og:title" content="Seragam batik Lampung untuk 40 pegawai/);
+  const wa = page.locator('a[href^="https://wa.me/"]').first();
+  await wa.waitFor();
+  const href = decodeURIComponent(await wa.getAttribute('href'));
+  const number = process.env.NEEDS_WHATSAPP.replace(/^0/, '62');
+  assert.ok(href.startsWith(`https://wa.me/${number}?text=Halo Disperindag`), href);
+  assert.match(href, /KBT-\d{4}-\d{6}/);
+  await screenshot(page, '62-static-need-page');
+  // Posting a need needs the online site.
+  await page.goto(`${BASE_URL}/kebutuhan/baru`);
+  await page.getByText(/tidak menerima kebutuhan baru/).first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

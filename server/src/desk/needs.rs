@@ -16,8 +16,8 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use etalase_core::need::{
-    fits, is_need_code, validate_offer, Delivery, DeskNeed, DeskNeeds, NeedRefusal, NeedState,
-    OfferInput, NEEDS_PAGE,
+    fits, is_need_code, validate_offer, Delivery, DeskNeed, DeskNeeds, NeedNews, NeedRefusal,
+    NeedState, OfferInput, NEEDS_PAGE,
 };
 use etalase_core::{Category, Locale};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(utoipa_axum::routes!(list))
         .routes(utoipa_axum::routes!(one))
+        .routes(utoipa_axum::routes!(news))
         .routes(utoipa_axum::routes!(seen))
         .routes(utoipa_axum::routes!(delivery))
         .routes(utoipa_axum::routes!(put_offer))
@@ -110,13 +111,12 @@ async fn list(
             need,
         });
     }
-    let (new_count, decided_count) =
-        store::needs::news(&state.db, &ikm, &day, &since, &category_slugs, places).await?;
+    let news = news_of(&state, &ikm, &me, &categories, &since).await?;
     let next = offset + needs.len() as i64;
     Ok(Json(DeskNeeds {
         needs,
-        new_count: usize::try_from(new_count).unwrap_or(0),
-        decided_count: usize::try_from(decided_count).unwrap_or(0),
+        new_count: news.new_count,
+        decided_count: news.decided_count,
         delivers_to: me.delivers_to.clone(),
         categories,
         next_offset: (next < total && !rows.is_empty()).then_some(next as usize),
@@ -133,6 +133,44 @@ async fn one(
     Path(code): Path<String>,
 ) -> Result<Json<DeskNeed>, AppError> {
     Ok(Json(desk_need(&state, &code, &ikm).await?))
+}
+
+/// What the badge counts for `me`, since `since` (when it last looked).
+async fn news_of(
+    state: &AppState,
+    ikm: &str,
+    me: &etalase_core::Ikm,
+    categories: &[Category],
+    since: &str,
+) -> Result<NeedNews, AppError> {
+    let category_slugs: Vec<&str> = categories.iter().map(|c| c.slug()).collect();
+    let place_slugs: Vec<&str> = me.delivers_to.iter().map(|k| k.slug()).collect();
+    let places = (!place_slugs.is_empty()).then_some(place_slugs.as_slice());
+    let day = today_wib().to_string();
+    let (new_count, decided_count) =
+        store::needs::news(&state.db, ikm, &day, since, &category_slugs, places).await?;
+    Ok(NeedNews {
+        new_count: usize::try_from(new_count).unwrap_or(0),
+        decided_count: usize::try_from(decided_count).unwrap_or(0),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/desk/needs/news", tag = "desk", security(("session" = [])),
+    responses((status = 200, description = "The badge's counts: new needs that fit, offers decided since the IKM last looked", body = etalase_core::need::NeedNews)))]
+async fn news(
+    State(state): State<AppState>,
+    IkmUser(_user, ikm): IkmUser,
+) -> Result<Json<NeedNews>, AppError> {
+    let snap = state.catalog();
+    let me = snap
+        .catalog
+        .ikm(&ikm)
+        .ok_or(AppError::NotFound("IKM tidak ditemukan."))?;
+    let since = store::needs::seen_at(&state.db, &ikm)
+        .await?
+        .unwrap_or_default();
+    let categories = categories_of(&state, &ikm);
+    Ok(Json(news_of(&state, &ikm, me, &categories, &since).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/desk/needs/seen", tag = "desk", security(("session" = [])),

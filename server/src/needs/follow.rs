@@ -250,18 +250,7 @@ pub(super) async fn accept(
         )
         .await?;
     }
-    for ikm in store::needs::not_taken(&mut tx, id, &at).await? {
-        let object = format!("penawaran {}/{ikm}", need.code);
-        record_by(
-            &mut tx,
-            Who::Partner,
-            "offer_not_taken",
-            &object,
-            "diajukan",
-            "tidak-dipilih",
-        )
-        .await?;
-    }
+    super::not_taken(&mut tx, id, &need.code, Who::Partner, &at).await?;
     if !store::needs::close(&mut tx, id, &at).await? {
         return Err(refused(NeedRefusal::NotOpenForDecision, locale));
     }
@@ -295,18 +284,7 @@ pub(super) async fn close(
     let mut tx = state.db.write_tx().await?;
     let need = decide(&mut tx, id, locale).await?;
     let at = now_utc();
-    for ikm in store::needs::not_taken(&mut tx, id, &at).await? {
-        let object = format!("penawaran {}/{ikm}", need.code);
-        record_by(
-            &mut tx,
-            Who::Partner,
-            "offer_not_taken",
-            &object,
-            "diajukan",
-            "tidak-dipilih",
-        )
-        .await?;
-    }
+    super::not_taken(&mut tx, id, &need.code, Who::Partner, &at).await?;
     if !store::needs::close(&mut tx, id, &at).await? {
         return Err(refused(NeedRefusal::NotOpenForDecision, locale));
     }

@@ -10,7 +10,7 @@ pub mod view;
 
 use crate::accounts::audit::{record_by, Who};
 use crate::clock::now_utc;
-use crate::store::{self, Db};
+use crate::store::{self, Db, Tx};
 use crate::web::error::AppError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -42,18 +42,7 @@ pub async fn close_overdue(db: &Db, today: Date) -> Result<usize, AppError> {
         let at = now_utc();
         let changed = match status.as_str() {
             "terbit" => {
-                for ikm in store::needs::not_taken(&mut tx, id, &at).await? {
-                    let object = format!("penawaran {code}/{ikm}");
-                    record_by(
-                        &mut tx,
-                        Who::System,
-                        "offer_not_taken",
-                        &object,
-                        "diajukan",
-                        "tidak-dipilih",
-                    )
-                    .await?;
-                }
+                not_taken(&mut tx, id, &code, Who::System, &at).await?;
                 store::needs::close(&mut tx, id, &at).await?
             }
             _ => store::needs::decline(&mut tx, id, TOO_LATE_REASON).await?,
@@ -71,4 +60,28 @@ pub async fn close_overdue(db: &Db, today: Date) -> Result<usize, AppError> {
         }
     }
     Ok(done)
+}
+
+/// Every offer still waiting on a need is not taken (its IKM sees so on the desk), each
+/// recorded in the audit log as `who`'s step.
+pub async fn not_taken(
+    tx: &mut Tx,
+    need_id: i64,
+    code: &str,
+    who: Who<'_>,
+    at: &str,
+) -> Result<(), AppError> {
+    for ikm in store::needs::not_taken(tx, need_id, at).await? {
+        let object = format!("penawaran {code}/{ikm}");
+        record_by(
+            tx,
+            who,
+            "offer_not_taken",
+            &object,
+            "diajukan",
+            "tidak-dipilih",
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@
 use crate::accounts::audit::{record_by, Who};
 use crate::accounts::ClientAddr;
 use crate::clock::{now_utc, today_wib, unix_secs};
-use crate::orders::{idempotency_key, seal, IDEMPOTENCY_TTL_SECS};
+use crate::orders::{idempotency_key, kept_answer, replayed, seal, IDEMPOTENCY_TTL_SECS};
 use crate::store::{self, Db};
 use crate::web::error::AppError;
 use crate::web::extract::{Lang, RawJson};
@@ -13,7 +13,7 @@ use crate::web::http::{parse_json, random_hex, sha256_hex};
 use crate::web::throttle::{take_in, Limit};
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use etalase_core::need::{need_code, need_follow_page_path, validate_need, NeedCreated, NeedInput};
@@ -34,33 +34,15 @@ async fn replay(
     body_hash: &str,
     now: i64,
 ) -> Result<Option<Response>, AppError> {
-    let row =
-        store::orders::idempotent_answer(db.into(), &key_hash(key), now - IDEMPOTENCY_TTL_SECS)
-            .await?;
-    let Some((hash, response, sealed)) = row else {
+    let Some((response, secret)) =
+        kept_answer(db.into(), key, &key_hash(key), body_hash, now).await?
+    else {
         return Ok(None);
     };
-    if hash != body_hash {
-        return Err(AppError::Conflict(
-            "idempotency_key_reused",
-            "Idempotency-Key ini sudah dipakai untuk permintaan lain.".into(),
-        ));
-    }
-    if response.is_empty() {
-        return Err(AppError::Conflict(
-            "idempotency_key_busy",
-            "Permintaan dengan Idempotency-Key ini sedang diproses. Coba lagi.".into(),
-        ));
-    }
     let mut created: NeedCreated = serde_json::from_str(&response)
         .map_err(|e| anyhow::anyhow!("stored idempotent response: {e}"))?;
-    let secret =
-        seal(&sealed, key).ok_or_else(|| anyhow::anyhow!("stored sealed secret is malformed"))?;
     created.follow_path = need_follow_page_path(&created.code, &secret);
-    let mut res = (StatusCode::CREATED, Json(created)).into_response();
-    res.headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    Ok(Some(res))
+    Ok(Some(replayed(created)))
 }
 
 #[utoipa::path(post, path = "/api/v1/needs", tag = "needs",

@@ -68,20 +68,19 @@ pub(crate) fn seal(secret_hex: &str, key: &str) -> Option<String> {
     )
 }
 
-/// A stored response for this key, younger than a day: replayed when the body is the same
-/// (with the tracking secret unsealed by the key), refused otherwise.
-async fn replay(
+/// The answer kept for a key (by its hash), younger than a day: `None` when there is none;
+/// the answer as stored (its secret left out) and the secret unsealed by `key` when the body
+/// is the same; a refusal when the key was used for another body. Orders and needs keep
+/// their answers alike.
+pub(crate) async fn kept_answer(
     source: store::On<'_>,
     key: &str,
+    key_hash: &str,
     body_hash: &str,
     now: i64,
-) -> Result<Option<Response>, AppError> {
-    let row = store::orders::idempotent_answer(
-        source,
-        &sha256_hex(key.as_bytes()),
-        now - IDEMPOTENCY_TTL_SECS,
-    )
-    .await?;
+) -> Result<Option<(String, String)>, AppError> {
+    let row =
+        store::orders::idempotent_answer(source, key_hash, now - IDEMPOTENCY_TTL_SECS).await?;
     let Some((hash, response, sealed)) = row else {
         return Ok(None);
     };
@@ -91,15 +90,36 @@ async fn replay(
             "Idempotency-Key ini sudah dipakai untuk permintaan lain.".into(),
         ));
     }
-    let mut created: OrderCreated = serde_json::from_str(&response)
-        .map_err(|e| anyhow::anyhow!("stored idempotent response: {e}"))?;
     let secret =
         seal(&sealed, key).ok_or_else(|| anyhow::anyhow!("stored sealed secret is malformed"))?;
-    created.tracking_path = tracking_page_path(&created.code, &secret);
-    let mut res = (StatusCode::CREATED, Json(created)).into_response();
+    Ok(Some((response, secret)))
+}
+
+/// A replayed answer: 201 with the same body, marked `Idempotent-Replayed`.
+pub(crate) fn replayed(body: impl serde::Serialize) -> Response {
+    let mut res = (StatusCode::CREATED, Json(body)).into_response();
     res.headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    Ok(Some(res))
+    res
+}
+
+/// A stored response for this key, younger than a day: replayed when the body is the same
+/// (with the tracking secret unsealed by the key), refused otherwise.
+async fn replay(
+    source: store::On<'_>,
+    key: &str,
+    body_hash: &str,
+    now: i64,
+) -> Result<Option<Response>, AppError> {
+    let key_hash = sha256_hex(key.as_bytes());
+    let Some((response, secret)) = kept_answer(source, key, &key_hash, body_hash, now).await?
+    else {
+        return Ok(None);
+    };
+    let mut created: OrderCreated = serde_json::from_str(&response)
+        .map_err(|e| anyhow::anyhow!("stored idempotent response: {e}"))?;
+    created.tracking_path = tracking_page_path(&created.code, &secret);
+    Ok(Some(replayed(created)))
 }
 
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders",
@@ -350,10 +370,7 @@ pub async fn store_batch(
             }
             Some(Outcome::SameKeyAs(f)) => match &outcome[f] {
                 Some(Outcome::Stored(created)) if batch[f].body_hash == batch[i].body_hash => {
-                    let mut res = (StatusCode::CREATED, Json(created.clone())).into_response();
-                    res.headers_mut()
-                        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-                    Ok(res)
+                    Ok(replayed(created.clone()))
                 }
                 Some(Outcome::Stored(_)) => Err(AppError::Conflict(
                     "idempotency_key_reused",
