@@ -563,14 +563,11 @@ impl Form {
     fn input(&self, d: &DeskTexts) -> Result<OfferInput, BTreeMap<String, String>> {
         let mut bad = BTreeMap::new();
         let mut number = |field: &str, text: &str| -> Option<u64> {
-            let digits = text.trim().trim_start_matches("Rp").replace(['.', ' '], "");
-            match digits.parse::<u64>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    bad.insert(field.to_owned(), d.invalid_number.to_owned());
-                    None
-                }
+            let n = typed_number(text);
+            if n.is_none() {
+                bad.insert(field.to_owned(), d.invalid_number.to_owned());
             }
+            n
         };
         let price = number("unit_price", &self.unit_price);
         let quantity = number("quantity", &self.quantity);
@@ -589,6 +586,31 @@ impl Form {
             note: self.note.clone(),
             products: self.products.clone(),
         })
+    }
+}
+
+/// A whole number as typed: `35.000`, `Rp 35.000`, `14`.
+fn typed_number(text: &str) -> Option<u64> {
+    text.trim()
+        .trim_start_matches("Rp")
+        .replace(['.', ' '], "")
+        .parse()
+        .ok()
+}
+
+impl Form {
+    /// The input with each field that is not a number replaced by one no rule refuses (a
+    /// price of Rp 1, one unit, no lead time), for checking the fields that are.
+    fn with_stand_ins(&self) -> OfferInput {
+        let number = |text: &str, stand_in: u64| typed_number(text).unwrap_or(stand_in);
+        let to_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        OfferInput {
+            unit_price: Rupiah(i64::try_from(number(&self.unit_price, 1)).unwrap_or(i64::MAX)),
+            quantity: to_u32(number(&self.quantity, 1)),
+            lead_time_days: to_u32(number(&self.lead_time_days, 0)),
+            note: self.note.clone(),
+            products: self.products.clone(),
+        }
     }
 }
 
@@ -612,11 +634,13 @@ fn check(
     locale: Locale,
     d: &DeskTexts,
 ) -> BTreeMap<String, String> {
-    let input = match form.input(d) {
-        Ok(input) => input,
-        Err(bad) => return bad,
+    // A field that is not a number says so; the others are still checked by core's rules
+    // (with a harmless stand-in for the one not yet typed), so each shows its own message.
+    let (input, mut bad) = match form.input(d) {
+        Ok(input) => (input, BTreeMap::new()),
+        Err(bad) => (form.with_stand_ins(), bad),
     };
-    match validate_offer(
+    let core = match validate_offer(
         &input,
         &terms_of(need),
         &need.unit,
@@ -628,7 +652,11 @@ fn check(
         Err(refusal) => [("_".to_owned(), refusal.message(locale).to_owned())]
             .into_iter()
             .collect(),
+    };
+    for (field, message) in core {
+        bad.entry(field).or_insert(message);
     }
+    bad
 }
 
 #[component]

@@ -53,7 +53,7 @@ async function publish(page, code) {
   const item = page.locator('.admin-need', { hasText: code });
   await item.waitFor();
   await item.getByRole('button', { name: 'Terbitkan' }).click();
-  await page.locator('.admin-need', { hasText: code }).waitFor({ state: 'detached' });
+  await item.getByText('Kebutuhan sudah terbit di papan.').waitFor();
 }
 
 async function offer(page, code, { price, quantity, days }) {
