@@ -1104,6 +1104,11 @@ pub fn new_need_head() -> crate::preview::Head {
     }
 }
 
+/// A published need's share image: `/og/kebutuhan/<code>.jpg`.
+pub fn need_image_path(code: &str) -> String {
+    format!("/og/kebutuhan/{code}.jpg")
+}
+
 /// The head of a published need's page: what a shared link's preview shows. Never who
 /// posted it beyond what the board shows.
 pub fn need_head(need: &NeedCard) -> crate::preview::Head {
@@ -1128,6 +1133,8 @@ pub fn need_head(need: &NeedCard) -> crate::preview::Head {
         description: format!("{}. {}", facts.join(" · "), excerpt(&need.description, 160)),
         path: need_page_path(&need.code),
         og_type: "article",
+        image: need_image_path(&need.code),
+        image_alt: format!("{}: {} {}", need.title, need.quantity, need.unit),
         ..board_head()
     }
 }

@@ -831,6 +831,18 @@ async fn a_shared_need_link_shows_a_real_preview_and_never_the_contact() {
     ] {
         assert!(!html.contains(private), "{private} in the preview");
     }
+    let image = format!("/og/kebutuhan/{code}.jpg");
+    assert!(html.contains(&format!("content=\"{}{image}\"", app.base)) || html.contains(&image));
+    let res = app.get(&image).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let jpeg = res.bytes().await.unwrap();
+    assert!(jpeg.len() < 300 * 1024);
+    assert_eq!(
+        app.get("/og/kebutuhan/KBT-2026-999999.jpg").await.status(),
+        404,
+        "no image of a need that is not public"
+    );
     let board = app.get("/kebutuhan").await.text().await.unwrap();
     assert!(board.contains("<title>Kebutuhan mitra · Etalase IKM Lampung</title>"));
     // The private page is kept out of caches and referrers, whatever the secret.

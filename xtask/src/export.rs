@@ -181,17 +181,7 @@ fn export_needs(dir: &Path, addr: &str, public_url: &str, needs: &NeedsSource) -
         let mut offset = Some(0);
         while let Some(at) = offset.filter(|_| all.len() < MAX_EXPORTED_NEEDS) {
             let url = format!("{from}{NEEDS_PATH}?offset={at}");
-            let out = std::process::Command::new("curl")
-                .args(["-fsS", "--max-time", "30", "--proto", "=https,http", &url])
-                .output()
-                .map_err(|e| format!("cannot run curl: {e}"))?;
-            if !out.status.success() {
-                return Err(format!(
-                    "export: {url}: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ));
-            }
-            let page: NeedBoard = serde_json::from_slice(&out.stdout)
+            let page: NeedBoard = serde_json::from_slice(&curl(&url)?)
                 .map_err(|e| format!("export: {url} is not a needs board: {e}"))?;
             if page.needs.is_empty() {
                 break;
@@ -229,6 +219,15 @@ fn export_needs(dir: &Path, addr: &str, public_url: &str, needs: &NeedsSource) -
             need_path(&need.code).trim_start_matches('/'),
             &to_json(need)?,
         )?;
+        // Its share image, drawn by the site it came from.
+        if let Some(from) = &needs.from {
+            let image = etalase_core::need::need_image_path(&need.code);
+            write(
+                dir,
+                image.trim_start_matches('/'),
+                &curl(&format!("{from}{image}"))?,
+            )?;
+        }
         write(
             dir,
             &format!("kebutuhan/{}/index.html", need.code),
@@ -236,6 +235,22 @@ fn export_needs(dir: &Path, addr: &str, public_url: &str, needs: &NeedsSource) -
         )?;
     }
     Ok(board.needs.len())
+}
+
+/// A 200 body from another site (`curl`, http or https only), or an error naming the URL.
+fn curl(url: &str) -> Result<Vec<u8>> {
+    let out = std::process::Command::new("curl")
+        .args(["-fsS", "--max-time", "30", "--proto", "=https,http", url])
+        .output()
+        .map_err(|e| format!("cannot run curl: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(format!(
+            "export: {url}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {

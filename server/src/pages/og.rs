@@ -343,8 +343,31 @@ async fn page(
         return AppError::NotFound("Gambar tidak ditemukan.").into_response();
     };
     let key = format!("/og/{kind}/{file}");
+    if kind == "kebutuhan" {
+        // A published need: what it asks, where and by when (never who asks).
+        let Ok(need) = crate::needs::board::public_need(&state, &slug).await else {
+            return AppError::NotFound("Gambar tidak ditemukan.").into_response();
+        };
+        let card = need_card(&need);
+        return serve(state, key, move || Some(card)).await;
+    }
     let state2 = state.clone();
     serve(state, key, move || card_for(&state2, &kind, &slug)).await
+}
+
+fn need_card(need: &etalase_core::need::NeedCard) -> Card {
+    let id = Locale::Id;
+    Card {
+        picture_src: Some(format!("/img/kategori/{}.svg", need.category.slug())),
+        picture: None,
+        title: need.title.clone(),
+        lines: vec![
+            format!("Dibutuhkan {} {}", need.quantity, need.unit),
+            format!("Dikirim ke {}", need.kabupaten.name_in(id)),
+            format!("Paling lambat {}", id.date(&need.needed_by.to_string())),
+            "Kebutuhan mitra · IKM, ajukan penawaran".into(),
+        ],
+    }
 }
 
 #[cfg(test)]
