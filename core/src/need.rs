@@ -168,13 +168,7 @@ pub fn publish_window(today: Date, offer_days: u32, needed_by: Date) -> Option<D
 }
 
 fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
-    let v = value.trim();
-    if v.is_empty() {
-        errors.insert(field.into(), FieldError::Required);
-    } else if v.chars().count() > max {
-        errors.insert(field.into(), FieldError::TooLong { max });
-    }
-    v.to_owned()
+    crate::request::text(errors, field, value, true, max)
 }
 
 /// Checks every rule of a need posted `today`. The needed-by date must come after the offers
@@ -424,6 +418,10 @@ pub enum NeedRefusal {
     NothingChosen,
     /// Publishing a need whose needed-by date leaves no day for offers.
     TooLate,
+    /// Accepting an offer changed since the partner saw it.
+    OfferChanged,
+    /// Accepting after the needed-by date has passed.
+    PastNeededBy,
 }
 
 impl NeedRefusal {
@@ -435,6 +433,8 @@ impl NeedRefusal {
             NeedRefusal::OfferNotWaiting => "offer_not_waiting",
             NeedRefusal::NothingChosen => "no_offer_chosen",
             NeedRefusal::TooLate => "need_too_late",
+            NeedRefusal::OfferChanged => "offer_changed",
+            NeedRefusal::PastNeededBy => "need_past",
         }
     }
 
@@ -460,6 +460,18 @@ impl NeedRefusal {
             }
             (Locale::Id, NeedRefusal::NothingChosen) => "Pilih paling sedikit satu penawaran.",
             (Locale::En, NeedRefusal::NothingChosen) => "Choose at least one offer.",
+            (Locale::Id, NeedRefusal::OfferChanged) => {
+                "Penawaran berubah sejak halaman ini dibuka. Periksa lagi sebelum menerima."
+            }
+            (Locale::En, NeedRefusal::OfferChanged) => {
+                "An offer changed since this page was opened. Check it again before accepting."
+            }
+            (Locale::Id, NeedRefusal::PastNeededBy) => {
+                "Tanggal dibutuhkan sudah lewat: penawaran tidak bisa diterima lagi."
+            }
+            (Locale::En, NeedRefusal::PastNeededBy) => {
+                "The needed-by date has passed: offers can no longer be accepted."
+            }
             (Locale::Id, NeedRefusal::TooLate) => {
                 "Tanggal dibutuhkan terlalu dekat: tidak ada waktu lagi untuk penawaran. Tolak dengan alasan ini."
             }
@@ -611,21 +623,13 @@ pub fn validate_offer(
             },
         );
     }
-    let note = input.note.trim();
-    if note.chars().count() > MAX_DESCRIPTION {
-        errors.insert(
-            "note".into(),
-            FieldError::TooLong {
-                max: MAX_DESCRIPTION,
-            },
-        );
-    }
+    let note = crate::request::text(&mut errors, "note", &input.note, false, MAX_DESCRIPTION);
     let mut products: Vec<Slug> = Vec::new();
     if input.products.len() > MAX_OFFER_PRODUCTS {
         errors.insert(
             "products".into(),
-            FieldError::TooManyLines {
-                max: MAX_OFFER_PRODUCTS,
+            FieldError::TooMany {
+                max: MAX_OFFER_PRODUCTS as u32,
             },
         );
     } else {
@@ -654,17 +658,19 @@ pub fn validate_offer(
             quantity: input.quantity,
             lead_time_days: input.lead_time_days,
             total,
-            note: note.to_owned(),
+            note,
             products,
         })),
         _ => Ok(Err(errors)),
     }
 }
 
-/// Whether the partner may still accept offers or close the need: published, not closed.
-/// The offers window need not be open: comparing comes after it.
-pub fn check_decision(need: &NeedTerms) -> Result<(), NeedRefusal> {
+/// Whether the partner may still accept offers or close the need `today`: published, not
+/// closed. The offers window need not be open: comparing comes after it. Accepting also
+/// needs the needed-by date not yet past (an order cannot be due before it is made).
+pub fn check_decision(need: &NeedTerms, accepting: bool, today: Date) -> Result<(), NeedRefusal> {
     match need.status {
+        NeedStatus::Terbit if accepting && need.needed_by < today => Err(NeedRefusal::PastNeededBy),
         NeedStatus::Terbit => Ok(()),
         _ => Err(NeedRefusal::NotOpenForDecision),
     }
@@ -838,6 +844,9 @@ pub struct OfferView {
     pub note: String,
     pub products: Vec<OfferProduct>,
     pub status: OfferStatus,
+    /// Counts the IKM's changes: what the partner accepts ([`ChosenOffer`]).
+    #[serde(default)]
+    pub version: u32,
     /// The order request an accepted offer became.
     #[serde(default)]
     pub order_code: Option<String>,
@@ -880,13 +889,23 @@ pub struct NeedCreated {
     pub follow_path: String,
 }
 
-/// The body of an acceptance: the secret proves who asks; the offers chosen (by id). The
-/// need closes with it, and the offers not chosen are told they were not taken.
+/// The body of an acceptance: the secret proves who asks; the offers chosen, each as the
+/// partner saw it. The need closes with it, and the offers not chosen are told they were not
+/// taken.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptOffers {
     pub secret: String,
-    pub offers: Vec<i64>,
+    pub offers: Vec<ChosenOffer>,
+}
+
+/// An offer the partner chose: its id and the version it saw ([`OfferView::version`]). An
+/// offer changed since is refused ([`NeedRefusal::OfferChanged`]), never accepted unseen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChosenOffer {
+    pub id: i64,
+    pub version: u32,
 }
 
 /// The body of a close without accepting.
@@ -1439,7 +1458,20 @@ mod tests {
             ..open_need()
         };
         assert_eq!(ended.state(today()), NeedState::OffersClosed);
-        assert_eq!(check_decision(&ended), Ok(()));
+        assert_eq!(check_decision(&ended, true, today()), Ok(()));
+        let past = NeedTerms {
+            needed_by: Date::parse("2026-12-02").unwrap(),
+            ..ended
+        };
+        assert_eq!(
+            check_decision(&past, true, today()),
+            Err(NeedRefusal::PastNeededBy)
+        );
+        assert_eq!(
+            check_decision(&past, false, today()),
+            Ok(()),
+            "closing still works"
+        );
         for status in [
             NeedStatus::Menunggu,
             NeedStatus::Ditolak,
@@ -1449,7 +1481,10 @@ mod tests {
                 status,
                 ..open_need()
             };
-            assert_eq!(check_decision(&need), Err(NeedRefusal::NotOpenForDecision));
+            assert_eq!(
+                check_decision(&need, true, today()),
+                Err(NeedRefusal::NotOpenForDecision)
+            );
         }
     }
 

@@ -240,6 +240,9 @@ pub struct PartLine {
     pub quantity: u32,
     /// The price the partner ordered at.
     pub unit_price: Rupiah,
+    /// The price was agreed before the order (an offer the partner accepted): a confirmation
+    /// may lower it, never raise it.
+    pub agreed: bool,
 }
 
 /// Whether an event's inputs keep their bounds, for a part of `lines`. A confirmation: each
@@ -281,6 +284,10 @@ pub fn check_event(
         }
         if !adj.unit_price.is_valid_unit_price() {
             return Err(TransitionError::Invalid("prices"));
+        }
+        let line = &lines[adj.line];
+        if line.agreed && adj.unit_price > line.unit_price {
+            return Err(TransitionError::Invalid("agreed_price"));
         }
         agreed[adj.line] = adj.unit_price;
         seen.push(adj.line);
@@ -337,10 +344,12 @@ mod tests {
             PartLine {
                 quantity: 10,
                 unit_price: Rupiah(45_000),
+                agreed: false,
             },
             PartLine {
                 quantity: 100,
                 unit_price: Rupiah(10_000),
+                agreed: true,
             },
         ];
         assert_eq!(
@@ -350,6 +359,15 @@ mod tests {
         assert_eq!(
             check_event(&confirm(vec![], None), &two[..1]),
             Ok(Some(Rupiah(450_000)))
+        );
+        // An agreed price (an accepted offer's) may come down, never go up.
+        assert_eq!(
+            check_event(&confirm(vec![(1, 10_001)], None), &two),
+            Err(TransitionError::Invalid("agreed_price"))
+        );
+        assert_eq!(
+            check_event(&confirm(vec![(0, 50_000), (1, 10_000)], None), &two),
+            Ok(Some(Rupiah(500_000 + 1_000_000)))
         );
         let invalid = |e| Err(TransitionError::Invalid(e));
         assert_eq!(
@@ -391,6 +409,7 @@ mod tests {
         let big = [PartLine {
             quantity: 1_000_000,
             unit_price: Rupiah(1),
+            agreed: false,
         }];
         assert_eq!(
             check_event(&confirm(vec![(0, 10_000_000_000)], None), &big),

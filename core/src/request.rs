@@ -622,14 +622,40 @@ pub fn parse_email(input: &str) -> Result<String, FieldError> {
     }
 }
 
-fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) -> String {
-    let v = value.trim();
-    if required && v.is_empty() {
+/// Characters that change how the text around them is laid out (bidirectional overrides
+/// and isolates): a name with them can show other words than it holds. They are dropped.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no room: zero-width spaces and joiners, word joiners, the BOM, the
+/// soft hyphen. A text made only of them (and spaces) is empty to a reader.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
+        || is_direction_control(c)
+}
+
+/// A text field as typed, tidied (trimmed, direction controls dropped) and checked: `Required`
+/// when nothing visible is left and it is required, `TooLong` past `max` characters.
+pub(crate) fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let v: String = value
+        .trim()
+        .chars()
+        .filter(|c| !is_direction_control(*c))
+        .collect();
+    if required && v.chars().all(is_invisible) {
         errors.insert(field.into(), FieldError::Required);
     } else if v.chars().count() > max {
         errors.insert(field.into(), FieldError::TooLong { max });
     }
-    v.to_owned()
+    v
 }
 
 /// Who asks, as typed: the fields an order request and a posted need share, checked by
@@ -1126,6 +1152,19 @@ mod tests {
         assert_eq!(v.price_changes[0].line, 1);
         assert_eq!(v.price_changes[0].seen, Rupiah(1));
         assert_eq!(v.price_changes[0].now, kopi_now);
+    }
+
+    #[test]
+    fn texts_that_show_nothing_are_empty_and_direction_tricks_are_dropped() {
+        let mut input = good();
+        input.company = "\u{200b}\u{200b} \u{feff}".into();
+        input.contact_person = "Rina \u{202e}anilraM".into();
+        let e = errors_of(&input);
+        assert_eq!(e["company"], FieldError::Required);
+        let mut fine = good();
+        fine.contact_person = "Rina \u{202e}anilraM\u{202c}".into();
+        let v = validate_request(&fine, &catalog(), today()).unwrap();
+        assert_eq!(v.contact_person, "Rina anilraM");
     }
 
     #[test]

@@ -99,7 +99,7 @@ proptest! {
     ) {
         let part: Vec<PartLine> = lines
             .iter()
-            .map(|(quantity, price)| PartLine { quantity: *quantity, unit_price: Rupiah(*price) })
+            .map(|(quantity, price)| PartLine { quantity: *quantity, unit_price: Rupiah(*price), agreed: false })
             .collect();
         let event = OrderEvent::Confirm {
             prices: adjustments

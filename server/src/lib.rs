@@ -323,7 +323,19 @@ pub fn app(state: AppState) -> Site {
             pages::guard::guard,
         ))
         .layer(compression())
-        .layer(TraceLayer::new_for_http().on_failure(log_failure))
+        .layer(
+            TraceLayer::new_for_http()
+                // The path only: a tracking or need link's secret is in the query, and no
+                // log level may write it down.
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    tracing::debug_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_failure(log_failure),
+        )
         .with_state(state.clone());
     Site {
         security: web::security::SecurityHeaders::new(&state),

@@ -324,12 +324,12 @@ async fn a_need_goes_from_the_form_to_an_order_the_ikm_confirms() {
         follow.need.company.as_deref(),
         Some("PT Bukit Asam (Persero) Tbk")
     );
-    let chosen = follow
+    let snack = follow
         .offers
         .iter()
         .find(|o| o.ikm.as_str() == SNACKS)
-        .unwrap()
-        .id;
+        .unwrap();
+    let chosen = json!({ "id": snack.id, "version": snack.version });
     let res = app
         .send_as(
             None,
@@ -543,7 +543,8 @@ async fn who_may_call_what_on_needs() {
             post.clone(),
             format!("/api/v1/needs/{code}/accept"),
             "secret".into(),
-            json!({ "offers": [offer_id] }),
+            // Version 2: the own IKM's change in the offer row above is its second.
+            json!({ "offers": [{ "id": offer_id, "version": 2 }] }),
             [404, 200, 404, 404, 404],
         ),
     ];
@@ -760,12 +761,12 @@ async fn fifty_parallel_acceptances_make_one_order() {
         .json()
         .await
         .unwrap();
-    let id = follow.offers[0].id;
+    let chosen = json!({ "id": follow.offers[0].id, "version": follow.offers[0].version });
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let client = app.client.clone();
         let url = format!("{}/api/v1/needs/{code}/accept", app.base);
-        let body = json!({ "secret": secret, "offers": [id] });
+        let body = json!({ "secret": secret, "offers": [chosen] });
         tasks.push(tokio::spawn(async move {
             client
                 .post(url)
@@ -852,43 +853,44 @@ async fn a_shared_need_link_shows_a_real_preview_and_never_the_contact() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(res.headers()["x-robots-tag"], "noindex, nofollow");
+    // The API call behind that page is as private as the page.
+    let api = app
+        .get(&format!(
+            "/api/v1/needs/{code}/follow?t={}",
+            secret_of(&created)
+        ))
+        .await;
+    assert_eq!(api.headers()["cache-control"], "no-store");
+    let public = app.get(&format!("/api/v1/needs/{code}")).await;
+    assert_ne!(
+        public
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store"),
+        "the public page's document may be cached"
+    );
     let long = format!("/kebutuhan/KBT-2026-{}", "1".repeat(5_000));
     assert_eq!(app.get(&long).await.status(), 404);
 }
 
 #[tokio::test]
-async fn a_full_review_queue_takes_no_more_needs() {
+async fn one_client_posts_a_few_needs_an_hour() {
     let w = world().await;
     let app = &w.app;
-    let created: NeedCreated = post_need(app, "need-key-cap01", &need())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let waiting = etalase_server::needs::post::MAX_WAITING;
-    let columns = "secret_sha256, status, company, show_company, buyer_type, npwp, \
-                   contact_person, phone, email, address, kabupaten, title, category, \
-                   description, quantity, unit, budget, budget_kind, needed_by, offer_days, \
-                   created_at";
-    app.state
-        .db
-        .execute_unchecked(&format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) \
-             INSERT INTO need (code, {columns}) \
-             SELECT 'KBT-2099-' || CAST(100000 + i AS TEXT), {columns} FROM n, need \
-             WHERE need.code = '{}'",
-            waiting - 1,
-            created.code
-        ))
-        .await
-        .unwrap();
-    let res = post_need(app, "need-key-cap02", &need()).await;
-    assert_eq!(res.status(), 503);
+    let allowed = etalase_server::needs::post::NEEDS_PER_HOUR;
+    for n in 0..allowed {
+        let res = post_need(app, &format!("need-key-many-{n:02}"), &need()).await;
+        assert_eq!(res.status(), 201, "need {n}");
+    }
+    let res = post_need(app, "need-key-many-xx", &need()).await;
+    assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
-    // Once Disperindag works the queue, needs are taken again.
-    publish(&w, &created.code).await;
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "too_many_needs");
+    // A retry of one already stored is still answered: it is not a new need.
     assert_eq!(
-        post_need(app, "need-key-cap02", &need()).await.status(),
+        post_need(app, "need-key-many-00", &need()).await.status(),
         201
     );
 }
@@ -958,4 +960,125 @@ async fn needs_past_their_date_are_settled_by_the_server() {
             .unwrap(),
         0
     );
+}
+
+#[tokio::test]
+async fn what_the_partner_accepts_is_what_it_saw_and_binds_the_ikm() {
+    let w = world().await;
+    let app = &w.app;
+    let created: NeedCreated = post_need(app, "need-key-bind1", &need())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = created.code.clone();
+    let secret = secret_of(&created);
+    publish(&w, &code).await;
+    let mut cheap = good_offer();
+    cheap["note"] = json!("Harga termasuk ongkos kirim. ".repeat(20));
+    assert_eq!(offer(&w, &w.snacks, &code, &cheap).await.status(), 200);
+    let seen: NeedFollow = app
+        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = &seen.offers[0];
+    // The IKM raises its price while the partner looks at the old one.
+    let mut dear = cheap.clone();
+    dear["unit_price"] = json!(50_000_000);
+    assert_eq!(offer(&w, &w.snacks, &code, &dear).await.status(), 200);
+    let path = format!("/api/v1/needs/{code}/accept");
+    let accept = |version: u32| {
+        let body = json!({ "secret": secret, "offers": [{ "id": old.id, "version": version }] });
+        let path = path.clone();
+        async move { app.send_as(None, Method::POST, &path, &body).await }
+    };
+    let res = accept(old.version).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "offer_changed");
+    // Back to the old price: a new version, which the partner sees and accepts.
+    assert_eq!(offer(&w, &w.snacks, &code, &cheap).await.status(), 200);
+    let now: NeedFollow = app
+        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now.offers[0].version, old.version + 2);
+    let res = accept(now.offers[0].version).await;
+    assert_eq!(res.status(), 200);
+    let after: NeedFollow = res.json().await.unwrap();
+    let order = after.orders[0].code.clone();
+    let tracking: Tracking = app
+        .get(&format!("/api/v1/orders/{order}?t={secret}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tracking.total.amount(), 32_000 * 150);
+    assert_eq!(
+        tracking.parts[0].lines[0].note,
+        "Harga termasuk ongkos kirim. ".repeat(20).trim(),
+        "the whole note, not a cut"
+    );
+    // The agreed price binds: confirming higher is refused, lower is a discount.
+    let events = format!("/api/v1/desk/orders/{order}/events");
+    let raise =
+        json!({ "action": "confirm", "prices": [{ "line": 0, "unit_price": 1_999_999_999 }] });
+    let res = app.post_as(&w.snacks, &events, &raise).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "agreed_price");
+    let lower = json!({ "action": "confirm", "prices": [{ "line": 0, "unit_price": 30_000 }] });
+    assert_eq!(app.post_as(&w.snacks, &events, &lower).await.status(), 200);
+}
+
+#[tokio::test]
+async fn nothing_is_accepted_once_the_needed_by_date_has_passed() {
+    let w = world().await;
+    let app = &w.app;
+    let created: NeedCreated = post_need(app, "need-key-past1", &need())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = created.code.clone();
+    let secret = secret_of(&created);
+    publish(&w, &code).await;
+    assert_eq!(
+        offer(&w, &w.snacks, &code, &good_offer()).await.status(),
+        200
+    );
+    let follow: NeedFollow = app
+        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let yesterday = etalase_server::clock::today_wib().add_days(-1);
+    app.state
+        .db
+        .execute_unchecked(&format!(
+            "UPDATE need SET needed_by = '{yesterday}' WHERE code = '{code}'"
+        ))
+        .await
+        .unwrap();
+    let o = &follow.offers[0];
+    let res = app
+        .send_as(
+            None,
+            Method::POST,
+            &format!("/api/v1/needs/{code}/accept"),
+            &json!({ "secret": secret, "offers": [{ "id": o.id, "version": o.version }] }),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<ApiError>().await.unwrap().code, "need_past");
+    let orders = app
+        .state
+        .db
+        .scalar_unchecked("SELECT COUNT(*) FROM order_request")
+        .await
+        .unwrap();
+    assert_eq!(orders, 0);
 }

@@ -186,7 +186,8 @@ fn client_address(state: &AppState, parts: &Parts) -> String {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
-    crate::web::http::client_ip(peer.ip(), &forwarded, &state.trusted_proxies).to_string()
+    let ip = crate::web::http::client_ip(peer.ip(), &forwarded, &state.trusted_proxies);
+    crate::web::http::client_key(ip)
 }
 
 pub use login::{account_by_id, sweep};

@@ -5,12 +5,13 @@
 
 use crate::accounts::audit;
 use crate::accounts::IkmUser;
-use crate::clock::{now_utc, today_wib};
+use crate::clock::{now_utc, today_wib, unix_secs};
 use crate::needs::board::offset_of;
 use crate::needs::view::{card, offer, terms};
 use crate::store::{self, Tx};
 use crate::web::error::AppError;
 use crate::web::extract::{JsonBody, Lang, SameOrigin};
+use crate::web::throttle::{take, Limit};
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
@@ -186,11 +187,13 @@ async fn seen(
 
 #[utoipa::path(put, path = "/api/v1/desk/delivery", tag = "desk", security(("session" = [])),
     request_body = etalase_core::need::Delivery,
-    responses((status = 200, description = "Where this IKM delivers to now", body = etalase_core::need::Delivery)))]
+    responses((status = 200, description = "Where this IKM delivers to now", body = etalase_core::need::Delivery),
+        (status = 429, description = "Changed too often this hour", body = etalase_core::api::ApiError)))]
 async fn delivery(
     State(state): State<AppState>,
     IkmUser(account, ikm): IkmUser,
     _: SameOrigin,
+    Lang(locale): Lang,
     JsonBody(body): JsonBody<Delivery>,
 ) -> Result<Json<Delivery>, AppError> {
     let mut places = body.delivers_to;
@@ -203,6 +206,29 @@ async fn delivery(
         .map(|i| join(&i.delivers_to))
         .unwrap_or_default();
     let after = join(&places);
+    if after == before {
+        // Nothing changes: the catalog (and every phone's copy of it) stays as it is.
+        return Ok(Json(Delivery {
+            delivers_to: places,
+        }));
+    }
+    // Each change rebuilds the catalog every phone downloads: a few an hour are plenty.
+    let limit = Limit {
+        max: DELIVERY_CHANGES_PER_HOUR,
+        window_secs: 3600,
+    };
+    if let Some(wait) = take(&state.db, &format!("delivery:{ikm}"), limit, unix_secs()).await? {
+        let minutes = (wait + 59) / 60;
+        let message = match locale {
+            Locale::Id => {
+                format!("Wilayah pengiriman sudah sering diubah. Coba lagi dalam {minutes} menit.")
+            }
+            Locale::En => {
+                format!("The delivery area was changed often. Try again in {minutes} minutes.")
+            }
+        };
+        return Err(AppError::Throttled("too_many_changes", message, wait));
+    }
     let mut tx = state.db.write_tx().await?;
     if !store::catalog::set_delivers_to(&mut tx, &ikm, &after).await? {
         return Err(AppError::NotFound("IKM tidak ditemukan."));
@@ -221,6 +247,9 @@ async fn delivery(
         delivers_to: places,
     }))
 }
+
+/// Changes of the delivery area an IKM may make an hour.
+pub const DELIVERY_CHANGES_PER_HOUR: i64 = 20;
 
 fn join(places: &[etalase_core::Kabupaten]) -> String {
     places

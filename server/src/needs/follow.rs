@@ -18,7 +18,7 @@ use etalase_core::need::{
     check_decision, is_need_code, AcceptOffers, CloseNeed, NeedFollow, NeedOrder, NeedRefusal,
     NeedStatus, OfferStatus,
 };
-use etalase_core::request::{request_code, MAX_TEXT};
+use etalase_core::request::request_code;
 use etalase_core::{Locale, Rupiah};
 use serde::Deserialize;
 
@@ -99,13 +99,18 @@ fn refused(r: NeedRefusal, locale: Locale) -> AppError {
 }
 
 /// The need locked for a decision (no other decision or offer on it until this commits),
-/// and checked: published, not closed.
-async fn decide(tx: &mut Tx, id: i64, locale: Locale) -> Result<store::needs::NeedRow, AppError> {
+/// and checked: published, not closed (and, `accepting`, its date not past).
+async fn decide(
+    tx: &mut Tx,
+    id: i64,
+    accepting: bool,
+    locale: Locale,
+) -> Result<store::needs::NeedRow, AppError> {
     tx.serialize(&format!("need:{id}")).await?;
     let row = store::needs::by_id(tx.into(), id)
         .await?
         .ok_or(AppError::NotFound("Kebutuhan tidak ditemukan."))?;
-    check_decision(&terms(&row)?).map_err(|r| refused(r, locale))?;
+    check_decision(&terms(&row)?, accepting, today_wib()).map_err(|r| refused(r, locale))?;
     Ok(row)
 }
 
@@ -124,8 +129,8 @@ pub(super) async fn accept(
 ) -> Result<Json<NeedFollow>, AppError> {
     let id = open_need(&state.db, &code, Some(&body.secret)).await?;
     let mut chosen = body.offers.clone();
-    chosen.sort_unstable();
-    chosen.dedup();
+    chosen.sort_unstable_by_key(|c| c.id);
+    chosen.dedup_by_key(|c| c.id);
     if chosen.is_empty() {
         return Err(refused(NeedRefusal::NothingChosen, locale));
     }
@@ -136,13 +141,19 @@ pub(super) async fn accept(
         ));
     }
     let mut tx = state.db.write_tx().await?;
-    let need = decide(&mut tx, id, locale).await?;
+    let need = decide(&mut tx, id, true, locale).await?;
     let offers = store::needs::offers_of((&mut tx).into(), id).await?;
     let mut taken = Vec::with_capacity(chosen.len());
-    for offer_id in &chosen {
-        match offers.iter().find(|o| o.id == *offer_id) {
-            Some(o) if o.status == OfferStatus::Diajukan.slug() => taken.push(o),
-            Some(_) => return Err(refused(NeedRefusal::OfferNotWaiting, locale)),
+    for seen in &chosen {
+        match offers.iter().find(|o| o.id == seen.id) {
+            Some(o) if o.status != OfferStatus::Diajukan.slug() => {
+                return Err(refused(NeedRefusal::OfferNotWaiting, locale))
+            }
+            // Changed by its IKM since the partner saw it: never accepted unseen.
+            Some(o) if o.version != i64::from(seen.version) => {
+                return Err(refused(NeedRefusal::OfferChanged, locale))
+            }
+            Some(o) => taken.push(o),
             None => return Err(AppError::NotFound("Penawaran tidak ditemukan.")),
         }
     }
@@ -207,12 +218,8 @@ pub(super) async fn accept(
         })
         .collect();
     let part_ids = store::orders::insert_parts(&mut tx, &parts).await?;
-    let notes: Vec<String> = taken
-        .iter()
-        .map(|o| o.note.chars().take(MAX_TEXT).collect())
-        .collect();
     let mut lines = Vec::with_capacity(taken.len());
-    for (o, note) in taken.iter().zip(&notes) {
+    for o in &taken {
         let part_id = part_ids
             .iter()
             .find(|(_, _, ikm)| *ikm == o.ikm_slug)
@@ -228,7 +235,8 @@ pub(super) async fn accept(
             quantity: o.quantity,
             unit_price: o.unit_price,
             lead_time_days: o.lead_time_days,
-            note,
+            note: &o.note,
+            agreed: true,
         });
     }
     store::orders::insert_lines(&mut tx, &lines).await?;
@@ -282,7 +290,7 @@ pub(super) async fn close(
 ) -> Result<Json<NeedFollow>, AppError> {
     let id = open_need(&state.db, &code, Some(&body.secret)).await?;
     let mut tx = state.db.write_tx().await?;
-    let need = decide(&mut tx, id, locale).await?;
+    let need = decide(&mut tx, id, false, locale).await?;
     let at = now_utc();
     super::not_taken(&mut tx, id, &need.code, Who::Partner, &at).await?;
     if !store::needs::close(&mut tx, id, &at).await? {

@@ -111,6 +111,7 @@ pub fn offer(
         note: row.note.clone(),
         products,
         status,
+        version: u32::try_from(row.version).unwrap_or(u32::MAX),
         order_code: row.order_code.clone(),
         whatsapp_link: match (ask, ikm) {
             (Some((code, title)), Some(ikm)) => ikm

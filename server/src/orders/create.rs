@@ -496,6 +496,7 @@ async fn store_requests(
                     unit_price: line.unit_price.amount(),
                     lead_time_days: i64::from(line.lead_time_days),
                     note: &line.note,
+                    agreed: false,
                 });
             }
         }

@@ -89,10 +89,11 @@ pub async fn apply_event_by(
     let stored_lines = store::orders::line_prices(&mut tx, part_id).await?;
     let lines = stored_lines
         .into_iter()
-        .map(|(quantity, price)| {
+        .map(|(quantity, price, agreed)| {
             Some(PartLine {
                 quantity: u32::try_from(quantity).ok()?,
                 unit_price: Rupiah(price),
+                agreed,
             })
         })
         .collect::<Option<Vec<_>>>()
@@ -117,6 +118,12 @@ pub async fn apply_event_by(
                 etalase_core::money::MAX_UNIT_PRICE,
                 etalase_core::money::MAX_ORDER_TOTAL
             ),
+        ),
+        TransitionError::Invalid("agreed_price") => AppError::Unprocessable(
+            "agreed_price",
+            "Harga ini sudah disepakati dalam penawaran yang diterima pemesan: boleh diturunkan, \
+             tidak boleh dinaikkan."
+                .into(),
         ),
         TransitionError::Invalid("lead_time_days") => AppError::BadRequest(
             "invalid_adjustment",

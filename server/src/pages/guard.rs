@@ -32,6 +32,18 @@ const PRIVATE_PREFIXES: [&str; 4] = [
     "/api/v1/orders",
 ];
 
+/// The last segments of a need's private calls (`/api/v1/needs/<code>/follow`, …): the
+/// partner's own, behind the need's secret.
+const PRIVATE_NEED_CALLS: [&str; 3] = ["/follow", "/accept", "/close"];
+
+/// Whether an API answer is about one person or account (never cached anywhere): the
+/// private prefixes, and a need's private calls (the board and a need's public page are not).
+fn is_private(path: &str) -> bool {
+    PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p))
+        || (path.starts_with("/api/v1/needs/")
+            && PRIVATE_NEED_CALLS.iter().any(|end| path.ends_with(end)))
+}
+
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
@@ -79,7 +91,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     };
     if is_api {
         response = json_error(response);
-        if PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        if is_private(&path) {
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -165,6 +165,11 @@ async fn tracking_page(State(state): State<AppState>, headers: HeaderMap) -> Res
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // Robots are told in robots.txt too; a link that leaks anyway is never indexed.
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex, nofollow"),
+    );
     response
 }
 

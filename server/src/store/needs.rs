@@ -273,15 +273,6 @@ pub async fn overdue(db: &Db, today: &str) -> Result<Vec<(i64, String, String)>,
     .await)
 }
 
-/// How many needs wait for review.
-pub async fn waiting(tx: &mut Tx) -> Result<i64, sqlx::Error> {
-    sql!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM need WHERE status = 'menunggu'"
-    )
-    .fetch_one(&mut *c)
-    .await)
-}
-
 /// Needs per status.
 pub async fn status_counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sql!(db, |c| sqlx::query_as::<_, (String, i64)>(
@@ -354,10 +345,12 @@ pub struct OfferRow {
     pub order_code: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Counts the IKM's changes.
+    pub version: i64,
 }
 
 const OFFER_COLUMNS: &str = "id, need_id, ikm_slug, status, unit_price, quantity, \
-     lead_time_days, total, note, products, order_code, created_at, updated_at";
+     lead_time_days, total, note, products, order_code, created_at, updated_at, version";
 
 /// Every offer on a need, oldest first (withdrawn ones too: the caller decides).
 pub async fn offers_of(source: On<'_>, need_id: i64) -> Result<Vec<OfferRow>, sqlx::Error> {
@@ -424,12 +417,13 @@ pub async fn put_offer(
             return Ok(Err(status.clone()));
         }
     }
-    sql!(&mut *tx, |c| sqlx::query(
+    sql!(&mut *tx, |c| {
+        sqlx::query(
         "INSERT INTO need_offer (need_id, ikm_slug, status, unit_price, quantity, \
          lead_time_days, total, note, products, created_at, updated_at) \
          VALUES ($1, $2, 'diajukan', $3, $4, $5, $6, $7, $8, $9, $9) \
          ON CONFLICT (need_id, ikm_slug) DO UPDATE SET status = 'diajukan', \
-         unit_price = $3, quantity = $4, lead_time_days = $5, total = $6, note = $7, \
+         version = need_offer.version + 1, unit_price = $3, quantity = $4, lead_time_days = $5, total = $6, note = $7, \
          products = $8, updated_at = $9"
     )
     .bind(o.need_id)
@@ -443,7 +437,8 @@ pub async fn put_offer(
     .bind(o.at)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(Ok(before))
 }
 

@@ -92,6 +92,8 @@ pub struct NewLine<'a> {
     pub unit_price: i64,
     pub lead_time_days: i64,
     pub note: &'a str,
+    /// The price was agreed in an accepted offer: a confirmation may not raise it.
+    pub agreed: bool,
 }
 
 /// Every line of a request, in one statement.
@@ -99,7 +101,7 @@ pub async fn insert_lines(tx: &mut Tx, lines: &[NewLine<'_>]) -> Result<(), sqlx
     if lines.is_empty() {
         return Ok(());
     }
-    for chunk in lines.chunks(rows_per_statement(9)) {
+    for chunk in lines.chunks(rows_per_statement(10)) {
         insert_line_rows(tx, chunk).await?;
     }
     Ok(())
@@ -108,8 +110,8 @@ pub async fn insert_lines(tx: &mut Tx, lines: &[NewLine<'_>]) -> Result<(), sqlx
 async fn insert_line_rows(tx: &mut Tx, lines: &[NewLine<'_>]) -> Result<(), sqlx::Error> {
     let query = format!(
         "INSERT INTO order_line (ikm_order_id, position, product_slug, name, unit, quantity, \
-         unit_price, lead_time_days, note) VALUES {}",
-        values(lines.len(), 9)
+         unit_price, lead_time_days, note, agreed) VALUES {}",
+        values(lines.len(), 10)
     );
     sql!(tx, |c| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(query.clone()));
@@ -123,7 +125,8 @@ async fn insert_line_rows(tx: &mut Tx, lines: &[NewLine<'_>]) -> Result<(), sqlx
                 .bind(l.quantity)
                 .bind(l.unit_price)
                 .bind(l.lead_time_days)
-                .bind(l.note);
+                .bind(l.note)
+                .bind(l.agreed);
         }
         q.execute(&mut *c).await.map(|_| ())
     })
@@ -393,9 +396,11 @@ pub async fn lock_request(tx: &mut Tx, request_id: i64) -> Result<(), sqlx::Erro
 }
 
 /// A part's lines as (quantity, unit price), in order.
-pub async fn line_prices(tx: &mut Tx, part_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sql!(tx, |c| sqlx::query_as::<_, (i64, i64)>(
-        "SELECT quantity, unit_price FROM order_line WHERE ikm_order_id = $1 ORDER BY position"
+/// (quantity, unit price, agreed) of each line of a part, in order.
+pub async fn line_prices(tx: &mut Tx, part_id: i64) -> Result<Vec<(i64, i64, bool)>, sqlx::Error> {
+    sql!(tx, |c| sqlx::query_as::<_, (i64, i64, bool)>(
+        "SELECT quantity, unit_price, agreed FROM order_line WHERE ikm_order_id = $1 \
+         ORDER BY position"
     )
     .bind(part_id)
     .fetch_all(&mut *c)

@@ -42,6 +42,8 @@ pub enum AppError {
     TooManyOrders(i64, Locale),
     /// Too many needs posted from one address: try again after this many seconds.
     TooManyNeeds(i64, Locale),
+    /// Any other allowance spent: a code, the message, and the seconds until it renews.
+    Throttled(&'static str, String, i64),
     /// The server is at its limit for this kind of work (password hashing): try again after
     /// this many seconds.
     Busy(i64),
@@ -108,6 +110,10 @@ impl IntoResponse for AppError {
                     ),
                 };
                 let body = ApiError::new("too_many_needs", message);
+                return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
+            }
+            AppError::Throttled(code, message, wait) => {
+                let body = ApiError::new(code, message);
                 return retry_after(StatusCode::TOO_MANY_REQUESTS, body, wait);
             }
             AppError::Busy(wait) => {

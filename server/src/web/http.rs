@@ -36,6 +36,23 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpAddr]) -> Ip
     client
 }
 
+/// The key a client is counted by in allowances: an IPv4 address (an IPv4-mapped IPv6 one
+/// too) as it is; an IPv6 address by its /64 network, which one home or phone gets whole,
+/// so rotating addresses inside it buys no more allowance.
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+    }
+}
+
 /// The caller's language from `Accept-Language`; Bahasa Indonesia when unsure.
 pub fn locale_of(headers: &HeaderMap) -> Locale {
     headers
@@ -153,6 +170,17 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_network() {
+        let key = |s: &str| client_key(s.parse().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb::9"), key("2001:db8:1:2::1"));
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+    }
+
     use super::*;
     use axum::http::HeaderValue;
 

@@ -13,7 +13,8 @@ use crate::i18n::t;
 use etalase_core::api::ApiError;
 use etalase_core::need::{
     is_need_code, need_accept_path, need_close_path, need_follow_api_path, need_page_path,
-    AcceptOffers, CloseNeed, NeedFollow, NeedState, NeedStatus, OfferStatus, OfferView, BOARD_PAGE,
+    AcceptOffers, ChosenOffer, CloseNeed, NeedFollow, NeedState, NeedStatus, OfferStatus,
+    OfferView, BOARD_PAGE,
 };
 use etalase_core::phone::percent_encode;
 use etalase_core::request::format_npwp;
@@ -360,7 +361,18 @@ fn Offers(
         busy.set(true);
         failure.set(None);
         let secret = secret.get_value();
-        let picked: Vec<i64> = chosen.get_untracked().into_iter().collect();
+        // Each chosen offer as the partner saw it: one its IKM changed since is refused
+        // (409), and the page reloads to show the change.
+        let picked: Vec<ChosenOffer> = offers.with_value(|all| {
+            let ids = chosen.get_untracked();
+            all.iter()
+                .filter(|o| ids.contains(&o.id))
+                .map(|o| ChosenOffer {
+                    id: o.id,
+                    version: o.version,
+                })
+                .collect()
+        });
         leptos::task::spawn_local(async move {
             let headers = [("Accept-Language", texts.locale.tag())];
             let result = match d {
