@@ -113,6 +113,37 @@ async fn offer(w: &World, who: &Session, code: &str, body: &Value) -> reqwest::R
         .await
 }
 
+/// A need posted, published and offered on by the snack maker: its code, secret and the
+/// partner's page.
+struct Opened {
+    code: String,
+    secret: String,
+    follow: NeedFollow,
+}
+
+async fn opened_with_offer(w: &World, key: &str) -> Opened {
+    let app = &w.app;
+    let created: NeedCreated = post_need(app, key, &need()).await.json().await.unwrap();
+    let code = created.code.clone();
+    let secret = secret_of(&created);
+    publish(w, &code).await;
+    assert_eq!(
+        offer(w, &w.snacks, &code, &good_offer()).await.status(),
+        200
+    );
+    let follow: NeedFollow = app
+        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    Opened {
+        code,
+        secret,
+        follow,
+    }
+}
+
 fn good_offer() -> Value {
     json!({
         "unit_price": 32000,
@@ -458,24 +489,11 @@ async fn a_need_goes_from_the_form_to_an_order_the_ikm_confirms() {
 async fn who_may_call_what_on_needs() {
     let w = world().await;
     let app = &w.app;
-    let created: NeedCreated = post_need(app, "need-key-auth1", &need())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = created.code.clone();
-    let secret = secret_of(&created);
-    publish(&w, &code).await;
-    assert_eq!(
-        offer(&w, &w.snacks, &code, &good_offer()).await.status(),
-        200
-    );
-    let follow: NeedFollow = app
-        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let Opened {
+        code,
+        secret,
+        follow,
+    } = opened_with_offer(&w, "need-key-auth1").await;
     let offer_id = follow.offers[0].id;
     let get = Method::GET;
     let post = Method::POST;
@@ -743,24 +761,11 @@ async fn an_offers_window_that_ended_takes_no_offers_but_the_partner_still_decid
 async fn fifty_parallel_acceptances_make_one_order() {
     let w = world().await;
     let app = &w.app;
-    let created: NeedCreated = post_need(app, "need-key-par01", &need())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = created.code.clone();
-    let secret = secret_of(&created);
-    publish(&w, &code).await;
-    assert_eq!(
-        offer(&w, &w.snacks, &code, &good_offer()).await.status(),
-        200
-    );
-    let follow: NeedFollow = app
-        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let Opened {
+        code,
+        secret,
+        follow,
+    } = opened_with_offer(&w, "need-key-par01").await;
     let chosen = json!({ "id": follow.offers[0].id, "version": follow.offers[0].version });
     let mut tasks = Vec::new();
     for _ in 0..50 {
@@ -1037,24 +1042,11 @@ async fn what_the_partner_accepts_is_what_it_saw_and_binds_the_ikm() {
 async fn nothing_is_accepted_once_the_needed_by_date_has_passed() {
     let w = world().await;
     let app = &w.app;
-    let created: NeedCreated = post_need(app, "need-key-past1", &need())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let code = created.code.clone();
-    let secret = secret_of(&created);
-    publish(&w, &code).await;
-    assert_eq!(
-        offer(&w, &w.snacks, &code, &good_offer()).await.status(),
-        200
-    );
-    let follow: NeedFollow = app
-        .get(&format!("/api/v1/needs/{code}/follow?t={secret}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let Opened {
+        code,
+        secret,
+        follow,
+    } = opened_with_offer(&w, "need-key-past1").await;
     let yesterday = etalase_server::clock::today_wib().add_days(-1);
     app.state
         .db

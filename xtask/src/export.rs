@@ -174,7 +174,7 @@ pub fn export(dir: &Path, public_url: &str, needs: &NeedsSource) -> Result {
 /// functions as the server's. Offers go over WhatsApp to Disperindag (`needs.whatsapp`): a
 /// partner's contact is never public. Answers how many needs were listed.
 fn export_needs(dir: &Path, addr: &str, public_url: &str, needs: &NeedsSource) -> Result<usize> {
-    use etalase_core::need::{board_head, need_head, need_path, NeedBoard, NEEDS_PATH};
+    use etalase_core::need::{board_head, need_head, NeedBoard, NEEDS_PATH};
     use etalase_core::preview::{head_html, inject};
     let mut all: Vec<etalase_core::need::NeedCard> = Vec::new();
     if let Some(from) = &needs.from {
@@ -213,12 +213,9 @@ fn export_needs(dir: &Path, addr: &str, public_url: &str, needs: &NeedsSource) -
         "kebutuhan/baru/index.html",
         &page(&etalase_core::need::new_need_head()),
     )?;
+    // No file per need: a static host cannot hold `api/v1/needs` as a file and a folder at
+    // once, and a need's page finds it in the board's list.
     for need in &board.needs {
-        write(
-            dir,
-            need_path(&need.code).trim_start_matches('/'),
-            &to_json(need)?,
-        )?;
         // Its share image, drawn by the site it came from.
         if let Some(from) = &needs.from {
             let image = etalase_core::need::need_image_path(&need.code);

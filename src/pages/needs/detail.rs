@@ -21,20 +21,20 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-/// The published need `code`, or `None` when there is none. A static copy without a file
-/// for it looks in its board's file.
+/// The published need `code`, or `None` when there is none (on a static copy: looked up in
+/// the board's file).
 async fn public_need(shelf: Shelf, code: &str) -> Result<Option<NeedCard>, FetchError> {
     if !is_need_code(code) {
         return Ok(None);
     }
+    // A static copy holds no file per need (the board's file is all there is).
+    if shelf.is_static() {
+        let board = board_page(shelf, &BoardFilter::default(), 0).await?;
+        return Ok(board.needs.into_iter().find(|n| n.code == code));
+    }
     match get_json::<NeedCard>(&need_path(code)).await {
         Ok(need) => Ok(Some(need)),
         Err(FetchError::Api { status: 404, .. }) => Ok(None),
-        Err(FetchError::Network(e)) => Err(FetchError::Network(e)),
-        Err(_) if shelf.is_static() => {
-            let board = board_page(shelf, &BoardFilter::default(), 0).await?;
-            Ok(board.needs.into_iter().find(|n| n.code == code))
-        }
         Err(e) => Err(e),
     }
 }
