@@ -85,6 +85,10 @@ pub struct Ordering(pub Signal<bool>);
 #[derive(Clone, Copy)]
 pub struct NeedsWhatsapp(pub Signal<Option<Phone>>);
 
+/// On a static copy: the running site it was copied from, where needs are posted.
+#[derive(Clone, Copy)]
+pub struct OnlineSite(pub Signal<Option<String>>);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -105,6 +109,12 @@ pub fn App() -> impl IntoView {
         site.get()
             .and_then(Result::ok)
             .and_then(|info| info.needs_whatsapp)
+    })));
+    provide_context(OnlineSite(Signal::derive(move || {
+        site.get()
+            .and_then(Result::ok)
+            .and_then(|info| info.online_site)
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
     })));
     let order_list = OrderList::load();
     order_list.persist();

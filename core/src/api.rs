@@ -34,6 +34,10 @@ pub struct SiteInfo {
     /// offers on needs to the partners (whose contacts are never public).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs_whatsapp: Option<crate::phone::Phone>,
+    /// On a static copy: the running site it was copied from (`https://…`), where needs are
+    /// posted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_site: Option<String>,
 }
 
 /// Server-side search: the same parameters as the search page's URL

@@ -197,6 +197,7 @@ pub const TEXTS: Texts = Texts {
     need_ikm_offer_wa_body: "Send your offer to Disperindag Lampung over WhatsApp; Disperindag passes it on to the partner. The message is filled in: add the price, quantity and lead time.",
     need_ikm_offer_wa_button: "Make an offer on WhatsApp",
     need_ikm_offer_static: "To make an offer, contact Lampung's Department of Industry and Trade (Disperindag) and quote this need's code.",
+    need_post_online: "Post it on the online site",
     need_post_online_only: "This copy of the site does not take new needs. Needs can only be posted on the online Etalase IKM Lampung site.",
     need_form_intro: "Say what your company needs. Once Disperindag has reviewed it, it appears on the board and Lampung's IKM make offers. No account needed.",
     need_what: "What you need",

@@ -197,6 +197,7 @@ pub const TEXTS: Texts = Texts {
     need_ikm_offer_wa_body: "Kirim penawaran Anda ke Disperindag Provinsi Lampung lewat WhatsApp; Disperindag meneruskannya ke pemesan. Pesannya sudah terisi, lengkapi harga, jumlah dan waktu pengerjaan.",
     need_ikm_offer_wa_button: "Ajukan penawaran lewat WhatsApp",
     need_ikm_offer_static: "Untuk mengajukan penawaran, hubungi Dinas Perindustrian dan Perdagangan Provinsi Lampung dan sebutkan kode kebutuhan ini.",
+    need_post_online: "Pasang di situs daring",
     need_post_online_only: "Salinan situs ini tidak menerima kebutuhan baru. Kebutuhan hanya bisa dipasang di situs Etalase IKM Lampung yang daring.",
     need_form_intro: "Tulis apa yang perusahaan Anda butuhkan. Setelah ditinjau Disperindag, kebutuhan tampil di papan dan IKM Lampung mengajukan penawaran. Tanpa akun.",
     need_what: "Yang dibutuhkan",

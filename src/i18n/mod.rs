@@ -213,6 +213,7 @@ pub struct Texts {
     pub need_ikm_offer_wa_button: &'static str,
     pub need_ikm_offer_static: &'static str,
     pub need_post_online_only: &'static str,
+    pub need_post_online: &'static str,
     pub need_form_intro: &'static str,
     pub need_what: &'static str,
     pub need_when: &'static str,

@@ -59,6 +59,9 @@ test('on a static copy, the needs board is read-only and offers go to Disperinda
   // Posting a need needs the online site.
   await page.goto(`${BASE_URL}/kebutuhan/baru`);
   await page.getByText(/tidak menerima kebutuhan baru/).first().waitFor();
+  // …and leads to the site it was copied from, where needs are posted.
+  const online = await page.getByRole('link', { name: 'Pasang di situs daring' }).getAttribute('href');
+  assert.match(online, /^https?:\/\/.+\/kebutuhan\/baru$/);
   assert.deepEqual(errors, []);
   await context.close();
 });

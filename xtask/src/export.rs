@@ -94,6 +94,7 @@ pub fn export(dir: &Path, public_url: &str, needs: &NeedsSource) -> Result {
     let site = etalase_core::api::SiteInfo {
         ordering: false,
         needs_whatsapp: needs.whatsapp.clone(),
+        online_site: needs.from.clone(),
     };
     write(
         dir,

@@ -176,6 +176,7 @@ async fn site(headers: HeaderMap) -> Response {
         let info = etalase_core::api::SiteInfo {
             ordering: true,
             needs_whatsapp: None,
+            online_site: None,
         };
         Encoded::new(
             "application/json",

@@ -241,6 +241,7 @@ fn focus_first_error() {
 pub fn NewNeedPage() -> impl IntoView {
     let texts = t();
     let ordering = use_context::<crate::app::Ordering>().map(|o| o.0);
+    let online = use_context::<crate::app::OnlineSite>().map(|o| o.0);
     view! {
         <Title text=texts.need_post />
         <section class="section need-new">
@@ -252,6 +253,11 @@ pub fn NewNeedPage() -> impl IntoView {
                 view! {
                     <div class="notice-info need-static-note">
                         <p>{texts.need_post_online_only}</p>
+                        {move || online.and_then(|o| o.get()).map(|site| view! {
+                            <a class="button" href=format!("{site}{}", etalase_core::need::NEW_NEED_PAGE) rel="external">
+                                {texts.need_post_online}
+                            </a>
+                        })}
                         <a class="button button-secondary" href=BOARD_PAGE>{texts.needs_see_board}</a>
                     </div>
                 }.into_any()
