@@ -76,6 +76,32 @@ fn remove_prerender(live: RwSignal<Option<String>>) {
     let _ = live;
 }
 
+/// On every page but the checkout: a request waiting for a signal, or one that went out
+/// while the partner was elsewhere, with a link to it.
+#[component]
+fn OutboxBanner() -> impl IntoView {
+    let texts = t();
+    let outbox = expect_context::<crate::outbox::Outbox>();
+    let location = leptos_router::hooks::use_location();
+    move || {
+        if location.pathname.get() == "/ajukan" {
+            return None;
+        }
+        let message = if outbox.pending.get().is_some() {
+            texts.outbox_waiting_banner
+        } else if outbox.unseen.get() {
+            texts.outbox_sent_banner
+        } else {
+            return None;
+        };
+        Some(view! {
+            <p class="outbox-banner" role="status">
+                {message} " " <a href="/ajukan">{texts.see_request}</a>
+            </p>
+        })
+    }
+}
+
 /// Whether order requests can be sent from here (false on a static export).
 #[derive(Clone, Copy)]
 pub struct Ordering(pub Signal<bool>);
@@ -119,6 +145,7 @@ pub fn App() -> impl IntoView {
     let order_list = OrderList::load();
     order_list.persist();
     provide_context(order_list);
+    provide_context(crate::outbox::Outbox::start(order_list));
     set_locale(language.0.get_untracked());
     // The server's script-free rendering of the page stays until the page's data is here;
     // then the app, drawn with the same layout, takes its place in one go. The router draws
@@ -144,6 +171,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <a class="skip-link" href="#konten">{texts.skip_to_content}</a>
                 <SiteHeader />
+                <OutboxBanner />
                 <main id="konten" class="content" tabindex="-1">
                     <Routes fallback=|| view! { <NotFound /> }>
                         <Route path=path!("/") view=HomePage />

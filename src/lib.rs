@@ -8,6 +8,7 @@ pub mod components;
 pub mod i18n;
 pub mod json;
 pub mod order_list;
+pub mod outbox;
 pub mod pages;
 pub mod share;
 pub mod shelf;

@@ -123,6 +123,33 @@ impl ProductDetail {
     }
 }
 
+impl CatalogData {
+    /// Several product pages' documents as one small catalog, each IKM and product once (the
+    /// first copy kept): what an order list is drawn from when the batch for its products
+    /// cannot be fetched but each product's own page was seen (kept by the browser offline).
+    pub fn of_details(details: impl IntoIterator<Item = ProductDetail>) -> CatalogData {
+        let mut data = CatalogData {
+            ikm: Vec::new(),
+            products: Vec::new(),
+        };
+        for detail in details {
+            let makers = std::iter::once(detail.ikm).chain(detail.related_ikm);
+            for ikm in makers {
+                if !data.ikm.iter().any(|i| i.slug == ikm.slug) {
+                    data.ikm.push(ikm);
+                }
+            }
+            let products = std::iter::once(detail.product).chain(detail.related);
+            for product in products {
+                if !data.products.iter().any(|p| p.slug == product.slug) {
+                    data.products.push(product);
+                }
+            }
+        }
+        data
+    }
+}
+
 impl IkmDetail {
     /// The IKM page's document: the IKM and all its products.
     pub fn of(catalog: &Catalog, slug: &str) -> Option<IkmDetail> {
@@ -275,6 +302,33 @@ mod tests {
 
     fn catalog() -> Catalog {
         Catalog::from_data(seed())
+    }
+
+    #[test]
+    fn product_documents_merge_into_one_catalog_each_thing_once() {
+        let catalog = catalog();
+        let slugs: Vec<String> = catalog
+            .products
+            .iter()
+            .take(3)
+            .map(|p| p.slug.to_string())
+            .collect();
+        let details: Vec<ProductDetail> = slugs
+            .iter()
+            .chain(slugs.iter())
+            .filter_map(|s| ProductDetail::of(&catalog, s))
+            .collect();
+        let merged = Catalog::from_data(CatalogData::of_details(details));
+        for slug in &slugs {
+            assert!(merged.product(slug).is_some(), "{slug}");
+            let product = merged.product(slug).unwrap();
+            assert!(merged.ikm(product.ikm.as_str()).is_some(), "{slug}");
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        assert!(merged.products.iter().all(|p| seen.insert(p.slug.clone())));
+        let mut seen = std::collections::BTreeSet::new();
+        assert!(merged.ikm.iter().all(|i| seen.insert(i.slug.clone())));
+        assert!(CatalogData::of_details([]).products.is_empty());
     }
 
     #[test]

@@ -415,6 +415,33 @@ async fn every_response_carries_the_security_headers_and_only_our_loader_may_run
         .get("/pesanan/ETL-2026-000001?t=0123456789abcdef0123456789abcdef")
         .await;
     assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    // Pages with a secret or a staff session are cut off from their opener; public catalog
+    // pages are not (nothing to hide, and the switch costs a phone its first paint's time).
+    for path in [
+        "/pesanan/ETL-2026-000001?t=0123456789abcdef0123456789abcdef",
+        "/pesanan/ETL-2026-000001/invoice/kopi-gunung-betung?t=0123456789abcdef0123456789abcdef",
+        "/kebutuhan/KBT-2026-000001/kelola",
+        "/desk",
+        "/admin",
+        "/masuk",
+        "/akun",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(
+            res.headers()
+                .get("cross-origin-opener-policy")
+                .map(|v| v.to_str().unwrap()),
+            Some("same-origin"),
+            "{path}"
+        );
+    }
+    for path in ["/", "/produk/kopi-robusta-bubuk-250-g", "/cari?q=kopi"] {
+        let res = app.get(path).await;
+        assert!(
+            res.headers().get("cross-origin-opener-policy").is_none(),
+            "{path}"
+        );
+    }
 }
 
 /// Standard base64, written out here so the test does not trust the server's encoder.

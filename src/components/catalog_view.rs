@@ -15,17 +15,52 @@ where
     V: IntoView + 'static,
 {
     let settle = expect_context::<Shelf>().wait_for_data();
+    retry_when_online(data);
     move || match data.get() {
         None => view! { <Loading /> }.into_any(),
         Some(Ok(value)) => {
             settle();
             render(value).into_any()
         }
+        // No signal, and the server's copy of this page is on screen (the service worker
+        // kept it when the buyer saw it): the copy stays, readable, and the app takes over
+        // once the signal is back rather than trading it for an error.
+        Some(Err(FetchError::Network(_))) if server_copy_shown() => {
+            view! { <Loading /> }.into_any()
+        }
         Some(Err(error)) => {
             settle();
             view! { <LoadError error on_retry=move || data.refetch() /> }.into_any()
         }
     }
+}
+
+/// A page that failed for want of a signal tries again when the browser says it is back.
+fn retry_when_online<T: 'static>(data: LocalResource<Result<T, FetchError>>) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let handle = window_event_listener_untyped("online", move |_| {
+            let failed = data.with_untracked(|d| matches!(d, Some(Err(FetchError::Network(_)))));
+            if failed {
+                data.refetch();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = data;
+}
+
+fn server_copy_shown() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("prerender"))
+            .is_some()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
 }
 
 #[component]

@@ -1,34 +1,24 @@
 //! "Ajukan Pesanan": the partner's details, checked with core's rules as they type, sent once
 //! whatever the retries (one Idempotency-Key per draft), and never lost: the draft lives in
-//! localStorage until the server has stored the request.
+//! localStorage until the server has stored the request, and a request sent without a signal
+//! waits in the outbox ([`crate::outbox`]) until it goes.
 
-use crate::api::{post_json, FetchError, Storefront};
-use crate::browser::{load, new_key, save, today_wib};
+use crate::api::Storefront;
+use crate::browser::today_wib;
 use crate::components::catalog_view::Loaded;
 use crate::i18n::t;
 use crate::order_list::OrderList;
+use crate::outbox::{Outbox, Pending, Returned};
 use crate::share::{absolute_url, copy_to_clipboard, share};
-use etalase_core::api::{OrderCreated, ORDERS_PATH};
+use etalase_core::api::OrderCreated;
 use etalase_core::request::{
     messages, validate_request, BuyerType, LineInput, PriceChange, RequestInput,
 };
 use etalase_core::Kabupaten;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-const DRAFT_KEY: &str = "etalase.formulir-pesanan";
-const CREATED_KEY: &str = "etalase.pesanan-terkirim";
-
-/// What is typed, and the key that makes its submission happen once.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Draft {
-    form: RequestInput,
-    #[serde(default)]
-    idempotency_key: Option<String>,
-}
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
@@ -54,14 +44,31 @@ pub fn CheckoutPage() -> impl IntoView {
 fn Checkout(store: Arc<Storefront>) -> impl IntoView {
     let texts = t();
     let list = expect_context::<OrderList>();
-    let draft = RwSignal::new(load::<Draft>(DRAFT_KEY).unwrap_or_default());
-    Effect::new(move |_| save(DRAFT_KEY, Some(&draft.get())));
-    let created = RwSignal::new(load::<OrderCreated>(CREATED_KEY));
+    let outbox = expect_context::<Outbox>();
+    let draft = outbox.draft;
+    let created = outbox.created;
+    let sending = outbox.sending;
+    outbox.unseen.set(false);
     let attempted = RwSignal::new(false);
-    let sending = RwSignal::new(false);
     let server_fields = RwSignal::new(BTreeMap::<String, String>::new());
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<String>);
     let price_changes = RwSignal::new(Vec::<PriceChange>::new());
+    // What the server sent back, here or while the partner was on another page.
+    Effect::new(move |_| {
+        let Some(returned) = outbox.returned.get() else {
+            return;
+        };
+        outbox.returned.set(None);
+        attempted.set(true);
+        match returned {
+            Returned::PricesChanged(changes) => price_changes.set(changes),
+            Returned::Fields(fields) => {
+                server_fields.set(fields);
+                notice.set(Some(texts.fix_fields.to_owned()));
+            }
+            Returned::Refused(message) => notice.set(Some(message)),
+        }
+    });
 
     let request = move || {
         let mut form = draft.get().form;
@@ -100,54 +107,16 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         }
     };
 
-    // Checks the form, then posts it under the draft's Idempotency-Key.
+    // Checks the form, then hands it to the outbox, which writes it down under the draft's
+    // Idempotency-Key and sends it now or when the signal is back.
     let send = move || {
         attempted.set(true);
         notice.set(None);
         if !local_errors.with(|e| e.is_empty()) {
-            notice.set(Some(texts.fix_fields));
+            notice.set(Some(texts.fix_fields.to_owned()));
             return;
         }
-        let key = draft
-            .with_untracked(|d| d.idempotency_key.clone())
-            .unwrap_or_else(|| new_key("etl"));
-        draft.update(|d| d.idempotency_key = Some(key.clone()));
-        let body = request();
-        sending.set(true);
-        leptos::task::spawn_local(async move {
-            let headers = [
-                ("Idempotency-Key", key.as_str()),
-                ("Accept-Language", texts.locale.tag()),
-            ];
-            let result = post_json::<_, OrderCreated>(ORDERS_PATH, &headers, &body).await;
-            sending.set(false);
-            match result {
-                Ok(done) => {
-                    save(CREATED_KEY, Some(&done));
-                    created.set(Some(done));
-                    list.0.set(Vec::new());
-                    // Contact details stay for the next request; the key does not.
-                    draft.update(|d| {
-                        d.idempotency_key = None;
-                        d.form.needed_by.clear();
-                        d.form.purpose.clear();
-                        d.form.notes.clear();
-                    });
-                }
-                Err(FetchError::Api { error, .. }) if error.code == "price_changed" => {
-                    price_changes.set(error.price_changes);
-                    // The next body differs (new prices): it needs its own key.
-                    draft.update(|d| d.idempotency_key = None);
-                }
-                Err(FetchError::Api { status: 422, error }) => {
-                    server_fields.set(error.fields);
-                    draft.update(|d| d.idempotency_key = None);
-                    notice.set(Some(texts.fix_fields));
-                }
-                Err(FetchError::Network(_)) => notice.set(Some(texts.offline_retry)),
-                Err(_) => notice.set(Some(texts.server_problem)),
-            }
-        });
+        outbox.submit(request(), texts.locale.tag());
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -206,6 +175,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
             }
         }
     });
+    let waiting_store = store.clone();
     let form_view = move || {
         let total = etalase_core::Rupiah::saturating_sum(list.0.get().iter().filter_map(|l| {
             store
@@ -296,11 +266,72 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         }
     };
 
-    move || {
-        match created.get() {
-        Some(done) => view! { <Confirmation done on_new=move || { save::<OrderCreated>(CREATED_KEY, None); created.set(None); } /> }.into_any(),
-        None => form_view().into_any(),
+    move || match (created.get(), outbox.pending.get()) {
+        (_, Some(pending)) => view! { <Waiting pending store=waiting_store.clone() /> }.into_any(),
+        (Some(done), None) => {
+            view! { <Confirmation done on_new=move || created.set(None) /> }.into_any()
+        }
+        (None, None) => form_view().into_any(),
     }
+}
+
+/// A request written down and not yet answered: what will be sent, that it goes by itself
+/// when the signal is back, and a button to try now.
+#[component]
+fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
+    let texts = t();
+    let outbox = expect_context::<Outbox>();
+    let body = pending.body;
+    let lines = body
+        .lines
+        .iter()
+        .map(|line| {
+            let name = store
+                .product(&line.product)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| line.product.clone());
+            let price = line
+                .seen_unit_price
+                .map(|p| format!(" · {}", texts.rupiah(p.saturating_mul(line.quantity))))
+                .unwrap_or_default();
+            view! { <li>{format!("{name} × {}{price}", line.quantity)}</li> }
+        })
+        .collect_view();
+    let total = etalase_core::Rupiah::saturating_sum(
+        body.lines
+            .iter()
+            .filter_map(|l| l.seen_unit_price.map(|p| p.saturating_mul(l.quantity))),
+    );
+    let status = move || {
+        if outbox.sending.get() {
+            texts.sending
+        } else if outbox.waiting.get() {
+            texts.waiting_for_signal
+        } else {
+            texts.sending
+        }
+    };
+    view! {
+        <div class="outbox-waiting" role="status" aria-live="polite">
+            <h2>{status}</h2>
+            <p>{texts.waiting_explained}</p>
+            <h3>{texts.will_be_sent}</h3>
+            <p>
+                <strong>{body.company.clone()}</strong>
+                " · " {body.contact_person.clone()} " · " {body.phone.clone()}
+            </p>
+            <p>{format!("{}: {}", texts.f_needed_by, body.needed_by)}</p>
+            <ul class="outbox-lines">{lines}</ul>
+            <p class="outbox-total">{format!("{} {}", texts.total, texts.rupiah(total))}</p>
+            <button
+                type="button"
+                class="button"
+                disabled=move || outbox.sending.get()
+                on:click=move |_| outbox.flush()
+            >
+                {texts.send_now}
+            </button>
+        </div>
     }
 }
 

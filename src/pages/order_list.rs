@@ -52,8 +52,33 @@ pub fn listed_products() -> LocalResource<Result<std::sync::Arc<Storefront>, cra
                 return shelf.load_full().await;
             }
             let path = etalase_core::shelf::products_path(slugs.iter().map(String::as_str));
-            crate::shelf::catalog_part(shelf, path, etalase_core::Catalog::from_data).await
+            match crate::shelf::catalog_part(shelf, path, etalase_core::Catalog::from_data).await {
+                Err(crate::api::FetchError::Network(e)) => from_seen_pages(&slugs)
+                    .await
+                    .ok_or(crate::api::FetchError::Network(e)),
+                other => other,
+            }
         }
+    })
+}
+
+/// With no signal, the list's batch cannot be fetched (a product added offline makes a batch
+/// never asked for online), but each product's own page document is kept by the service
+/// worker since the buyer saw it: the list is drawn from those.
+async fn from_seen_pages(slugs: &[String]) -> Option<std::sync::Arc<Storefront>> {
+    let mut details = Vec::new();
+    for slug in slugs {
+        let path = etalase_core::api::product_path(slug);
+        if let Ok(detail) =
+            crate::api::get_json::<etalase_core::catalog::ProductDetail>(&path).await
+        {
+            details.push(detail);
+        }
+    }
+    (!details.is_empty()).then(|| {
+        std::sync::Arc::new(Storefront::new(etalase_core::Catalog::from_data(
+            etalase_core::CatalogData::of_details(details),
+        )))
     })
 }
 

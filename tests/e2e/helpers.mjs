@@ -18,13 +18,18 @@ export async function launch() {
   });
 }
 
-export async function phone(browser) {
+/// `options` adds to the context. The service worker is blocked unless asked for
+/// (`{ serviceWorkers: 'allow' }`): journeys that check what the server says right after a
+/// change must not be answered from the phone's copy (offline.test.mjs tests the worker).
+export async function phone(browser, options = {}) {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     locale: 'id-ID',
+    serviceWorkers: 'block',
+    ...options,
   });
   // On a page the server drew, the app starts at a buyer's first sign of presence
   // (Trunk.toml): this phone's pointer moves once each page has loaded, as a thumb would
@@ -44,7 +49,7 @@ export async function phone(browser) {
 export async function untouchedPhone(browser, options = {}) {
   return browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'id-ID', ...options,
+    locale: 'id-ID', serviceWorkers: 'block', ...options,
   });
 }
 

@@ -55,6 +55,7 @@ pub fn build_spa() -> Result {
         "--public-url",
         STAFF_URL,
     ]))?;
+    write_service_worker(&root().join("dist"))?;
     precompress(&root().join("dist"))?;
     report_sizes(&root().join("dist"));
     report_sizes(&root().join(STAFF_DIST));
@@ -153,6 +154,83 @@ pub fn build_all() -> Result {
     ensure(Need::Build)?;
     build_spa()?;
     build_server_release()
+}
+
+/// The service worker's source (`src/sw.js`): its version and precache list are filled in
+/// per build.
+const SERVICE_WORKER: &str = "src/sw.js";
+
+/// Writes `dist/sw.js` from [`SERVICE_WORKER`] with this build's version and the buyers'
+/// hashed assets to precache (the files at the top of `dist/`, never the staff app's under
+/// `staf/`). The version changes with any asset, the shell or the worker's own source, so a
+/// new build is a new worker that replaces the old one and its caches on the next visit.
+pub fn write_service_worker(dist: &Path) -> Result {
+    let source = std::fs::read_to_string(root().join(SERVICE_WORKER))
+        .map_err(|e| format!("{SERVICE_WORKER}: {e}"))?;
+    let mut assets: Vec<String> = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|name| is_hashed_asset(name))
+        .map(|name| format!("/{name}"))
+        .collect();
+    assets.sort();
+    if !assets.iter().any(|a| a.ends_with(".wasm")) {
+        return Err(format!("{}: no wasm to precache", dist.display()));
+    }
+    let shell = std::fs::read(dist.join("index.html"))
+        .map_err(|e| format!("{}/index.html: {e}", dist.display()))?;
+    let mut version = Fnv::default();
+    for asset in &assets {
+        version.write(asset.as_bytes());
+    }
+    version.write(&shell);
+    version.write(source.as_bytes());
+    let list = serde_json::to_string(&assets).map_err(|e| e.to_string())?;
+    let worker = source
+        .replace("__VERSION__", &format!("{:016x}", version.0))
+        .replace("__PRECACHE__", &list);
+    if worker.contains("__VERSION__") || worker.contains("__PRECACHE__") {
+        return Err(format!("{SERVICE_WORKER}: a placeholder appears twice"));
+    }
+    std::fs::write(dist.join("sw.js"), worker).map_err(|e| format!("sw.js: {e}"))?;
+    println!(
+        "    service worker: version {:016x}, {} assets precached",
+        version.0,
+        assets.len()
+    );
+    Ok(())
+}
+
+/// `name-<hex>.js|.css` or `name-<hex>_bg.wasm`, as Trunk names what it hashes.
+fn is_hashed_asset(name: &str) -> bool {
+    let stem = name
+        .strip_suffix("_bg.wasm")
+        .or_else(|| name.strip_suffix(".js"))
+        .or_else(|| name.strip_suffix(".css"));
+    let Some((_, hash)) = stem.and_then(|s| s.rsplit_once('-')) else {
+        return false;
+    };
+    (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// FNV-1a, 64 bits: a version stamp, not a defence.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 /// Writes `.br` and `.gz` beside every text asset, so the server sends them without
@@ -282,5 +360,58 @@ fn without_password(url: &str) -> String {
             None => url.to_owned(),
         },
         None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_trunks_hashed_names_are_precached() {
+        assert!(is_hashed_asset("etalase-43fe8a1aaef9441c.js"));
+        assert!(is_hashed_asset("etalase-cf1e3d0451fe964f_bg.wasm"));
+        assert!(is_hashed_asset("base-17b9cbc7448f8909.css"));
+        assert!(is_hashed_asset("etalase-f379a476e60d402.js"));
+        assert!(!is_hashed_asset("index.html"));
+        assert!(!is_hashed_asset("sw.js"));
+        assert!(!is_hashed_asset("favicon.svg"));
+        assert!(!is_hashed_asset("etalase-43fe8a1aaef9441c.js.br"));
+        assert!(!is_hashed_asset("manifest.webmanifest"));
+        assert!(!is_hashed_asset("some-thing.css"));
+    }
+
+    #[test]
+    fn a_new_build_is_a_new_worker_that_precaches_its_own_assets() {
+        let dir = std::env::temp_dir().join(format!("etalase-sw-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("staf")).unwrap();
+        std::fs::write(dir.join("index.html"), "<html></html>").unwrap();
+        std::fs::write(dir.join("etalase-0123456789abcdef_bg.wasm"), "w").unwrap();
+        std::fs::write(dir.join("etalase-0123456789abcdef.js"), "j").unwrap();
+        std::fs::write(dir.join("staf/etalase-staf-fedcba9876543210.js"), "s").unwrap();
+        write_service_worker(&dir).unwrap();
+        let first = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+        assert!(first
+            .contains(r#"["/etalase-0123456789abcdef.js","/etalase-0123456789abcdef_bg.wasm"]"#));
+        let precache = first
+            .lines()
+            .find(|l| l.starts_with("const PRECACHE"))
+            .unwrap();
+        assert!(!precache.contains("staf"), "the staff app is never precached");
+        assert!(!first.contains("__VERSION__") && !first.contains("__PRECACHE__"));
+        std::fs::remove_file(dir.join("etalase-0123456789abcdef_bg.wasm")).unwrap();
+        std::fs::write(dir.join("etalase-1111111111111111_bg.wasm"), "w2").unwrap();
+        write_service_worker(&dir).unwrap();
+        let second = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+        let version = |sw: &str| {
+            sw.lines()
+                .find(|l| l.starts_with("const VERSION"))
+                .unwrap()
+                .to_owned()
+        };
+        assert_ne!(version(&first), version(&second));
+        assert!(second.contains("/etalase-1111111111111111_bg.wasm"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -156,9 +156,11 @@ fn end_to_end() -> Result {
                 "tests/e2e/storefront.test.mjs",
                 "tests/e2e/browse.test.mjs",
                 "tests/e2e/static.test.mjs",
+                "tests/e2e/offline.test.mjs",
             ])
             .env("BASE_URL", &url)
             .env("STATIC_SITE", "1")
+            .env("STATIC_DIR", &site)
             .env("NEEDS_WHATSAPP", STATIC_NEEDS_WHATSAPP)
             .env("ARTIFACTS", artifacts.join("static")))
     });

@@ -161,6 +161,7 @@ const SHELL_CACHE: &str = "no-cache";
 /// and no shared cache may keep it.
 async fn tracking_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let mut response = shell(&state, &headers, false, "no-store");
+    crate::web::security::isolate_private_page(response.headers_mut());
     response.headers_mut().insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -268,7 +269,9 @@ fn order_list_html(state: &AppState, headers: &HeaderMap) -> Option<String> {
 
 /// Desk, admin, login and account: the staff app.
 async fn staff_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    shell(&state, &headers, true, SHELL_CACHE)
+    let mut response = shell(&state, &headers, true, SHELL_CACHE);
+    crate::web::security::isolate_private_page(response.headers_mut());
+    response
 }
 
 /// Origins longer than any host name and port: such a page is made and sent, not kept.
@@ -470,8 +473,9 @@ pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> 
     let mut served = served;
     let cache = if is_hashed_asset(&path) {
         "public, max-age=31536000, immutable"
-    } else if path.ends_with('/') || path.ends_with(".html") {
-        // A shell reached by its file name (`/staf/`, `/index.html`) names hashed assets too.
+    } else if path.ends_with('/') || path.ends_with(".html") || names_the_build(&path) {
+        // A shell reached by its file name (`/staf/`, `/index.html`) names hashed assets too,
+        // and so do the service worker and the manifest.
         SHELL_CACHE
     } else {
         "public, max-age=3600"
@@ -480,6 +484,12 @@ pub async fn static_files(State(state): State<AppState>, req: Request<Body>) -> 
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     served
+}
+
+/// The service worker lists this build's assets (a browser must see a new one at once to
+/// install the new build); the web app manifest names its icons.
+fn names_the_build(path: &str) -> bool {
+    path == "/sw.js" || path == "/manifest.webmanifest"
 }
 
 /// The request's `Accept-Encoding`, all a not-found page needs from it.

@@ -96,11 +96,14 @@ fn measure(servers: &mut Servers, mode: Mode, catalog: &str, paths: &[Page]) -> 
         "Benchmark: Lighthouse mobile, {catalog} catalog, {} pages × {runs} run(s)",
         paths.len()
     ));
-    let url = if catalog == "seed" {
-        servers.seed()?.url()
+    let server = if catalog == "seed" {
+        servers.seed()?
     } else {
-        servers.big()?.url()
+        servers.big()?
     };
+    let warm: Vec<&str> = paths.iter().map(|p| p.path.as_str()).collect();
+    server.settle(&warm);
+    let url = server.url();
     let out = servers.dir(&format!("lighthouse/{catalog}"))?;
     let pages: Vec<serde_json::Value> = paths
         .iter()

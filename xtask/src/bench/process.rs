@@ -29,6 +29,10 @@ impl Group {
         })
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for it to end, at most `timeout`; past that it is stopped and this fails.
     pub fn wait(&mut self, timeout: Duration) -> Result<ExitStatus> {
         let started = Instant::now();
@@ -180,6 +184,27 @@ impl BenchServer {
         format!("http://{}", self.addr)
     }
 
+    /// Asks for each of `paths` once (a page is made, compressed and kept on its first
+    /// request), then waits until the server has used under 1 % of a core for a second (at
+    /// most 60 s): a measurement starts on a quiet machine, not during the server's start-up
+    /// work, which competes with the browser for the same two cores.
+    pub fn settle(&self, paths: &[&str]) {
+        for path in paths {
+            let _ = http_status(&self.addr, path);
+        }
+        let started = Instant::now();
+        let mut last = cpu_ticks(self.group.pid());
+        while started.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_secs(1));
+            let now = cpu_ticks(self.group.pid());
+            // Linux counts CPU time in 1/100 s ticks: one tick in a second is 1 %.
+            if now.saturating_sub(last) <= 1 {
+                return;
+            }
+            last = now;
+        }
+    }
+
     /// How it ended, if it has (a crash, or a stop from outside the benchmark).
     pub fn ended(&mut self) -> Option<String> {
         match self.group.try_wait() {
@@ -194,6 +219,26 @@ impl Drop for BenchServer {
     fn drop(&mut self) {
         self.group.stop();
     }
+}
+
+/// User and system CPU time of process `pid` in clock ticks (0 when unreadable).
+fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    // The fields after the command name (which may hold spaces) in parentheses.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
 }
 
 /// The binary `build::build_server_release` makes.

@@ -1,0 +1,226 @@
+// A weak signal: the storefront is installable; what a phone saw opens without a signal; a
+// request submitted offline waits in the phone, goes out once when the signal is back (even
+// after the tab was closed), and the partner sees the confirmation; a new build's service
+// worker replaces the old one and its caches.
+//
+// "Offline" here is real: the phone talks to the site through a relay that this test cuts
+// (every connection refused), and the browser is told it is offline too, so the service
+// worker's own requests fail as a phone's would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { BASE_URL, fillForm, inDays, launch, phone, screenshot } from './helpers.mjs';
+
+const STATIC = process.env.STATIC_SITE === '1';
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/// A relay to `target` on a port of its own that can be cut (every connection dropped) and
+/// restored. Counts the order requests that reached the site and the ones it stored anew.
+async function relay(target) {
+  const to = new URL(target);
+  const sockets = new Set();
+  const state = { online: true, posts: 0, stored: 0 };
+  const server = http.createServer((req, res) => {
+    if (!state.online) { req.socket.destroy(); return; }
+    const isOrder = req.method === 'POST' && req.url === '/api/v1/orders';
+    if (isOrder) state.posts += 1;
+    const upstream = http.request({
+      host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers,
+    }, (answer) => {
+      if (isOrder && answer.statusCode === 201 && !answer.headers['idempotent-replayed']) state.stored += 1;
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    state,
+    cut() { state.online = false; for (const s of sockets) s.destroy(); },
+    restore() { state.online = true; },
+    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(resolve); }),
+  };
+}
+
+/// Waits until the service worker controls the page and its caches hold `what`.
+async function workerReady(page) {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+    null, { timeout: 30000 });
+}
+
+async function cacheNames(page) {
+  return page.evaluate(() => caches.keys());
+}
+
+test('offline: a seen product opens, is added, the request waits for a signal and goes once', { skip: STATIC }, async () => {
+  const site = await relay(BASE_URL);
+  const { context, page, errors } = await phone(browser, { serviceWorkers: 'allow' });
+  try {
+    // Online: the buyer looks at two products (the app starts at the first touch and with it
+    // the service worker, which keeps what the phone sees).
+    await page.goto(`${site.url}/produk/madu-hutan-botol-kecil-250-g`);
+    await page.getByLabel(/^Jumlah/).waitFor();
+    await workerReady(page);
+    await page.goto(`${site.url}/produk/kopi-robusta-bubuk-250-g`);
+    await page.getByLabel(/^Jumlah/).waitFor();
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    // The installability checks Lighthouse ran: a manifest with icons, a worker in control.
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(manifest.errors, [], 'the manifest parses without errors');
+    const parsed = JSON.parse(manifest.data);
+    assert.equal(parsed.display, 'standalone');
+    assert.equal(parsed.lang, 'id');
+    const maskable = parsed.icons.filter((i) => i.purpose === 'maskable').map((i) => i.sizes);
+    assert.deepEqual(maskable.sort(), ['192x192', '512x512']);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    // A test browser's profile is incognito-like, which no phone's is: only that may be said.
+    assert.deepEqual(installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
+    const names = await cacheNames(page);
+    assert.ok(names.some((n) => n.startsWith('etalase-aset-')), names.join());
+
+    // The signal goes.
+    site.cut();
+    await context.setOffline(true);
+
+    // A product seen before opens from the phone, and the app takes it over and adds it.
+    await page.goto(`${site.url}/produk/kopi-robusta-bubuk-250-g`);
+    await page.getByRole('heading', { name: /Kopi Robusta Bubuk 250 g/ }).first().waitFor();
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /Daftar Pesanan/ }).first().click();
+    await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+    await screenshot(page, '90-offline-seen-product');
+
+    // A page never seen says, in the app's own frame, that it needs a signal, with a retry.
+    await page.goto(`${site.url}/produk/kain-tapis-motif-pucuk-rebung`);
+    await page.getByText('Tidak ada koneksi ke server. Periksa sinyal atau data internet Anda.').waitFor();
+    await page.getByRole('button', { name: 'Coba lagi' }).waitFor();
+    assert.equal(await page.locator('.site-header').count(), 1, 'in the app frame');
+    await screenshot(page, '91-offline-never-seen');
+
+    // The order list and the checkout work offline; the request waits, showing what goes.
+    await page.goto(`${site.url}/daftar-pesanan`);
+    await page.locator('.ikm-part').first().waitFor();
+    await page.goto(`${site.url}/ajukan`);
+    await fillForm(page, inDays(30));
+    await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+    const waiting = page.locator('.outbox-waiting');
+    await waiting.getByRole('heading', { name: 'Menunggu sinyal' }).waitFor();
+    await waiting.getByText('PT Perkebunan Nusantara VII').waitFor();
+    await waiting.getByText(/Kopi Robusta Bubuk 250 g × /).waitFor();
+    await screenshot(page, '92-offline-waiting');
+    assert.equal(site.state.posts, 0, 'nothing reached the site');
+
+    // The tab is closed; later, still offline, the buyer opens the site again: the request
+    // is still waiting.
+    await page.close();
+    const again = await context.newPage();
+    again.on('pageerror', (e) => errors.push(e.message));
+    await again.goto(`${site.url}/daftar-pesanan`);
+    await again.mouse.move(3, 3);
+    await again.getByText('1 permintaan pesanan menunggu sinyal.').waitFor();
+
+    // The signal returns: the request goes by itself, once, and the buyer sees it.
+    site.restore();
+    await context.setOffline(false);
+    await again.getByText('Permintaan pesanan Anda sudah terkirim.').waitFor({ timeout: 45000 });
+    await again.getByRole('link', { name: 'Lihat' }).click();
+    await again.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+    const code = (await again.locator('.request-code').textContent()).trim();
+    assert.match(code, /^ETL-\d{4}-\d{6}$/);
+    await screenshot(again, '93-offline-sent');
+    assert.equal(site.state.stored, 1, 'exactly one request stored');
+    // Tracking stays private: the worker kept no copy of it.
+    const link = await again.locator('.tracking-link a').getAttribute('href');
+    await again.goto(`${site.url}${link}`);
+    await again.locator('.tracked-part').first().waitFor();
+    const kept = await again.evaluate(async () => {
+      const found = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) found.push(request.url);
+      }
+      return found;
+    });
+    assert.ok(kept.length > 0);
+    assert.deepEqual(kept.filter((u) => /\/pesanan\/|\/api\/v1\/orders|\/staf\//.test(u)), []);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
+  } finally {
+    await context.close();
+    await site.close();
+  }
+});
+
+/// A plain file server over `dir` (folders answer with their index.html, as a static host's).
+async function files(dir) {
+  const types = {
+    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+    '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',
+    '.png': 'image/png', '.jpg': 'image/jpeg', '.webmanifest': 'application/manifest+json',
+  };
+  const server = http.createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = join(dir, path);
+    if (!file.startsWith(dir) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    if (statSync(file).isDirectory()) {
+      if (!path.endsWith('/')) { res.writeHead(301, { location: `${path}/` }); res.end(); return; }
+      file = join(file, 'index.html');
+      if (!existsSync(file)) { res.writeHead(404); res.end(); return; }
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('a new build replaces the old service worker and its caches on the next visit', { skip: !STATIC || !process.env.STATIC_DIR }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'etalase-sw-'));
+  cpSync(process.env.STATIC_DIR, dir, { recursive: true });
+  const host = await files(dir);
+  const { context, page } = await phone(browser, { serviceWorkers: 'allow' });
+  try {
+    await page.goto(`${host.url}/`);
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await workerReady(page);
+    const version = (names) => names.find((n) => n.startsWith('etalase-aset-'))?.slice('etalase-aset-'.length);
+    await page.waitForFunction(() => caches.keys().then((k) => k.some((n) => n.startsWith('etalase-aset-'))));
+    const first = version(await cacheNames(page));
+    assert.match(first, /^[0-9a-f]{16}$/);
+
+    // A new deploy: the same site with a new build's worker (its version is what differs).
+    const worker = readFileSync(join(dir, 'sw.js'), 'utf8');
+    assert.ok(worker.includes(`"${first}"`));
+    const next = [...first].reverse().join('');
+    writeFileSync(join(dir, 'sw.js'), worker.replace(`"${first}"`, `"${next}"`));
+
+    // The next visit installs it; it takes over and the old build's caches are gone.
+    await page.reload();
+    await page.waitForFunction((v) => caches.keys().then((k) => k.includes(`etalase-aset-${v}`)), next, { timeout: 30000 });
+    await page.waitForFunction((v) => caches.keys().then((k) => !k.some((n) => n.endsWith(v))), first, { timeout: 30000 });
+    const scripts = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return { active: registration.active?.scriptURL, waiting: registration.waiting };
+    });
+    assert.equal(scripts.waiting, null, 'nothing left waiting');
+    assert.ok(scripts.active.endsWith('/sw.js'));
+    // The staff app is never precached for buyers.
+    const assets = await page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('etalase-aset-'));
+      return (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+    });
+    assert.ok(assets.some((p) => p.endsWith('.wasm')), assets.join());
+    assert.deepEqual(assets.filter((p) => p.startsWith('/staf')), []);
+  } finally {
+    await context.close();
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
