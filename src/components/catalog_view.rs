@@ -76,13 +76,13 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn LoadError(error: FetchError, on_retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let texts = t();
-    let detail = match error {
-        FetchError::Network(_) => texts.load_failed_offline,
-        _ => texts.load_failed_server,
+    let (title, detail) = match error {
+        FetchError::Network(_) => (texts.needs_signal_title, texts.load_failed_offline),
+        _ => (texts.load_failed_title, texts.load_failed_server),
     };
     view! {
         <section class="load-error" role="alert">
-            <h2>{texts.load_failed_title}</h2>
+            <h2>{title}</h2>
             <p>{detail}</p>
             <button class="button" type="button" on:click=move |_| on_retry()>
                 {texts.retry}

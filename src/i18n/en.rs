@@ -19,6 +19,7 @@ pub const TEXTS: Texts = Texts {
     loading: "Loading…",
     load_failed_title: "The catalog could not be loaded",
     load_failed_offline: "No connection to the server. Check your signal or mobile data.",
+    needs_signal_title: "This page needs a signal",
     load_failed_server: "The server has a problem. Please try again in a moment.",
     retry: "Try again",
     categories: "Categories",

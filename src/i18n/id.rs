@@ -19,6 +19,7 @@ pub const TEXTS: Texts = Texts {
     loading: "Memuat…",
     load_failed_title: "Katalog belum bisa dimuat",
     load_failed_offline: "Tidak ada koneksi ke server. Periksa sinyal atau data internet Anda.",
+    needs_signal_title: "Halaman ini perlu sinyal",
     load_failed_server: "Server sedang bermasalah. Coba lagi sebentar lagi.",
     retry: "Coba lagi",
     categories: "Kategori",

@@ -25,6 +25,7 @@ pub struct Texts {
     pub loading: &'static str,
     pub load_failed_title: &'static str,
     pub load_failed_offline: &'static str,
+    pub needs_signal_title: &'static str,
     pub load_failed_server: &'static str,
     pub retry: &'static str,
     pub categories: &'static str,

@@ -311,8 +311,15 @@ fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
             texts.sending
         }
     };
+    // It takes the form's place while the partner is at its submit button: bring it into view.
+    let panel = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = panel.get() {
+            el.scroll_into_view();
+        }
+    });
     view! {
-        <div class="outbox-waiting" role="status" aria-live="polite">
+        <div class="outbox-waiting" role="status" aria-live="polite" tabindex="-1" node_ref=panel>
             <h2>{status}</h2>
             <p>{texts.waiting_explained}</p>
             <h3>{texts.will_be_sent}</h3>

@@ -102,6 +102,7 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     // A page never seen says, in the app's own frame, that it needs a signal, with a retry.
     await page.goto(`${site.url}/produk/kain-tapis-motif-pucuk-rebung`);
     await page.getByText('Tidak ada koneksi ke server. Periksa sinyal atau data internet Anda.').waitFor();
+    await page.getByRole('heading', { name: 'Halaman ini perlu sinyal' }).waitFor();
     await page.getByRole('button', { name: 'Coba lagi' }).waitFor();
     assert.equal(await page.locator('.site-header').count(), 1, 'in the app frame');
     await screenshot(page, '91-offline-never-seen');
