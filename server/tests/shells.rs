@@ -31,6 +31,8 @@ async fn app(with_staff: bool) -> TestApp {
     )
     .unwrap();
     std::fs::write(dist.join("etalase-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    std::fs::write(dist.join("sw.js"), "const VERSION = \"1\";").unwrap();
+    std::fs::write(dist.join("manifest.webmanifest"), "{\"name\":\"Etalase\"}").unwrap();
     if with_staff {
         std::fs::write(
             dist.join("staf/index.html"),
@@ -153,4 +155,35 @@ async fn the_staff_shell_is_compressed_once_too() {
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut html)
         .unwrap();
     assert_eq!(html, shell("staf-shell", STAFF_SCRIPT));
+}
+
+/// The service worker and the manifest name the build: a browser must see a new one at once
+/// (never an hour-old copy), and the policy lets the page use both.
+#[tokio::test]
+async fn the_service_worker_and_the_manifest_are_revalidated_and_allowed() {
+    let app = app(true).await;
+    let worker = app.get("/sw.js").await;
+    assert_eq!(worker.status(), 200);
+    assert_eq!(worker.headers()["cache-control"], "no-cache");
+    assert!(worker.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let manifest = app.get("/manifest.webmanifest").await;
+    assert_eq!(manifest.status(), 200);
+    assert_eq!(manifest.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        manifest.headers()["content-type"],
+        "application/manifest+json"
+    );
+    // Hashed assets stay cached for a year.
+    let wasm = app.get("/etalase-0123456789abcdef_bg.wasm").await;
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let page = app.get("/").await;
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("worker-src 'self'"), "{csp}");
+    assert!(csp.contains("manifest-src 'self'"), "{csp}");
 }

@@ -32,12 +32,16 @@ const median = (xs) => {
 const file = (label, run) =>
   `${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}-${run}.json`;
 
-const results = [];
+// Runs go round the pages (every page's first run, then every page's second, …): a spell of
+// load on the machine falls on one run of several pages, not on every run of one page, so
+// each page's median stays its own.
+const figuresOf = pages.map(() => ({ perf: [], lcp_ms: [], tbt_ms: [], cls: [], bytes: [] }));
+const errorsOf = pages.map(() => []);
 try {
-  for (const { label, url, cookie } of pages) {
-    const figures = { perf: [], lcp_ms: [], tbt_ms: [], cls: [], bytes: [] };
-    const errors = [];
-    for (let run = 1; run <= runs; run++) {
+  for (let run = 1; run <= runs; run++) {
+    for (const [index, { label, url, cookie }] of pages.entries()) {
+      const figures = figuresOf[index];
+      const errors = errorsOf[index];
       const started = Date.now();
       // Chromium now and then loses a run's trace (NO_NAVSTART): such a run is measured again,
       // up to twice; a page that fails three times in a row is reported as failed.
@@ -84,15 +88,15 @@ try {
         `${Math.round(audit('total-byte-weight') / 1000)} KB ` +
         `(${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
-    results.push({
-      label,
-      url,
-      runs: figures.perf.length,
-      errors,
-      ...Object.fromEntries(Object.entries(figures).map(([k, xs]) => [k, median(xs)])),
-    });
   }
 } finally {
   await chrome?.kill();
 }
+const results = pages.map(({ label, url }, index) => ({
+  label,
+  url,
+  runs: figuresOf[index].perf.length,
+  errors: errorsOf[index],
+  ...Object.fromEntries(Object.entries(figuresOf[index]).map(([k, xs]) => [k, median(xs)])),
+}));
 writeFileSync(process.env.RESULT_FILE, JSON.stringify(results, null, 2));

@@ -17,7 +17,7 @@ const CLS_MAX: f64 = 0.02;
 const BYTES_GOAL: u64 = 150_000;
 
 /// Lighthouse runs per page in the full run; the median of each figure counts.
-const RUNS_FULL: usize = 3;
+const RUNS_FULL: usize = 5;
 
 #[derive(Deserialize)]
 struct PageResult {
