@@ -36,8 +36,9 @@ const PRIVATE_PAGE = /^\/(pesanan|staf|desk|admin|masuk|akun)(\/|$)|^\/kebutuhan
 // Public catalog data, the same for everyone.
 const PUBLIC_DATA = /^\/api\/v1\/(catalog|home|site|search|products|ikm\/[^/]+|needs)(\/[^/]+)?$/;
 const PICTURE = /^\/(img|media|og)\//;
-// Trunk's names: `name-<hash>.ext`, the hash up to 16 hex digits (leading zeros dropped).
-const HASHED = /^\/[A-Za-z0-9_-]+-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/;
+// Trunk's names, as `etalase_core::asset::is_hashed_asset` reads them: `name-<hash>.ext`, the
+// hash 10 to 16 hex digits (leading zeros dropped) with at least one digit.
+const HASHED = /^\/[A-Za-z0-9_-]+-(?=[0-9a-f]*[0-9])[0-9a-f]{10,16}(_bg)?\.(js|wasm|css)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

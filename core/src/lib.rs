@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod asset;
 pub mod catalog;
 pub mod category;
 pub mod date;

@@ -203,16 +203,10 @@ pub fn write_service_worker(dist: &Path) -> Result {
     Ok(())
 }
 
-/// `name-<hex>.js|.css` or `name-<hex>_bg.wasm`, as Trunk names what it hashes.
+/// What the buyers' app is made of: Trunk's hashed JS, CSS and wasm.
 fn is_hashed_asset(name: &str) -> bool {
-    let stem = name
-        .strip_suffix("_bg.wasm")
-        .or_else(|| name.strip_suffix(".js"))
-        .or_else(|| name.strip_suffix(".css"));
-    let Some((_, hash)) = stem.and_then(|s| s.rsplit_once('-')) else {
-        return false;
-    };
-    (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    let code = name.ends_with(".js") || name.ends_with(".css") || name.ends_with("_bg.wasm");
+    code && etalase_core::asset::is_hashed_asset(name)
 }
 
 /// FNV-1a, 64 bits: a version stamp, not a defence.
@@ -398,7 +392,10 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("const PRECACHE"))
             .unwrap();
-        assert!(!precache.contains("staf"), "the staff app is never precached");
+        assert!(
+            !precache.contains("staf"),
+            "the staff app is never precached"
+        );
         assert!(!first.contains("__VERSION__") && !first.contains("__PRECACHE__"));
         std::fs::remove_file(dir.join("etalase-0123456789abcdef_bg.wasm")).unwrap();
         std::fs::write(dir.join("etalase-1111111111111111_bg.wasm"), "w2").unwrap();
