@@ -71,14 +71,67 @@ async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
     for (name, value) in headers {
         request = request.header(name, value);
     }
+    // A send that hangs (a signal that died mid-request, a proxy that never answers) must not
+    // hold the form or the outbox forever: past SEND_PATIENCE it is given up as "no signal".
+    // Whatever it was, a send carries an Idempotency-Key, so trying again stores it once.
+    let deadline = Deadline::start(SEND_PATIENCE);
     let response = request
+        .abort_signal(deadline.signal().as_ref())
         .header("Content-Type", "application/json")
         .body(crate::json::stringify(body).map_err(FetchError::Decode)?)
         .map_err(|e| FetchError::Decode(e.to_string()))?
         .send()
         .await
         .map_err(|e| FetchError::Network(e.to_string()))?;
-    decode(response).await
+    let answer = decode(response).await;
+    drop(deadline);
+    answer
+}
+
+/// How long a POST or PUT may take, answer included, before it counts as sent without signal.
+pub const SEND_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Aborts the fetch that carries its signal once its time is up; dropped in time, it does
+/// nothing.
+struct Deadline {
+    #[cfg(target_arch = "wasm32")]
+    controller: Option<web_sys::AbortController>,
+    #[cfg(target_arch = "wasm32")]
+    timer: Option<leptos::prelude::TimeoutHandle>,
+}
+
+impl Deadline {
+    fn start(after: std::time::Duration) -> Deadline {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let controller = web_sys::AbortController::new().ok();
+            let timer = controller.clone().and_then(|c| {
+                leptos::prelude::set_timeout_with_handle(move || c.abort(), after).ok()
+            });
+            Deadline { controller, timer }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = after;
+            Deadline {}
+        }
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        #[cfg(target_arch = "wasm32")]
+        return self.controller.as_ref().map(|c| c.signal());
+        #[cfg(not(target_arch = "wasm32"))]
+        None
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(timer) = self.timer.take() {
+            timer.clear();
+        }
+    }
 }
 
 /// The body as `T` on success; our error body (or the bare status) otherwise.

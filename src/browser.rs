@@ -32,16 +32,47 @@ pub fn save<T: Serialize>(key: &str, value: Option<&T>) {
     let _ = (key, value.is_some());
 }
 
-/// Today in Lampung (WIB, UTC+7), as the server counts it.
-pub fn today_wib() -> Date {
+/// When another tab of this site changes `key` in localStorage (or clears it all), `f` runs
+/// here; the tab that wrote it is not told (the browser's `storage` event).
+pub fn on_storage_change(key: &'static str, f: impl Fn() + 'static) {
     #[cfg(target_arch = "wasm32")]
-    let ms = js_sys::Date::now();
+    {
+        use wasm_bindgen::JsCast;
+        let listener = move |event: web_sys::Event| {
+            let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() else {
+                return;
+            };
+            // No key: the whole storage was cleared.
+            if event.key().is_none_or(|k| k == key) {
+                f();
+            }
+        };
+        // For the app's lifetime, like the app itself.
+        let _ = leptos::prelude::window_event_listener_untyped("storage", listener);
+    }
     #[cfg(not(target_arch = "wasm32"))]
-    let ms = std::time::SystemTime::now()
+    let _ = (key, f);
+}
+
+/// Milliseconds since the Unix epoch by this device's clock.
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as f64)
-        .unwrap_or(0.0);
-    Date::from_days(((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0).floor() as i64)
+        .unwrap_or(0.0)
+}
+
+/// Seconds since the Unix epoch by this device's clock.
+pub fn now_secs() -> i64 {
+    (now_ms() / 1000.0).floor() as i64
+}
+
+/// Today in Lampung (WIB, UTC+7), as the server counts it.
+pub fn today_wib() -> Date {
+    Date::from_days(((now_ms() / 1000.0 + 7.0 * 3600.0) / 86_400.0).floor() as i64)
 }
 
 /// A fresh Idempotency-Key for one submission, `<prefix>-` and 128 bits from the browser's

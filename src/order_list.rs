@@ -27,11 +27,18 @@ impl OrderList {
         OrderList(RwSignal::new(read_storage().unwrap_or_default()))
     }
 
-    /// Keeps localStorage in step with the list.
+    /// Keeps localStorage in step with the list, and the list in step with what another tab
+    /// writes there (so no tab writes back a list older than the one on screen elsewhere).
     pub fn persist(self) {
         Effect::new(move |_| {
             let lines = self.0.get();
             write_storage(&lines);
+        });
+        crate::browser::on_storage_change(STORAGE_KEY, move || {
+            let stored = read_storage().unwrap_or_default();
+            if self.0.with_untracked(|lines| *lines != stored) {
+                self.0.set(stored);
+            }
         });
     }
 

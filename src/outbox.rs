@@ -8,9 +8,9 @@
 //! any page can finish a request and the checkout shows the outcome.
 
 use crate::api::{post_json, FetchError};
-use crate::browser::{load, save};
+use crate::browser::{load, now_secs, on_storage_change, save};
 use crate::order_list::OrderList;
-use etalase_core::api::{OrderCreated, ORDERS_PATH};
+use etalase_core::api::{outbox_may_resend, OrderCreated, ORDERS_PATH};
 use etalase_core::request::{PriceChange, RequestInput};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,10 @@ pub struct Draft {
     pub form: RequestInput,
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// The body the key was made for: the same body sent again keeps the key (so the server
+    /// answers a repeat with the request it stored), a changed body gets a new one.
+    #[serde(default)]
+    pub keyed: Option<RequestInput>,
 }
 
 /// A request written down and not yet answered.
@@ -38,9 +42,13 @@ pub struct Pending {
     pub body: RequestInput,
     /// The language its messages come back in (`id` or `en`).
     pub language: String,
+    /// When it was written down (Unix seconds, this phone's clock): past
+    /// [`etalase_core::api::OUTBOX_RESEND_SECS`] it is no longer sent by itself.
+    #[serde(default = "now_secs")]
+    pub queued_at: i64,
 }
 
-/// An answer that sends the partner back to the form.
+/// An answer (or its absence) that sends the partner back to the form, nothing lost.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Returned {
     /// Prices moved since the list was made: shown for the partner to confirm.
@@ -49,6 +57,22 @@ pub enum Returned {
     Fields(BTreeMap<String, String>),
     /// Refused for another reason; the message is the server's.
     Refused(String),
+    /// It waited too long to be sent by itself (written down at these Unix seconds).
+    Expired(i64),
+    /// The partner took it back before it went.
+    Withdrawn,
+}
+
+/// Why a written-down request has not gone yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// No answer at all: no signal, or the send timed out.
+    NoSignal,
+    /// The server is there and asks to wait (busy, overloaded, still working on this key).
+    Busy,
+    /// Something answered that is not our server (a Wi-Fi login page, a proxy), with its
+    /// status when it gave one.
+    Unreadable(Option<u16>),
 }
 
 #[derive(Clone, Copy)]
@@ -59,16 +83,16 @@ pub struct Outbox {
     pub created: RwSignal<Option<OrderCreated>>,
     pub returned: RwSignal<Option<Returned>>,
     pub sending: RwSignal<bool>,
-    /// The last try found no signal (or a server that could not answer).
-    pub waiting: RwSignal<bool>,
+    /// Why the last try did not go through (`None`: not tried yet, or it went).
+    pub waiting: RwSignal<Option<Wait>>,
     /// A request went out while the partner was on another page: the frame points to it.
     pub unseen: RwSignal<bool>,
     list: OrderList,
 }
 
 impl Outbox {
-    /// The outbox as this browser kept it, saved on every change, sending what waits now and
-    /// whenever the phone comes back online.
+    /// The outbox as this browser kept it, saved on every change and reloaded when another
+    /// tab changes it, sending what waits now and whenever the phone comes back online.
     pub fn start(list: OrderList) -> Outbox {
         let outbox = Outbox {
             draft: RwSignal::new(load::<Draft>(DRAFT_KEY).unwrap_or_default()),
@@ -76,13 +100,14 @@ impl Outbox {
             created: RwSignal::new(load::<OrderCreated>(CREATED_KEY)),
             returned: RwSignal::new(None),
             sending: RwSignal::new(false),
-            waiting: RwSignal::new(false),
+            waiting: RwSignal::new(None),
             unseen: RwSignal::new(false),
             list,
         };
         Effect::new(move |_| save(DRAFT_KEY, Some(&outbox.draft.get())));
         Effect::new(move |_| save(PENDING_KEY, outbox.pending.get().as_ref()));
         Effect::new(move |_| save(CREATED_KEY, outbox.created.get().as_ref()));
+        outbox.follow_other_tabs();
         outbox.wake_on_signal();
         if outbox.pending.get_untracked().is_some() {
             outbox.flush();
@@ -92,21 +117,30 @@ impl Outbox {
 
     /// Writes the request down under its key, then sends it.
     pub fn submit(self, body: RequestInput, language: &str) {
-        let key = self
+        let kept = self
             .draft
-            .with_untracked(|d| d.idempotency_key.clone())
-            .unwrap_or_else(|| crate::browser::new_key("etl"));
-        self.draft.update(|d| d.idempotency_key = Some(key.clone()));
+            .with_untracked(|d| match (&d.idempotency_key, &d.keyed) {
+                (Some(key), Some(keyed)) if *keyed == body => Some(key.clone()),
+                _ => None,
+            });
+        let key = kept.unwrap_or_else(|| crate::browser::new_key("etl"));
+        self.draft.update(|d| {
+            d.idempotency_key = Some(key.clone());
+            d.keyed = Some(body.clone());
+        });
         self.returned.set(None);
+        self.waiting.set(None);
         self.pending.set(Some(Pending {
             key,
             body,
             language: language.to_owned(),
+            queued_at: now_secs(),
         }));
         self.flush();
     }
 
-    /// Sends what waits, once at a time in this tab.
+    /// Sends what waits, once at a time in this tab; a request that waited too long goes back
+    /// to the partner instead.
     pub fn flush(self) {
         if self.sending.get_untracked() {
             return;
@@ -114,6 +148,10 @@ impl Outbox {
         let Some(pending) = self.pending.get_untracked() else {
             return;
         };
+        if !outbox_may_resend(pending.queued_at, now_secs()) {
+            self.back_to_form(Returned::Expired(pending.queued_at));
+            return;
+        }
         self.sending.set(true);
         leptos::task::spawn_local(async move {
             let headers = [
@@ -126,52 +164,131 @@ impl Outbox {
             if self.pending.get_untracked().as_ref().map(|p| &p.key) != Some(&pending.key) {
                 return;
             }
-            self.settle(result);
+            self.settle(&pending.body, result);
         });
     }
 
-    fn settle(self, result: Result<OrderCreated, FetchError>) {
-        let back_to_form = |returned: Returned| {
-            self.pending.set(None);
-            self.waiting.set(false);
-            // The next body differs (new prices, fixed fields): it needs its own key.
-            self.draft.update(|d| d.idempotency_key = None);
-            self.returned.set(Some(returned));
-        };
+    /// The partner takes the request back before it goes (not while a send is under way,
+    /// whose answer could still be a stored request). The form comes back as it was sent.
+    pub fn withdraw(self) {
+        if !self.sending.get_untracked() {
+            self.back_to_form(Returned::Withdrawn);
+        }
+    }
+
+    fn back_to_form(self, returned: Returned) {
+        self.pending.set(None);
+        self.waiting.set(None);
+        self.returned.set(Some(returned));
+    }
+
+    fn settle(self, sent: &RequestInput, result: Result<OrderCreated, FetchError>) {
         match result {
             Ok(done) => {
                 self.pending.set(None);
-                self.waiting.set(false);
+                self.waiting.set(None);
                 self.created.set(Some(done));
-                self.list.0.set(Vec::new());
-                // Contact details stay for the next request; the key does not.
-                self.draft.update(|d| {
-                    d.idempotency_key = None;
-                    d.form.needed_by.clear();
-                    d.form.purpose.clear();
-                    d.form.notes.clear();
-                });
+                self.forget_sent(sent);
                 if !on_checkout() {
                     self.unseen.set(true);
                 }
             }
             Err(FetchError::Api { error, .. }) if error.code == "price_changed" => {
-                back_to_form(Returned::PricesChanged(error.price_changes))
+                self.back_to_form(Returned::PricesChanged(error.price_changes))
             }
             Err(FetchError::Api { status: 422, error }) => {
-                back_to_form(Returned::Fields(error.fields))
+                self.back_to_form(Returned::Fields(error.fields))
             }
-            // No signal, a server that could not answer now, or one asking to wait: the same
-            // request goes again later.
-            Err(FetchError::Network(_)) => self.waiting.set(true),
-            Err(FetchError::Api { status, .. } | FetchError::Status(status))
-                if status >= 500 || status == 429 || status == 408 =>
+            // No signal, or a send that never finished: the same request goes again later.
+            Err(FetchError::Network(_)) => self.waiting.set(Some(Wait::NoSignal)),
+            // Our server, asking to wait: overloaded, down for a moment, or still storing this
+            // very request from an earlier try.
+            Err(FetchError::Api { status, error })
+                if status >= 500
+                    || status == 429
+                    || status == 408
+                    || error.code == "idempotency_key_busy" =>
             {
-                self.waiting.set(true)
+                self.waiting.set(Some(Wait::Busy))
             }
-            Err(FetchError::Api { error, .. }) => back_to_form(Returned::Refused(error.message)),
-            Err(FetchError::Status(_) | FetchError::Decode(_)) => self.waiting.set(true),
+            Err(FetchError::Api { error, .. }) => {
+                self.back_to_form(Returned::Refused(error.message))
+            }
+            Err(FetchError::Status(status)) if status >= 500 || status == 429 || status == 408 => {
+                self.waiting.set(Some(Wait::Busy))
+            }
+            // Not our server's answer (a hotel Wi-Fi's login page, a proxy): nothing was
+            // stored by us, and the same request goes again later.
+            Err(FetchError::Status(status)) => {
+                self.waiting.set(Some(Wait::Unreadable(Some(status))))
+            }
+            Err(FetchError::Decode(_)) => self.waiting.set(Some(Wait::Unreadable(None))),
         }
+    }
+
+    /// A stored request leaves the list and the form what was sent in it, and nothing the
+    /// partner added or changed since (in this tab or another).
+    fn forget_sent(self, sent: &RequestInput) {
+        let was_sent = |line: &crate::order_list::DraftLine| {
+            sent.lines.iter().any(|s| {
+                s.product == line.product.as_str()
+                    && s.quantity == line.quantity
+                    && s.note == line.note
+            })
+        };
+        if self
+            .list
+            .0
+            .with_untracked(|lines| lines.iter().any(was_sent))
+        {
+            self.list.0.update(|lines| lines.retain(|l| !was_sent(l)));
+        }
+        // Contact details stay for the next request; the key, and what was only for this
+        // one, do not.
+        self.draft.update(|d| {
+            d.idempotency_key = None;
+            d.keyed = None;
+            let form = &mut d.form;
+            if form.needed_by == sent.needed_by {
+                form.needed_by.clear();
+            }
+            if form.purpose == sent.purpose {
+                form.purpose.clear();
+            }
+            if form.notes == sent.notes {
+                form.notes.clear();
+            }
+        });
+    }
+
+    /// Another tab of the site writes the same storage: what it writes is taken here, so a
+    /// tab never writes back an older draft, list or request over a newer one, and every tab
+    /// shows a request waiting (or sent) wherever it was written down.
+    fn follow_other_tabs(self) {
+        on_storage_change(DRAFT_KEY, move || {
+            let stored = load::<Draft>(DRAFT_KEY).unwrap_or_default();
+            if self.draft.with_untracked(|d| *d != stored) {
+                self.draft.set(stored);
+            }
+        });
+        on_storage_change(PENDING_KEY, move || {
+            let stored = load::<Pending>(PENDING_KEY);
+            if self.pending.with_untracked(|p| *p != stored) {
+                if stored.is_none() {
+                    self.waiting.set(None);
+                }
+                self.pending.set(stored);
+            }
+        });
+        on_storage_change(CREATED_KEY, move || {
+            let stored = load::<OrderCreated>(CREATED_KEY);
+            if self.created.with_untracked(|c| *c != stored) {
+                if stored.is_some() && !on_checkout() {
+                    self.unseen.set(true);
+                }
+                self.created.set(stored);
+            }
+        });
     }
 
     /// Sends again when the browser says the signal is back, and every [`RETRY_EVERY`] while

@@ -11,8 +11,10 @@
 // - pages seen (network-first; the kept copy when there is no signal, the app's own frame
 //   with a "needs a signal" message for a page never seen).
 // Never kept: tracking pages and invoices (their links hold a secret), a partner's own need,
-// staff pages, every API answer that is not public catalog data, and anything answered with
-// `Cache-Control: no-store`.
+// staff pages, every API answer that is not public catalog data, anything answered with
+// `Cache-Control: no-store`, and answers drawn from the browser's cookies (`Vary: Cookie`,
+// the order list page), which a kept copy cannot follow: offline, the app draws those from
+// the browser's own storage.
 
 const VERSION = "__VERSION__";
 const PRECACHE = __PRECACHE__;
@@ -80,13 +82,26 @@ self.addEventListener("message", (event) => {
   } catch (_) {
     return;
   }
-  if (url.origin !== self.location.origin || PRIVATE_PAGE.test(url.pathname)) return;
+  if (url.origin !== self.location.origin || !isPage(url.pathname)) return;
   event.waitUntil(
     fetch(url.href, { credentials: "same-origin" })
-      .then((response) => keep(PAGES, url.href, response, PAGE_LIMIT))
+      // Only the page itself, as the browser would have shown it at that address.
+      .then((response) => (response.redirected || !isHtml(response)
+        ? undefined
+        : keep(PAGES, url.href, response, PAGE_LIMIT)))
       .catch(() => {}),
   );
 });
+
+/// A storefront page's path: not private, not data, not a file.
+function isPage(path) {
+  return !PRIVATE_PAGE.test(path) && !/^\/api\//.test(path) && !HASHED.test(path)
+    && !PICTURE.test(path) && !/\.[A-Za-z0-9]+$/.test(path);
+}
+
+function isHtml(response) {
+  return /^text\/html/i.test(response.headers.get("content-type") || "");
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -104,9 +119,10 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (HASHED.test(path)) {
-    event.respondWith(cacheFirst(ASSETS, request, 0));
+    // Its name is its content: one copy, whatever query string a request adds.
+    event.respondWith(cacheFirst(ASSETS, url.origin + path, request, 0));
   } else if (PICTURE.test(path)) {
-    event.respondWith(cacheFirst(PICTURES, request, PICTURE_LIMIT));
+    event.respondWith(cacheFirst(PICTURES, request, request, PICTURE_LIMIT));
   } else if (PUBLIC_DATA.test(path)) {
     event.respondWith(staleWhileRevalidate(event, request));
   }
@@ -144,11 +160,12 @@ function page(event, request) {
     .catch(() => kept.then((copy) => copy || shell()));
 }
 
-function cacheFirst(name, request, limit) {
-  return caches.open(name).then((cache) => cache.match(request).then((kept) => {
+/// The copy kept under `key`, else the network's answer to `request` (then kept).
+function cacheFirst(name, key, request, limit) {
+  return caches.open(name).then((cache) => cache.match(key).then((kept) => {
     if (kept) return kept;
     return fetch(request).then((response) => {
-      keep(name, request, response.clone(), limit);
+      keep(name, key, response.clone(), limit);
       return response;
     });
   }));
@@ -173,6 +190,8 @@ function keep(name, key, response, limit) {
   if (!response || response.status !== 200 || response.type !== "basic") return Promise.resolve();
   const control = response.headers.get("cache-control") || "";
   if (/no-store/i.test(control)) return Promise.resolve();
+  // Drawn from cookies a kept copy cannot see, or never the same twice.
+  if (/cookie|\*/i.test(response.headers.get("vary") || "")) return Promise.resolve();
   return caches.open(name).then((cache) => cache.put(key, response).then(() => {
     if (!limit) return undefined;
     return cache.keys().then((keys) => Promise.all(

@@ -22,6 +22,22 @@ pub fn ikm_path(slug: &str) -> String {
 
 pub const ORDERS_PATH: &str = "/api/v1/orders";
 
+/// How long the server keeps its answer to an `Idempotency-Key` (orders and needs): a repeat
+/// of the same body within it gets the same answer and stores nothing new.
+pub const IDEMPOTENCY_TTL_SECS: i64 = 7 * 24 * 3600;
+
+/// How long a phone goes on sending a request it wrote down by itself (no signal, no answer).
+/// A day inside [`IDEMPOTENCY_TTL_SECS`], so any repeat it sends of a request that did reach
+/// the server is still recognised; past it the partner is asked to look at the request again.
+pub const OUTBOX_RESEND_SECS: i64 = 6 * 24 * 3600;
+const _: () = assert!(OUTBOX_RESEND_SECS + 24 * 3600 <= IDEMPOTENCY_TTL_SECS);
+
+/// Whether a request written down at `queued_at` may still be sent by itself at `now` (both
+/// Unix seconds, by the same clock).
+pub fn outbox_may_resend(queued_at: i64, now: i64) -> bool {
+    now.saturating_sub(queued_at) < OUTBOX_RESEND_SECS
+}
+
 /// What this copy of the site can do. The server says ordering works; a static export
 /// writes a file that says it does not, and the SPA offers WhatsApp instead.
 pub const SITE_PATH: &str = "/api/v1/site";
@@ -346,6 +362,19 @@ pub struct CancelPart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_stops_resending_while_the_server_still_knows_the_key() {
+        let queued = 1_800_000_000;
+        assert!(outbox_may_resend(queued, queued));
+        assert!(outbox_may_resend(queued, queued + OUTBOX_RESEND_SECS - 1));
+        assert!(!outbox_may_resend(queued, queued + OUTBOX_RESEND_SECS));
+        // The last send it makes by itself is still inside the server's memory of the key.
+        assert!(queued + OUTBOX_RESEND_SECS < queued + IDEMPOTENCY_TTL_SECS);
+        // A clock near its ends neither overflows nor sends forever.
+        assert!(!outbox_may_resend(i64::MIN, i64::MAX));
+        assert!(outbox_may_resend(i64::MAX, i64::MIN));
+    }
 
     fn line(quantity: u32, unit_price: i64, confirmed: Option<i64>) -> TrackedLine {
         TrackedLine {

@@ -214,10 +214,28 @@ async fn a_copy_of_the_database_opens_nothing_and_replays_still_answer_the_same(
     let replayed: OrderCreated = again.json().await.unwrap();
     assert_eq!(replayed, created);
 
-    // After a day the record is gone: the sweep deletes it, and a late retry is a new request.
+    // Six days on, a phone's last retry by itself still gets the same answer.
+    let ttl = etalase_core::api::IDEMPOTENCY_TTL_SECS;
+    let phone_gives_up = etalase_core::api::OUTBOX_RESEND_SECS;
     app.state
         .db
-        .execute_unchecked("UPDATE idempotency SET created_at = created_at - 86401")
+        .execute_unchecked(&format!(
+            "UPDATE idempotency SET created_at = created_at - {}",
+            phone_gives_up - 1
+        ))
+        .await
+        .unwrap();
+    let last: OrderCreated = post(&app, key, &request()).await.json().await.unwrap();
+    assert_eq!(last, created);
+
+    // Past the server's memory the record is gone: the sweep deletes it, and a late retry is
+    // a new request.
+    app.state
+        .db
+        .execute_unchecked(&format!(
+            "UPDATE idempotency SET created_at = created_at - {}",
+            ttl - phone_gives_up + 2
+        ))
         .await
         .unwrap();
     let late = post(&app, key, &request()).await;
@@ -227,7 +245,10 @@ async fn a_copy_of_the_database_opens_nothing_and_replays_still_answer_the_same(
     assert_ne!(late.code, created.code);
     app.state
         .db
-        .execute_unchecked("UPDATE idempotency SET created_at = created_at - 86401")
+        .execute_unchecked(&format!(
+            "UPDATE idempotency SET created_at = created_at - {}",
+            ttl + 1
+        ))
         .await
         .unwrap();
     let swept = etalase_server::orders::sweep_idempotency(

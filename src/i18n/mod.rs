@@ -126,6 +126,14 @@ pub struct Texts {
     pub outbox_waiting_banner: &'static str,
     pub outbox_sent_banner: &'static str,
     pub see_request: &'static str,
+    pub outbox_busy: &'static str,
+    pub outbox_unreadable_lead: &'static str,
+    pub outbox_unreadable_rest: &'static str,
+    pub outbox_expired_lead: &'static str,
+    pub outbox_expired_rest: &'static str,
+    pub outbox_withdrawn: &'static str,
+    pub withdraw_request: &'static str,
+    pub withdraw_explained: &'static str,
     pub server_problem: &'static str,
     pub prices_changed: &'static str,
     pub confirm_new_prices: &'static str,
@@ -310,6 +318,24 @@ impl Texts {
 
     pub fn date(&self, iso: &str) -> String {
         self.locale.date(iso)
+    }
+
+    /// Why a written-down request waits when something other than our server answered.
+    pub fn outbox_unreadable(&self, status: Option<u16>) -> String {
+        let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+        let (lead, rest) = (self.outbox_unreadable_lead, self.outbox_unreadable_rest);
+        format!("{lead}{status}. {rest}")
+    }
+
+    /// A written-down request that waited past the time it is sent by itself.
+    pub fn outbox_expired(&self, queued_at: i64) -> String {
+        let day = etalase_core::Date::from_days((queued_at + 7 * 3600).div_euclid(86_400));
+        format!(
+            "{} {} {}",
+            self.outbox_expired_lead,
+            self.date(&day.to_string()),
+            self.outbox_expired_rest
+        )
     }
 
     pub fn category(&self, c: Category) -> &'static str {

@@ -8,7 +8,7 @@ use crate::browser::today_wib;
 use crate::components::catalog_view::Loaded;
 use crate::i18n::t;
 use crate::order_list::OrderList;
-use crate::outbox::{Outbox, Pending, Returned};
+use crate::outbox::{Outbox, Pending, Returned, Wait};
 use crate::share::{absolute_url, copy_to_clipboard, share};
 use etalase_core::api::OrderCreated;
 use etalase_core::request::{
@@ -67,6 +67,8 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
                 notice.set(Some(texts.fix_fields.to_owned()));
             }
             Returned::Refused(message) => notice.set(Some(message)),
+            Returned::Expired(queued_at) => notice.set(Some(texts.outbox_expired(queued_at))),
+            Returned::Withdrawn => notice.set(Some(texts.outbox_withdrawn.to_owned())),
         }
     });
 
@@ -302,14 +304,15 @@ fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
             .iter()
             .filter_map(|l| l.seen_unit_price.map(|p| p.saturating_mul(l.quantity))),
     );
-    let status = move || {
-        if outbox.sending.get() {
-            texts.sending
-        } else if outbox.waiting.get() {
-            texts.waiting_for_signal
-        } else {
-            texts.sending
-        }
+    // Until a try has failed, it is on its way.
+    let status = move || match outbox.waiting.get() {
+        Some(_) if !outbox.sending.get() => texts.waiting_for_signal,
+        _ => texts.sending,
+    };
+    let why = move || match outbox.waiting.get() {
+        Some(Wait::Busy) => texts.outbox_busy.to_owned(),
+        Some(Wait::Unreadable(status)) => texts.outbox_unreadable(status),
+        Some(Wait::NoSignal) | None => texts.waiting_explained.to_owned(),
     };
     // It takes the form's place while the partner is at its submit button: bring it into view.
     let panel = NodeRef::<leptos::html::Div>::new();
@@ -321,7 +324,7 @@ fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
     view! {
         <div class="outbox-waiting" role="status" aria-live="polite" tabindex="-1" node_ref=panel>
             <h2>{status}</h2>
-            <p>{texts.waiting_explained}</p>
+            <p>{why}</p>
             <h3>{texts.will_be_sent}</h3>
             <p>
                 <strong>{body.company.clone()}</strong>
@@ -338,6 +341,15 @@ fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
             >
                 {texts.send_now}
             </button>
+            <button
+                type="button"
+                class="button button-secondary"
+                disabled=move || outbox.sending.get()
+                on:click=move |_| outbox.withdraw()
+            >
+                {texts.withdraw_request}
+            </button>
+            <p class="hint">{texts.withdraw_explained}</p>
         </div>
     }
 }

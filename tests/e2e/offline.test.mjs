@@ -21,18 +21,31 @@ after(async () => { await browser?.close(); });
 
 /// A relay to `target` on a port of its own that can be cut (every connection dropped) and
 /// restored. Counts the order requests that reached the site and the ones it stored anew.
+/// `state.orders` says what becomes of an order request: 'pass'; 'swallow' (the site gets it
+/// and stores it, the answer is lost on the way back: the phone waits and never hears); or
+/// 'portal' (a hotel Wi-Fi's login page answers instead of the site).
 async function relay(target) {
   const to = new URL(target);
   const sockets = new Set();
-  const state = { online: true, posts: 0, stored: 0 };
+  const state = { online: true, orders: 'pass', posts: 0, stored: 0, keys: [] };
   const server = http.createServer((req, res) => {
     if (!state.online) { req.socket.destroy(); return; }
     const isOrder = req.method === 'POST' && req.url === '/api/v1/orders';
-    if (isOrder) state.posts += 1;
+    if (isOrder) {
+      state.posts += 1;
+      state.keys.push(req.headers['idempotency-key']);
+      if (state.orders === 'portal') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<!doctype html><title>Login Wi-Fi Hotel</title><form>Masukkan kode kamar</form>');
+        return;
+      }
+    }
+    const swallow = isOrder && state.orders === 'swallow';
     const upstream = http.request({
       host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers,
     }, (answer) => {
       if (isOrder && answer.statusCode === 201 && !answer.headers['idempotent-replayed']) state.stored += 1;
+      if (swallow) { answer.resume(); return; }
       res.writeHead(answer.statusCode, answer.headers);
       answer.pipe(res);
     });
@@ -69,6 +82,8 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     await page.goto(`${site.url}/produk/madu-hutan-botol-kecil-250-g`);
     await page.getByLabel(/^Jumlah/).waitFor();
     await workerReady(page);
+    await page.goto(`${site.url}/daftar-pesanan`);
+    await page.getByRole('heading', { name: 'Daftar Pesanan' }).first().waitFor();
     await page.goto(`${site.url}/produk/kopi-robusta-bubuk-250-g`);
     await page.getByLabel(/^Jumlah/).waitFor();
     await page.locator('#prerender').waitFor({ state: 'detached' });
@@ -143,6 +158,13 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     const link = await again.locator('.tracking-link a').getAttribute('href');
     await again.goto(`${site.url}${link}`);
     await again.locator('.tracked-part').first().waitFor();
+    // Told of a "seen" address that is no page (its own script, the manifest), the worker
+    // keeps nothing.
+    await again.evaluate(async () => {
+      const { active } = await navigator.serviceWorker.ready;
+      for (const seen of ['/sw.js', '/manifest.webmanifest', '/api/v1/orders']) active.postMessage({ seen });
+    });
+    await again.waitForTimeout(1500);
     const kept = await again.evaluate(async () => {
       const found = [];
       for (const name of await caches.keys()) {
@@ -152,7 +174,137 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     });
     assert.ok(kept.length > 0);
     assert.deepEqual(kept.filter((u) => /\/pesanan\/|\/api\/v1\/orders|\/staf\//.test(u)), []);
+    // Nor the order list page (drawn from a cookie), nor what the worker was told of above.
+    assert.deepEqual(kept.filter((u) => /\/daftar-pesanan|\/sw\.js|\.webmanifest/.test(u)), []);
     assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
+  } finally {
+    await context.close();
+    await site.close();
+  }
+});
+
+/// Adds a product to the order list from its page on `base`.
+async function add(page, base, slug) {
+  await page.goto(`${base}/produk/${slug}`);
+  await page.getByLabel(/^Jumlah/).waitFor();
+  await page.getByRole('button', { name: /Daftar Pesanan/ }).first().click();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+}
+
+async function until(check, what, timeout = 60000) {
+  const end = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const listed = (page) => page.evaluate(
+  () => JSON.parse(localStorage.getItem('etalase.daftar-pesanan') || '[]').map((l) => l.product),
+);
+
+test('outbox: a Wi-Fi login page, a lost answer and a second tab still make exactly one request', { skip: STATIC }, async () => {
+  const site = await relay(BASE_URL);
+  // No worker here: what is under test is the outbox in the page.
+  const { context, page, errors } = await phone(browser);
+  try {
+    await add(page, site.url, 'kopi-robusta-bubuk-250-g');
+    await add(page, site.url, 'madu-hutan-botol-kecil-250-g');
+    // A second tab is open on the order list before anything is written down.
+    const other = await context.newPage();
+    other.on('pageerror', (e) => errors.push(e.message));
+    await other.goto(`${site.url}/daftar-pesanan`);
+    await other.locator('.ikm-part').first().waitFor();
+    await other.mouse.move(3, 3);
+    await other.locator('#prerender').waitFor({ state: 'detached' });
+
+    // The hotel Wi-Fi wants a login: its page answers instead of the site. Nothing is taken
+    // for an answer; the request waits, and says why.
+    site.state.orders = 'portal';
+    await page.goto(`${site.url}/ajukan`);
+    await fillForm(page, inDays(30));
+    await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+    const waiting = page.locator('.outbox-waiting');
+    await waiting.getByText(/bukan dari server kami \(HTTP 200\)|bukan dari server kami\./).waitFor();
+    await waiting.getByText(/meminta login/).waitFor();
+    await screenshot(page, '94-outbox-wifi-login');
+    assert.equal(site.state.stored, 0);
+
+    // The tab opened before shows it waiting too, and the partner adds a product there.
+    await other.getByText('1 permintaan pesanan menunggu sinyal.').waitFor();
+    await add(other, site.url, 'keripik-pisang-coklat-250-g');
+
+    // The site gets the request and stores it, but its answer is lost on the way back: the
+    // phone gives the send up after its patience (30 s) and waits for a signal again.
+    site.state.orders = 'swallow';
+    await waiting.getByRole('button', { name: 'Coba kirim sekarang' }).click();
+    await until(() => site.state.stored === 1, 'the site to store the request');
+    await waiting.getByText(/terkirim sendiri begitu ada sinyal/).waitFor({ timeout: 60000 });
+
+    // The way back works again: the same request goes, and the site answers with the one it
+    // stored. Every try carried the same key.
+    site.state.orders = 'pass';
+    await waiting.getByRole('button', { name: 'Coba kirim sekarang' }).click();
+    await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+    assert.equal(site.state.stored, 1, 'exactly one request stored');
+    assert.ok(site.state.posts >= 3, `posts: ${site.state.posts}`);
+    assert.equal(new Set(site.state.keys).size, 1, 'one Idempotency-Key');
+
+    // The other tab hears it went. What was sent left the list; what was added since stayed.
+    await other.getByText('Permintaan pesanan Anda sudah terkirim.').waitFor();
+    assert.deepEqual(await listed(other), ['keripik-pisang-coklat-250-g']);
+    assert.deepEqual(await listed(page), ['keripik-pisang-coklat-250-g']);
+    await screenshot(other, '95-outbox-other-tab');
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|Failed to fetch|aborted/i.test(e)), []);
+  } finally {
+    await context.close();
+    await site.close();
+  }
+});
+
+test('outbox: a request taken back, or one that waited for days, returns to the form intact', { skip: STATIC }, async () => {
+  const site = await relay(BASE_URL);
+  const { context, page } = await phone(browser);
+  try {
+    await add(page, site.url, 'kopi-robusta-bubuk-250-g');
+    await page.goto(`${site.url}/ajukan`);
+    await fillForm(page, inDays(30));
+    site.cut();
+    await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+    const waiting = page.locator('.outbox-waiting');
+    await waiting.getByRole('heading', { name: 'Menunggu sinyal' }).waitFor();
+
+    // Taken back: the form again, as it was, and nothing goes when the signal returns.
+    await waiting.getByRole('button', { name: 'Batalkan pengiriman' }).click();
+    await page.getByText('Permintaan tidak jadi dikirim.', { exact: false }).waitFor();
+    assert.equal(await page.getByLabel('Nama perusahaan/instansi').inputValue(), 'PT Perkebunan Nusantara VII');
+    site.restore();
+    await page.waitForTimeout(1000);
+    assert.equal(site.state.posts, 0);
+    assert.deepEqual(await listed(page), ['kopi-robusta-bubuk-250-g']);
+
+    // A request written down a week ago (a phone left in a drawer) is not sent by itself:
+    // the server may have forgotten its key. The partner sees it in the form, with its date.
+    await page.evaluate(() => {
+      const draft = JSON.parse(localStorage.getItem('etalase.formulir-pesanan'));
+      const week = 7 * 24 * 3600;
+      localStorage.setItem('etalase.antrean-pesanan', JSON.stringify({
+        key: 'etl-00112233445566778899aabbccddeeff',
+        body: draft.keyed,
+        language: 'id',
+        queued_at: Math.floor(Date.now() / 1000) - week,
+      }));
+    });
+    await page.reload();
+    await page.getByText(/menunggu sinyal terlalu lama/).waitFor();
+    await screenshot(page, '96-outbox-stale');
+    assert.equal(site.state.posts, 0, 'nothing sent by itself');
+    assert.equal(await page.locator('.outbox-waiting').count(), 0);
+
+    // Submitted again by the partner, it goes once.
+    await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+    await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
+    assert.equal(site.state.stored, 1);
   } finally {
     await context.close();
     await site.close();

@@ -38,8 +38,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
     }
 }
 
-/// How long an order's idempotency record answers a retry with the same response.
-pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
+pub use etalase_core::api::IDEMPOTENCY_TTL_SECS;
 
 /// The pad that seals a tracking secret in the idempotency record: derived from the key,
 /// which only the client holds (the database keeps a different hash of it), so a copy of the
@@ -68,7 +67,7 @@ pub(crate) fn seal(secret_hex: &str, key: &str) -> Option<String> {
     )
 }
 
-/// The answer kept for a key (by its hash), younger than a day: `None` when there is none;
+/// The answer kept for a key (by its hash), younger than [`IDEMPOTENCY_TTL_SECS`]: `None` when there is none;
 /// the answer as stored (its secret left out) and the secret unsealed by `key` when the body
 /// is the same; a refusal when the key was used for another body. Orders and needs keep
 /// their answers alike.
@@ -103,7 +102,7 @@ pub(crate) fn replayed(body: impl serde::Serialize) -> Response {
     res
 }
 
-/// A stored response for this key, younger than a day: replayed when the body is the same
+/// A stored response for this key, younger than [`IDEMPOTENCY_TTL_SECS`]: replayed when the body is the same
 /// (with the tracking secret unsealed by the key), refused otherwise.
 async fn replay(
     source: store::On<'_>,
