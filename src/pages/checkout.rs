@@ -53,6 +53,8 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
     let server_fields = RwSignal::new(BTreeMap::<String, String>::new());
     let notice = RwSignal::new(None::<String>);
     let price_changes = RwSignal::new(Vec::<PriceChange>::new());
+    // A written-down request that came back unsent: said at the top of the form it returns to.
+    let came_back = RwSignal::new(None::<String>);
     // What the server sent back, here or while the partner was on another page.
     Effect::new(move |_| {
         let Some(returned) = outbox.returned.get() else {
@@ -67,8 +69,8 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
                 notice.set(Some(texts.fix_fields.to_owned()));
             }
             Returned::Refused(message) => notice.set(Some(message)),
-            Returned::Expired(queued_at) => notice.set(Some(texts.outbox_expired(queued_at))),
-            Returned::Withdrawn => notice.set(Some(texts.outbox_withdrawn.to_owned())),
+            Returned::Expired(queued_at) => came_back.set(Some(texts.outbox_expired(queued_at))),
+            Returned::Withdrawn => came_back.set(Some(texts.outbox_withdrawn.to_owned())),
         }
     });
 
@@ -114,6 +116,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
     let send = move || {
         attempted.set(true);
         notice.set(None);
+        came_back.set(None);
         if !local_errors.with(|e| e.is_empty()) {
             notice.set(Some(texts.fix_fields.to_owned()));
             return;
@@ -177,6 +180,13 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
             }
         }
     });
+    let came_back_ref = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(el) = came_back_ref.get() {
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    });
     let waiting_store = store.clone();
     let form_view = move || {
         let total = etalase_core::Rupiah::saturating_sum(list.0.get().iter().filter_map(|l| {
@@ -190,6 +200,11 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
                 {format!("{count} {} · {} {}", texts.product_count, texts.total, texts.rupiah(total))}
                 " · " <a href="/daftar-pesanan">{texts.order_list}</a>
             </p>
+            {move || came_back.get().map(|text| view! {
+                <p class="price-changes came-back" role="alert" tabindex="-1" node_ref=came_back_ref>
+                    {text}
+                </p>
+            })}
             <Show when=move || !price_changes.read().is_empty()>
                 <div class="price-changes" role="alert" node_ref=changes_ref tabindex="-1">
                     <p><strong>{texts.prices_changed}</strong></p>
