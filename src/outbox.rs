@@ -46,6 +46,25 @@ pub struct Pending {
     /// [`etalase_core::api::OUTBOX_RESEND_SECS`] it is no longer sent by itself.
     #[serde(default = "now_secs")]
     pub queued_at: i64,
+    /// A send was started (written down before it goes, so every tab knows): the server may
+    /// hold it even if no answer came.
+    #[serde(default)]
+    pub tried: bool,
+}
+
+impl Pending {
+    /// As it can be sent: storage is the user's to change, and a key or language no header
+    /// can carry would make every send fail before it leaves. Such a key never reached the
+    /// server, so a new one loses nothing.
+    fn sound(mut self) -> Pending {
+        if !etalase_core::api::is_idempotency_key(&self.key) {
+            self.key = crate::browser::new_key("etl");
+        }
+        if !matches!(self.language.as_str(), "id" | "en") {
+            self.language = "id".to_owned();
+        }
+        self
+    }
 }
 
 /// An answer (or its absence) that sends the partner back to the form, nothing lost.
@@ -59,8 +78,11 @@ pub enum Returned {
     Refused(String),
     /// It waited too long to be sent by itself (written down at these Unix seconds).
     Expired(i64),
-    /// The partner took it back before it went.
-    Withdrawn,
+    /// The partner took it back before an answer came; `tried`: a send had started, so the
+    /// server may hold it.
+    Withdrawn { tried: bool },
+    /// The server holds another request under this key: this one may have arrived already.
+    KeyReused,
 }
 
 /// Why a written-down request has not gone yet.
@@ -96,7 +118,7 @@ impl Outbox {
     pub fn start(list: OrderList) -> Outbox {
         let outbox = Outbox {
             draft: RwSignal::new(load::<Draft>(DRAFT_KEY).unwrap_or_default()),
-            pending: RwSignal::new(load::<Pending>(PENDING_KEY)),
+            pending: RwSignal::new(load::<Pending>(PENDING_KEY).map(Pending::sound)),
             created: RwSignal::new(load::<OrderCreated>(CREATED_KEY)),
             returned: RwSignal::new(None),
             sending: RwSignal::new(false),
@@ -135,6 +157,7 @@ impl Outbox {
             body,
             language: language.to_owned(),
             queued_at: now_secs(),
+            tried: false,
         }));
         self.flush();
     }
@@ -152,6 +175,17 @@ impl Outbox {
             self.back_to_form(Returned::Expired(pending.queued_at));
             return;
         }
+        // A phone that knows it is offline sends nothing; any other try may reach the server.
+        let pending = Pending {
+            tried: pending.tried || online(),
+            ..pending.sound()
+        };
+        if self
+            .pending
+            .with_untracked(|p| p.as_ref() != Some(&pending))
+        {
+            self.pending.set(Some(pending.clone()));
+        }
         self.sending.set(true);
         leptos::task::spawn_local(async move {
             let headers = [
@@ -160,20 +194,32 @@ impl Outbox {
             ];
             let result = post_json::<_, OrderCreated>(ORDERS_PATH, &headers, &pending.body).await;
             self.sending.set(false);
-            // Another tab (or an earlier answer) may have settled it meanwhile.
-            if self.pending.get_untracked().as_ref().map(|p| &p.key) != Some(&pending.key) {
-                return;
+            let still_waiting =
+                self.pending.get_untracked().as_ref().map(|p| &p.key) == Some(&pending.key);
+            match result {
+                Ok(done) if !still_waiting => {
+                    // Taken back, or settled by another tab, meanwhile: it is stored all the
+                    // same, and the partner must get its tracking link.
+                    self.stored(done, &pending.body);
+                }
+                _ if !still_waiting => {}
+                result => self.settle(&pending.body, result),
             }
-            self.settle(&pending.body, result);
         });
     }
 
-    /// The partner takes the request back before it goes (not while a send is under way,
-    /// whose answer could still be a stored request). The form comes back as it was sent.
+    /// The partner takes the request back (not while this tab sends it: its answer could
+    /// be a stored request). The form comes back as it was; if a send had started, the
+    /// partner is told the request may have arrived, and that submitting it unchanged is
+    /// recognised as the same.
     pub fn withdraw(self) {
-        if !self.sending.get_untracked() {
-            self.back_to_form(Returned::Withdrawn);
+        if self.sending.get_untracked() {
+            return;
         }
+        let tried = self
+            .pending
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.tried));
+        self.back_to_form(Returned::Withdrawn { tried });
     }
 
     fn back_to_form(self, returned: Returned) {
@@ -187,11 +233,15 @@ impl Outbox {
             Ok(done) => {
                 self.pending.set(None);
                 self.waiting.set(None);
-                self.created.set(Some(done));
-                self.forget_sent(sent);
-                if !on_checkout() {
-                    self.unseen.set(true);
-                }
+                self.stored(done, sent);
+            }
+            Err(FetchError::Api { error, .. }) if error.code == "idempotency_key_reused" => {
+                // Its key belongs to another request: the next try needs a new one.
+                self.draft.update(|d| {
+                    d.idempotency_key = None;
+                    d.keyed = None;
+                });
+                self.back_to_form(Returned::KeyReused)
             }
             Err(FetchError::Api { error, .. }) if error.code == "price_changed" => {
                 self.back_to_form(Returned::PricesChanged(error.price_changes))
@@ -223,6 +273,14 @@ impl Outbox {
                 self.waiting.set(Some(Wait::Unreadable(Some(status))))
             }
             Err(FetchError::Decode(_)) => self.waiting.set(Some(Wait::Unreadable(None))),
+        }
+    }
+
+    fn stored(self, done: OrderCreated, sent: &RequestInput) {
+        self.created.set(Some(done));
+        self.forget_sent(sent);
+        if !on_checkout() {
+            self.unseen.set(true);
         }
     }
 
@@ -272,7 +330,7 @@ impl Outbox {
             }
         });
         on_storage_change(PENDING_KEY, move || {
-            let stored = load::<Pending>(PENDING_KEY);
+            let stored = load::<Pending>(PENDING_KEY).map(Pending::sound);
             if self.pending.with_untracked(|p| *p != stored) {
                 if stored.is_none() {
                     self.waiting.set(None);
@@ -310,6 +368,15 @@ impl Outbox {
         #[cfg(not(target_arch = "wasm32"))]
         let _ = (self, RETRY_EVERY);
     }
+}
+
+fn online() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().is_none_or(|w| w.navigator().on_line())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    true
 }
 
 fn on_checkout() -> bool {

@@ -150,7 +150,10 @@ function shell() {
 /// frame for a page never seen.
 function page(event, request) {
   const fromNetwork = fetch(request).then((response) => {
-    extend(event, keep(PAGES, request.url, response.clone(), PAGE_LIMIT));
+    // A page of the storefront, not a file or data opened in the address bar.
+    if (isPage(new URL(request.url).pathname) && isHtml(response)) {
+      extend(event, keep(PAGES, request.url, response.clone(), PAGE_LIMIT));
+    }
     return response;
   });
   const kept = caches.open(PAGES).then((cache) => cache.match(request.url));

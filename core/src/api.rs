@@ -32,10 +32,23 @@ pub const IDEMPOTENCY_TTL_SECS: i64 = 7 * 24 * 3600;
 pub const OUTBOX_RESEND_SECS: i64 = 6 * 24 * 3600;
 const _: () = assert!(OUTBOX_RESEND_SECS + 24 * 3600 <= IDEMPOTENCY_TTL_SECS);
 
+/// How far ahead of `now` a written-down time may lie and still be taken as now (a clock set
+/// right by the network a little). Further ahead, the clock that wrote it was wrong: nothing
+/// says how long the request has really waited.
+pub const CLOCK_SKEW_SECS: i64 = 600;
+
 /// Whether a request written down at `queued_at` may still be sent by itself at `now` (both
 /// Unix seconds, by the same clock).
 pub fn outbox_may_resend(queued_at: i64, now: i64) -> bool {
-    now.saturating_sub(queued_at) < OUTBOX_RESEND_SECS
+    (-CLOCK_SKEW_SECS..OUTBOX_RESEND_SECS).contains(&now.saturating_sub(queued_at))
+}
+
+/// An `Idempotency-Key` the server takes: 8 to 128 letters, digits, `-` or `_`.
+pub fn is_idempotency_key(key: &str) -> bool {
+    (8..=128).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// What this copy of the site can do. The server says ordering works; a static export
@@ -371,9 +384,22 @@ mod tests {
         assert!(!outbox_may_resend(queued, queued + OUTBOX_RESEND_SECS));
         // The last send it makes by itself is still inside the server's memory of the key.
         assert!(queued + OUTBOX_RESEND_SECS < queued + IDEMPOTENCY_TTL_SECS);
+        // Written by a clock that ran ahead: a little is now, more is too old to trust.
+        assert!(outbox_may_resend(queued + CLOCK_SKEW_SECS, queued + 1));
+        assert!(!outbox_may_resend(queued + 3600, queued));
         // A clock near its ends neither overflows nor sends forever.
         assert!(!outbox_may_resend(i64::MIN, i64::MAX));
-        assert!(outbox_may_resend(i64::MAX, i64::MIN));
+        assert!(!outbox_may_resend(i64::MAX, i64::MIN));
+    }
+
+    #[test]
+    fn idempotency_keys_are_short_plain_words() {
+        assert!(is_idempotency_key("etl-00112233445566778899aabbccddeeff"));
+        assert!(is_idempotency_key("key_0001"));
+        assert!(!is_idempotency_key("short"));
+        assert!(!is_idempotency_key(&"k".repeat(129)));
+        assert!(!is_idempotency_key("etl-0011\n2233445566"));
+        assert!(!is_idempotency_key("etl-0011 2233445566"));
     }
 
     fn line(quantity: u32, unit_price: i64, confirmed: Option<i64>) -> TrackedLine {

@@ -260,6 +260,46 @@ async fn a_copy_of_the_database_opens_nothing_and_replays_still_answer_the_same(
     assert_eq!(swept, 1);
 }
 
+/// The same request written otherwise (a phone's newer build sending what an older one wrote
+/// down: other spacing, other field order, a field this server does not read) under its key
+/// is a repeat, answered with the request stored; a changed request under it is refused.
+#[tokio::test]
+async fn a_repeat_written_otherwise_is_the_same_request_and_a_changed_one_is_refused() {
+    let app = spawn_app().await;
+    let key = "key-trust-rewritten-01";
+    let created = create(&app, key).await;
+    let mut fields: Vec<(String, serde_json::Value)> = match request() {
+        serde_json::Value::Object(map) => map.into_iter().collect(),
+        _ => unreachable!("the test request is an object"),
+    };
+    fields.reverse();
+    let mut text = String::from("{\n  \"seen_by_a_newer_build\": true");
+    for (name, value) in &fields {
+        text.push_str(&format!(",\n  {}:   {}", json!(name), value));
+    }
+    text.push_str("\n}");
+    let again = app
+        .client
+        .post(format!("{}/api/v1/orders", app.base))
+        .header("Idempotency-Key", key)
+        .header("Content-Type", "application/json")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: OrderCreated = again.json().await.unwrap();
+    assert_eq!(again, created);
+
+    let mut changed = request();
+    changed["purpose"] = json!("Suvenir tamu");
+    let refused = post(&app, key, &changed).await;
+    assert_eq!(refused.status(), 409);
+    let refused: ApiError = refused.json().await.unwrap();
+    assert_eq!(refused.code, "idempotency_key_reused");
+}
+
 #[tokio::test]
 async fn a_price_near_two_to_the_63_is_refused_and_a_bad_row_never_takes_a_list_down() {
     let app = spawn_app().await;

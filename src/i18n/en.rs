@@ -125,6 +125,8 @@ pub const TEXTS: Texts = Texts {
     outbox_expired_lead: "The request written on",
     outbox_expired_rest: "waited too long for a signal and is no longer sent by itself. Check it and submit it again. If an IKM has already contacted you about it, it did arrive.",
     outbox_withdrawn: "The request was not sent. Change it if needed and submit it again.",
+    outbox_withdrawn_tried: "Sending stopped. This request had already been sent without an answer, so it may have arrived. Submitted again unchanged, the server recognises it and records it only once; changed, it is recorded as a new request.",
+    outbox_key_reused: "The server already holds another request under the same mark, so this one may have arrived already. Check it; submitted again, it is recorded as a new request.",
     withdraw_request: "Cancel sending",
     withdraw_explained: "Cancelling takes you back to the form; your list and details stay.",
     server_problem: "The server has a problem. Everything you typed is kept — try again in a moment.",

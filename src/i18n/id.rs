@@ -125,6 +125,8 @@ pub const TEXTS: Texts = Texts {
     outbox_expired_lead: "Permintaan yang ditulis pada",
     outbox_expired_rest: "menunggu sinyal terlalu lama dan tidak dikirim sendiri lagi. Periksa isinya lalu ajukan lagi. Bila IKM sudah menghubungi Anda tentang permintaan ini, berarti permintaan itu sudah sampai.",
     outbox_withdrawn: "Permintaan tidak jadi dikirim. Ubah bila perlu, lalu ajukan lagi.",
+    outbox_withdrawn_tried: "Pengiriman dihentikan. Permintaan ini sudah sempat dikirim tanpa jawaban, jadi bisa jadi sudah sampai. Bila diajukan lagi tanpa diubah, server mengenalinya dan tidak mencatatnya dua kali; bila diubah, ia tercatat sebagai permintaan baru.",
+    outbox_key_reused: "Server sudah mencatat permintaan lain dengan tanda yang sama, jadi permintaan ini mungkin sudah sampai. Periksa isinya; bila diajukan lagi, ia tercatat sebagai permintaan baru.",
     withdraw_request: "Batalkan pengiriman",
     withdraw_explained: "Membatalkan mengembalikan Anda ke formulir; daftar dan isian tetap ada.",
     server_problem: "Server sedang bermasalah. Isian Anda tetap tersimpan — coba lagi sebentar lagi.",

@@ -132,6 +132,8 @@ pub struct Texts {
     pub outbox_expired_lead: &'static str,
     pub outbox_expired_rest: &'static str,
     pub outbox_withdrawn: &'static str,
+    pub outbox_withdrawn_tried: &'static str,
+    pub outbox_key_reused: &'static str,
     pub withdraw_request: &'static str,
     pub withdraw_explained: &'static str,
     pub server_problem: &'static str,

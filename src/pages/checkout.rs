@@ -70,7 +70,13 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
             }
             Returned::Refused(message) => notice.set(Some(message)),
             Returned::Expired(queued_at) => came_back.set(Some(texts.outbox_expired(queued_at))),
-            Returned::Withdrawn => came_back.set(Some(texts.outbox_withdrawn.to_owned())),
+            Returned::Withdrawn { tried: false } => {
+                came_back.set(Some(texts.outbox_withdrawn.to_owned()))
+            }
+            Returned::Withdrawn { tried: true } => {
+                came_back.set(Some(texts.outbox_withdrawn_tried.to_owned()))
+            }
+            Returned::KeyReused => came_back.set(Some(texts.outbox_key_reused.to_owned())),
         }
     });
 

@@ -5,7 +5,9 @@
 use crate::accounts::audit::{record_by, Who};
 use crate::accounts::ClientAddr;
 use crate::clock::{now_utc, today_wib, unix_secs};
-use crate::orders::{idempotency_key, kept_answer, replayed, seal, IDEMPOTENCY_TTL_SECS};
+use crate::orders::{
+    idempotency_key, kept_answer, replayed, request_hash, seal, IDEMPOTENCY_TTL_SECS,
+};
 use crate::store::{self, Db};
 use crate::web::error::AppError;
 use crate::web::extract::{Lang, RawJson};
@@ -50,7 +52,7 @@ async fn replay(
 #[utoipa::path(post, path = "/api/v1/needs", tag = "needs",
     request_body = etalase_core::need::NeedInput,
     params(("Idempotency-Key" = String, Header,
-        description = "8 to 128 letters, digits, '-' or '_': the same key and body within 24 hours answer the same need")),
+        description = "8 to 128 letters, digits, '-' or '_': the same key and request within 7 days answer the same need")),
     responses(
         (status = 201, description = "Stored for review, or the same answer again for a retried key", body = etalase_core::need::NeedCreated),
         (status = 409, description = "The key was used for another body", body = etalase_core::api::ApiError),
@@ -65,12 +67,12 @@ pub(super) async fn post(
     RawJson(body): RawJson,
 ) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
-    let body_hash = sha256_hex(&body);
+    let input: NeedInput = parse_json(&body)?;
+    let body_hash = request_hash(&input)?;
     let now = unix_secs();
     if let Some(answer) = replay(&state.db, &key, &body_hash, now).await? {
         return Ok(answer);
     }
-    let input: NeedInput = parse_json(&body)?;
     let today = today_wib();
     let need = validate_need(&input, today).map_err(|errors| AppError::Invalid(errors, locale))?;
     let secret = random_hex()?;

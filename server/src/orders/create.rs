@@ -24,11 +24,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, AppError> {
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .unwrap_or("");
-    let ok = (8..=128).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if etalase_core::api::is_idempotency_key(key) {
         Ok(key.to_owned())
     } else {
         Err(AppError::BadRequest(
@@ -65,6 +61,15 @@ pub(crate) fn seal(secret_hex: &str, key: &str) -> Option<String> {
             .map(|(b, p)| format!("{:02x}", b ^ p))
             .collect(),
     )
+}
+
+/// What identifies a request's body under its key: the hash of the request as read, written
+/// again in one form, so the same request sent with other spacing, field order or fields we
+/// do not read (a phone's newer build sending what an older one wrote down) is the same.
+pub(crate) fn request_hash(input: &impl serde::Serialize) -> Result<String, AppError> {
+    let canonical = serde_json::to_vec(input)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing a request again: {e}")))?;
+    Ok(sha256_hex(&canonical))
 }
 
 /// The answer kept for a key (by its hash), younger than [`IDEMPOTENCY_TTL_SECS`]: `None` when there is none;
@@ -124,7 +129,7 @@ async fn replay(
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders",
     request_body = etalase_core::request::RequestInput,
     params(("Idempotency-Key" = String, Header,
-        description = "8 to 128 letters, digits, '-' or '_': the same key and body within 24 hours answer the same request")),
+        description = "8 to 128 letters, digits, '-' or '_': the same key and request within 7 days answer the same request")),
     responses(
         (status = 201, description = "Stored, or the same answer again for a retried key", body = etalase_core::api::OrderCreated),
         (status = 409, description = "Prices changed since the products were added, or the key was used for another body", body = etalase_core::api::ApiError),
@@ -139,12 +144,12 @@ pub(super) async fn create(
     RawJson(body): RawJson,
 ) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
-    let body_hash = sha256_hex(&body);
+    let input: RequestInput = parse_json(&body)?;
+    let body_hash = request_hash(&input)?;
     let now = unix_secs();
     if let Some(response) = replay((&state.db).into(), &key, &body_hash, now).await? {
         return Ok(response);
     }
-    let input: RequestInput = parse_json(&body)?;
     let snap = state.catalog();
     let today = today_wib();
     let valid = validate_request(&input, &snap.catalog, today)

@@ -11,7 +11,7 @@ pub mod writer;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 
-pub(crate) use create::{idempotency_key, kept_answer, replayed, seal};
+pub(crate) use create::{idempotency_key, kept_answer, replayed, request_hash, seal};
 pub use create::{sweep_idempotency, IDEMPOTENCY_TTL_SECS};
 pub use track::load_tracking;
 pub use workflow::{apply_event, apply_event_by, expire_overdue};
