@@ -23,11 +23,15 @@ use std::sync::Arc;
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let texts = t();
+    // Drawn again only when the answer changes (the site's description arriving says
+    // "yes" again: the form the partner is typing in stays).
+    let ordering = expect_context::<crate::app::Ordering>().0;
+    let ordering = Memo::new(move |_| ordering.get());
     view! {
         <Title text=texts.submit_request />
         <section class="section checkout-page">
             <h1>{texts.submit_request}</h1>
-            {move || if expect_context::<crate::app::Ordering>().0.get() {
+            {move || if ordering.get() {
                 let data = crate::pages::order_list::listed_products();
                 view! { <Loaded data render=|store| view! { <Checkout store /> } /> }.into_any()
             } else {
@@ -55,12 +59,13 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
     let price_changes = RwSignal::new(Vec::<PriceChange>::new());
     // A written-down request that came back unsent: said at the top of the form it returns to.
     let came_back = RwSignal::new(None::<String>);
-    // What the server sent back, here or while the partner was on another page.
+    // What the server sent back, here or while the partner was on another page. It stays in
+    // the outbox until the next submission: the form is drawn again when its data is renewed,
+    // and each drawing shows it.
     Effect::new(move |_| {
         let Some(returned) = outbox.returned.get() else {
             return;
         };
-        outbox.returned.set(None);
         attempted.set(true);
         match returned {
             Returned::PricesChanged(changes) => price_changes.set(changes),
