@@ -55,10 +55,11 @@ pub struct Pending {
 impl Pending {
     /// As it can be sent: storage is the user's to change, and a key or language no header
     /// can carry would make every send fail before it leaves. Such a key never reached the
-    /// server, so a new one loses nothing.
+    /// server, so another loses nothing; it is derived from the stored one, so every open tab
+    /// that repairs it sends under the same key (and the server stores it once).
     fn sound(mut self) -> Pending {
         if !etalase_core::api::is_idempotency_key(&self.key) {
-            self.key = crate::browser::new_key("etl");
+            self.key = repaired_key(&self.key);
         }
         if !matches!(self.language.as_str(), "id" | "en") {
             self.language = "id".to_owned();
@@ -370,6 +371,20 @@ impl Outbox {
     }
 }
 
+/// A valid key that only `bad` gives: 128 bits of two FNV-1a hashes of it.
+fn repaired_key(bad: &str) -> String {
+    let fnv = |basis: u64| {
+        bad.bytes().fold(basis, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    format!(
+        "etl-{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x6c62_272e_07bb_0142)
+    )
+}
+
 fn online() -> bool {
     #[cfg(target_arch = "wasm32")]
     {
@@ -388,4 +403,31 @@ fn on_checkout() -> bool {
     }
     #[cfg(not(target_arch = "wasm32"))]
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_no_header_can_carry_is_repaired_the_same_way_in_every_tab() {
+        let bad = Pending {
+            key: "bad key!\n".to_owned(),
+            body: RequestInput::default(),
+            language: "fr".to_owned(),
+            queued_at: 0,
+            tried: false,
+        };
+        let once = bad.clone().sound();
+        assert!(etalase_core::api::is_idempotency_key(&once.key));
+        assert_eq!(once.language, "id");
+        assert_eq!(once.key, bad.clone().sound().key);
+        let other = Pending {
+            key: "bad key?".to_owned(),
+            ..bad
+        };
+        assert_ne!(other.sound().key, once.key);
+        // A sound request is left as it is.
+        assert_eq!(once.clone().sound(), once);
+    }
 }
