@@ -72,8 +72,23 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page the app started on was drawn before this worker was there: the loader names it.
+// The page the app started on, and the data the app fetched for it, came before this worker
+// was there: the loader names them.
 self.addEventListener("message", (event) => {
+  const data = event.data && event.data.data;
+  if (Array.isArray(data)) {
+    const wanted = data.filter((u) => typeof u === "string").slice(0, 20).flatMap((u) => {
+      try {
+        const url = new URL(u, self.location.origin);
+        return url.origin === self.location.origin && PUBLIC_DATA.test(url.pathname) ? [url.href] : [];
+      } catch (_) {
+        return [];
+      }
+    });
+    event.waitUntil(Promise.all(wanted.map((href) => fetch(href, { credentials: "same-origin" })
+      .then((response) => keep(DATA, href, response, DATA_LIMIT))
+      .catch(() => {}))));
+  }
   const seen = event.data && event.data.seen;
   if (typeof seen !== "string") return;
   let url;

@@ -127,6 +127,7 @@ pub struct Texts {
     pub outbox_sent_banner: &'static str,
     pub see_request: &'static str,
     pub outbox_busy: &'static str,
+    pub outbox_not_yet: &'static str,
     pub outbox_unreadable_lead: &'static str,
     pub outbox_unreadable_rest: &'static str,
     pub outbox_expired_lead: &'static str,

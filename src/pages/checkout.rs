@@ -332,8 +332,10 @@ fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
     );
     // Until a try has failed, it is on its way.
     let status = move || match outbox.waiting.get() {
-        Some(_) if !outbox.sending.get() => texts.waiting_for_signal,
-        _ => texts.sending,
+        _ if outbox.sending.get() => texts.sending,
+        Some(Wait::NoSignal) => texts.waiting_for_signal,
+        Some(Wait::Busy | Wait::Unreadable(_)) => texts.outbox_not_yet,
+        None => texts.sending,
     };
     let why = move || match outbox.waiting.get() {
         Some(Wait::Busy) => texts.outbox_busy.to_owned(),
@@ -356,7 +358,7 @@ fn Waiting(pending: Pending, store: Arc<Storefront>) -> impl IntoView {
                 <strong>{body.company.clone()}</strong>
                 " · " {body.contact_person.clone()} " · " {body.phone.clone()}
             </p>
-            <p>{format!("{}: {}", texts.f_needed_by, body.needed_by)}</p>
+            <p>{format!("{}: {}", texts.f_needed_by, texts.date(&body.needed_by))}</p>
             <ul class="outbox-lines">{lines}</ul>
             <p class="outbox-total">{format!("{} {}", texts.total, texts.rupiah(total))}</p>
             <button

@@ -114,6 +114,13 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
     await screenshot(page, '90-offline-seen-product');
 
+    // The page the buyer first landed on, with the data the app fetched for it before the
+    // worker was there: the app draws it too.
+    await page.goto(`${site.url}/produk/madu-hutan-botol-kecil-250-g`);
+    await page.mouse.move(3, 3);
+    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: /Madu Hutan Botol Kecil/ }).first().waitFor();
+
     // A page never seen says, in the app's own frame, that it needs a signal, with a retry.
     await page.goto(`${site.url}/produk/kain-tapis-motif-pucuk-rebung`);
     await page.getByText('Tidak ada koneksi ke server. Periksa sinyal atau data internet Anda.').waitFor();
@@ -135,13 +142,12 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     await screenshot(page, '92-offline-waiting');
     assert.equal(site.state.posts, 0, 'nothing reached the site');
 
-    // The tab is closed; later, still offline, the buyer opens the site again: the request
-    // is still waiting.
+    // The tab is closed; later, still offline, the buyer opens the site again on a page it
+    // saw: the app starts untouched, and the request is still waiting.
     await page.close();
     const again = await context.newPage();
     again.on('pageerror', (e) => errors.push(e.message));
-    await again.goto(`${site.url}/daftar-pesanan`);
-    await again.mouse.move(3, 3);
+    await again.goto(`${site.url}/produk/kopi-robusta-bubuk-250-g`);
     await again.getByText('1 permintaan pesanan menunggu sinyal.').waitFor();
 
     // The signal returns: the request goes by itself, once, and the buyer sees it.
