@@ -136,14 +136,14 @@ fn ensure_schemathesis() -> Result<PathBuf> {
     if version().ends_with(&wanted) {
         return Ok(st);
     }
+    // Missing, another version, or moved (a virtualenv's scripts name its old path and no
+    // longer start): made afresh.
     let python = venv.join("bin/python");
-    if !python.exists() {
-        step(&format!("Fuzz: a Python virtualenv in {}", venv.display()));
-        if make_venv("python3", &venv).is_err() {
-            // Debian's python3 comes without ensurepip until python3-venv is installed.
-            crate::tools::apt_install(&["python3-venv"])?;
-            make_venv("/usr/bin/python3", &venv)?;
-        }
+    step(&format!("Fuzz: a Python virtualenv in {}", venv.display()));
+    if make_venv("python3", &venv).is_err() {
+        // Debian's python3 comes without ensurepip until python3-venv is installed.
+        crate::tools::apt_install(&["python3-venv"])?;
+        make_venv("/usr/bin/python3", &venv)?;
     }
     step(&format!(
         "Fuzz: installing schemathesis {SCHEMATHESIS_VERSION} from PyPI (first time only)"
