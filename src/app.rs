@@ -104,16 +104,16 @@ fn OutboxBanner() -> impl IntoView {
 
 /// Whether order requests can be sent from here (false on a static export).
 #[derive(Clone, Copy)]
-pub struct Ordering(pub Signal<bool>);
+pub struct Ordering(pub Memo<bool>);
 
 /// On a static copy: Disperindag's WhatsApp number that passes IKM's offers on needs to the
 /// partners (`None` where the site has a server, or names none).
 #[derive(Clone, Copy)]
-pub struct NeedsWhatsapp(pub Signal<Option<Phone>>);
+pub struct NeedsWhatsapp(pub Memo<Option<Phone>>);
 
 /// On a static copy: the running site it was copied from, where needs are posted.
 #[derive(Clone, Copy)]
-pub struct OnlineSite(pub Signal<Option<String>>);
+pub struct OnlineSite(pub Memo<Option<String>>);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -125,23 +125,22 @@ pub fn App() -> impl IntoView {
     let live = RwSignal::new(None);
     provide_context(LiveText(live));
     let site = LocalResource::new(|| get_json::<SiteInfo>(SITE_PATH));
+    // What the site's description says, as memos: they speak only when an answer changes.
+    // Pages draw one thing or another from them (a form, or "order by WhatsApp"), and the
+    // description arriving with the answer they already assumed must not draw the form the
+    // partner is typing in again (its focus and the keystroke in flight would be lost).
+    let info = move || site.get().and_then(Result::ok);
     // Ordering works unless the site says it does not (a static copy without a server).
-    provide_context(Ordering(Signal::derive(move || {
-        site.get()
-            .and_then(Result::ok)
-            .is_none_or(|info| info.ordering)
-    })));
-    provide_context(NeedsWhatsapp(Signal::derive(move || {
-        site.get()
-            .and_then(Result::ok)
-            .and_then(|info| info.needs_whatsapp)
-    })));
-    provide_context(OnlineSite(Signal::derive(move || {
-        site.get()
-            .and_then(Result::ok)
+    let ordering = Memo::new(move |_| info().is_none_or(|info| info.ordering));
+    provide_context(Ordering(ordering));
+    let needs_whatsapp = Memo::new(move |_| info().and_then(|info| info.needs_whatsapp));
+    provide_context(NeedsWhatsapp(needs_whatsapp));
+    let online_site = Memo::new(move |_| {
+        info()
             .and_then(|info| info.online_site)
             .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
-    })));
+    });
+    provide_context(OnlineSite(online_site));
     let order_list = OrderList::load();
     order_list.persist();
     provide_context(order_list);

@@ -148,19 +148,34 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
-/// The tab's title: the page's own with the site's name, or the name alone while a page is
-/// still loading its own (without it the document would have none).
+/// The tab's title: the page's own with the site's name, or, while a page is still loading
+/// its own, the title the server wrote (while its rendering still stands: the tab keeps the
+/// product's name through the hand-over) or the site's name alone.
 #[component]
 pub fn SiteTitle() -> impl IntoView {
     view! {
         <leptos_meta::Title text="" formatter=|title: String| {
-            if title.is_empty() {
-                "Etalase IKM Lampung".to_owned()
+            if !title.is_empty() {
+                format!("{title} · {SITE_NAME}")
             } else {
-                format!("{title} · Etalase IKM Lampung")
+                server_title().unwrap_or_else(|| SITE_NAME.to_owned())
             }
         } />
     }
+}
+
+const SITE_NAME: &str = "Etalase IKM Lampung";
+
+/// The document's title while the server's rendering (`#prerender`) is on screen.
+fn server_title() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let document = web_sys::window()?.document()?;
+        document.get_element_by_id("prerender")?;
+        Some(document.title()).filter(|t| !t.trim().is_empty())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
 }
 
 #[component]

@@ -23,10 +23,8 @@ use std::sync::Arc;
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let texts = t();
-    // Drawn again only when the answer changes (the site's description arriving says
-    // "yes" again: the form the partner is typing in stays).
+    // A memo (`app::App`): the form is drawn again only when the answer changes.
     let ordering = expect_context::<crate::app::Ordering>().0;
-    let ordering = Memo::new(move |_| ordering.get());
     view! {
         <Title text=texts.submit_request />
         <section class="section checkout-page">

@@ -1,7 +1,9 @@
 // Search, filters, sort, history, language, and accessibility on a phone (390×844).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, screenshot, seriousA11yViolations, resultCount } from './helpers.mjs';
+import {
+  BASE_URL, launch, phone, resultCount, screenshot, seriousA11yViolations, takenOver,
+} from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -82,7 +84,7 @@ test('a shared search link opens with its filters, and an empty search suggests 
   const { context, page } = await phone(browser);
   await page.goto(`${BASE_URL}/cari?q=kopi&wilayah=lampung-barat&urut=harga-naik`);
   await page.locator('.product-card').first().waitFor();
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   assert.equal(await page.getByRole('searchbox', { name: 'Cari produk' }).inputValue(), 'kopi');
   await page.locator('details.filters summary').click();
   assert.equal(await page.getByLabel('Kabupaten/kota').inputValue(), 'lampung-barat');

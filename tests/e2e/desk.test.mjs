@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, addToList, demoAccounts, fillForm, inDays, launch, phone, screenshot,
-  seriousA11yViolations,
+  addToList, BASE_URL, demoAccounts, fillForm, inDays, launch, phone, screenshot,
+  seriousA11yViolations, takenOver,
 } from './helpers.mjs';
 
 let browser;
@@ -208,7 +208,7 @@ test('an IKM uploads a product photo with a progress bar; the storefront shows i
 
   // The storefront shows the photo in phone and desktop sizes (never enlarged: 320, 640, 800).
   await page.goto(`${BASE_URL}/produk/${slug}`);
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   const picture = page.locator('.product-gallery img.product-image').first();
   await picture.waitFor();
   const srcset = await picture.getAttribute('srcset');
@@ -307,7 +307,7 @@ test('buyers never download the staff app, and staff pages run their own', async
   // And its name leads back to the storefront, drawn by the storefront app.
   await page.locator('.staff-header .brand').click();
   await page.waitForURL(`${BASE_URL}/`);
+  await takenOver(page);
   await page.locator('.product-card').first().waitFor();
-  await page.waitForFunction(() => window.wasmBindings !== undefined);
   assert.equal(await page.locator('.bottom-nav').count(), 1);
 });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
 const ARTIFACTS = process.env.ARTIFACTS ?? 'test-artifacts/e2e';
+/// How late each API answer comes to a `phone` (milliseconds; see there). 0 for none.
+const API_LATENCY_MS = Number(process.env.E2E_API_LATENCY_MS ?? 200);
 
 export async function launch() {
   return chromium.launch({
@@ -38,6 +40,17 @@ export async function phone(browser, options = {}) {
     p.on('domcontentloaded', () => { p.mouse.move(2, 2).catch(() => {}); });
   });
   const page = await context.newPage();
+  // The buyers' network: each answer from the API comes a moment late, as on 4G outside
+  // Bandar Lampung. The app's hand-over from the server's rendering (which stays until the
+  // page's data is here) then takes as long on every run as it can on a busy machine, so a
+  // journey that reads the page mid-way fails every time, not now and then. A page whose
+  // service worker runs (offline.test.mjs) is left alone: its network is the test's own.
+  if (API_LATENCY_MS > 0 && options.serviceWorkers !== 'allow') {
+    await context.route(/\/api\/v1\//, async (route) => {
+      await new Promise((resolve) => { setTimeout(resolve, API_LATENCY_MS); });
+      await route.fallback();
+    });
+  }
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -53,6 +66,12 @@ export async function untouchedPhone(browser, options = {}) {
   });
 }
 
+/// Waits until the app has taken the place of the server's rendering (see Trunk.toml and
+/// `app::App`): from then on, what the page shows is the app's.
+export async function takenOver(page) {
+  await page.locator('#prerender').waitFor({ state: 'detached' });
+}
+
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
@@ -61,7 +80,7 @@ export async function screenshot(page, name) {
 /// Runs axe-core on the page and returns its serious and critical violations, readable.
 export async function seriousA11yViolations(page) {
   // The page as the app leaves it, not mid-way through taking over the server's rendering.
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   // Evaluated through the DevTools protocol: our Content-Security-Policy (rightly) refuses
@@ -79,7 +98,7 @@ export async function seriousA11yViolations(page) {
 /// The count once the app has taken over and no newer results are on their way (the server
 /// searches until the phone holds the index; the results section is aria-busy meanwhile).
 export async function resultCount(page) {
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
   const text = await page.locator('.result-count').textContent();
   return Number(text.trim().split(' ')[0]);

@@ -194,3 +194,25 @@ test('a need left open on the board (for the static export)', async () => {
   await partner.context.close();
   await admin.context.close();
 });
+
+// The app asks the site what it allows (ordering, on a static copy a WhatsApp number) while
+// the form is already on screen: the answer must not draw the form again under the fingers.
+test('typing in the need form while the site’s description arrives keeps the focus and every key', async () => {
+  const { context, page, errors } = await phone(browser);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/v1\/site$/, async (route) => { await held; await route.continue(); });
+  await page.goto(`${BASE_URL}/kebutuhan/baru`);
+  const title = page.locator('#k-title');
+  await title.click();
+  await page.keyboard.type('Kue kering ');
+  const answered = page.waitForResponse(/\/api\/v1\/site$/);
+  release();
+  await answered;
+  await page.evaluate(() => new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); }));
+  await page.keyboard.type('untuk rapat');
+  assert.equal(await title.inputValue(), 'Kue kering untuk rapat');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'k-title');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

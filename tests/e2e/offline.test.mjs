@@ -12,7 +12,7 @@ import http from 'node:http';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { BASE_URL, fillForm, inDays, launch, phone, screenshot } from './helpers.mjs';
+import { BASE_URL, fillForm, inDays, launch, phone, screenshot, takenOver } from './helpers.mjs';
 
 const STATIC = process.env.STATIC_SITE === '1';
 let browser;
@@ -86,7 +86,7 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     await page.getByRole('heading', { name: 'Daftar Pesanan' }).first().waitFor();
     await page.goto(`${site.url}/produk/kopi-robusta-bubuk-250-g`);
     await page.getByLabel(/^Jumlah/).waitFor();
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     // The installability checks Lighthouse ran: a manifest with icons, a worker in control.
     const cdp = await context.newCDPSession(page);
     const manifest = await cdp.send('Page.getAppManifest');
@@ -109,7 +109,7 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     // A product seen before opens from the phone, and the app takes it over and adds it.
     await page.goto(`${site.url}/produk/kopi-robusta-bubuk-250-g`);
     await page.getByRole('heading', { name: /Kopi Robusta Bubuk 250 g/ }).first().waitFor();
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     await page.getByRole('button', { name: /Daftar Pesanan/ }).first().click();
     await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
     await screenshot(page, '90-offline-seen-product');
@@ -118,7 +118,7 @@ test('offline: a seen product opens, is added, the request waits for a signal an
     // worker was there: the app draws it too.
     await page.goto(`${site.url}/produk/madu-hutan-botol-kecil-250-g`);
     await page.mouse.move(3, 3);
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     await page.getByRole('heading', { name: /Madu Hutan Botol Kecil/ }).first().waitFor();
 
     // A page never seen says, in the app's own frame, that it needs a signal, with a retry.
@@ -222,7 +222,7 @@ test('outbox: a Wi-Fi login page, a lost answer and a second tab still make exac
     await other.goto(`${site.url}/daftar-pesanan`);
     await other.locator('.ikm-part').first().waitFor();
     await other.mouse.move(3, 3);
-    await other.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(other);
 
     // The hotel Wi-Fi wants a login: its page answers instead of the site. Nothing is taken
     // for an answer; the request waits, and says why.
@@ -358,7 +358,7 @@ test('a new build replaces the old service worker and its caches on the next vis
   const { context, page } = await phone(browser, { serviceWorkers: 'allow' });
   try {
     await page.goto(`${host.url}/`);
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     await workerReady(page);
     const version = (names) => names.find((n) => n.startsWith('etalase-aset-'))?.slice('etalase-aset-'.length);
     await page.waitForFunction(() => caches.keys().then((k) => k.some((n) => n.startsWith('etalase-aset-'))));

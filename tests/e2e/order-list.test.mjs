@@ -2,7 +2,9 @@
 // reloads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, screenshot, seriousA11yViolations, untouchedPhone } from './helpers.mjs';
+import {
+  BASE_URL, launch, phone, screenshot, seriousA11yViolations, takenOver, untouchedPhone,
+} from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -14,6 +16,7 @@ test('add products from two IKM with valid quantities; the list keeps them after
   const { context, page, errors } = await phone(browser);
   // Keripik: minimum 20, steps of 10, cheaper from 100.
   await page.goto(`${BASE_URL}/produk/keripik-pisang-coklat-250-g`);
+  await takenOver(page);
   const qty = page.getByLabel(/^Jumlah/);
   assert.equal(await qty.inputValue(), '20');
   await page.getByRole('button', { name: 'Tambah jumlah' }).click();
@@ -42,6 +45,7 @@ test('add products from two IKM with valid quantities; the list keeps them after
   await page.getByRole('link', { name: /Pesanan/ }).last().click();
   await page.waitForURL(/daftar-pesanan/);
   await page.reload();
+  await takenOver(page);
   await page.locator('.ikm-part').first().waitFor();
   assert.equal(await page.locator('.ikm-part').count(), 2, 'one group per IKM');
   const lines = await page.locator('.order-line .line-price').allTextContents();
@@ -61,12 +65,14 @@ test('add products from two IKM with valid quantities; the list keeps them after
   await page.getByLabel('Catatan untuk baris ini').first().fill('Label logo perusahaan');
   await page.getByLabel('Catatan untuk baris ini').first().press('Tab');
   await page.reload();
+  await takenOver(page);
   await page.locator('.ikm-part').first().waitFor();
   assert.equal(await page.getByLabel('Catatan untuk baris ini').first().inputValue(), 'Label logo perusahaan');
 
   // Removing a line updates the total and survives a reload.
   await page.getByRole('button', { name: 'Hapus' }).first().click();
   await page.reload();
+  await takenOver(page);
   await page.locator('.ikm-part').first().waitFor();
   assert.equal(await page.locator('.ikm-part').count(), 1);
   assert.deepEqual(errors, []);
@@ -108,7 +114,7 @@ test('the order list paints from the server before the app; a tap on the second 
   const boxes = () => reader.locator('.order-line input[type=number]');
   const second = Number(await boxes().nth(1).inputValue());
   await drawn.getByRole('button', { name: 'Tambah jumlah' }).nth(1).tap();
-  await reader.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(reader);
   await reader.waitForFunction((before) => {
     const boxes = document.querySelectorAll('.order-line input[type=number]');
     return boxes.length === 2 && Number(boxes[1].value) > before;

@@ -1,7 +1,9 @@
 // Journeys through the storefront on a phone, against the real server and database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, addToList, launch, phone, resultCount, screenshot, untouchedPhone } from './helpers.mjs';
+import {
+  addToList, BASE_URL, launch, phone, resultCount, screenshot, takenOver, untouchedPhone,
+} from './helpers.mjs';
 
 const STATIC = Boolean(process.env.STATIC_SITE);
 
@@ -81,7 +83,7 @@ test('what a quick visitor types before the app starts is kept when it takes ove
   const early = page.locator('#prerender').getByRole('searchbox', { name: 'Cari produk' });
   await early.fill('kopi');
   release();
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   const box = page.getByRole('searchbox', { name: 'Cari produk' });
   assert.equal(await box.inputValue(), 'kopi');
   assert.ok(await box.evaluate((el) => el === document.activeElement), 'the search box keeps the focus');
@@ -134,7 +136,7 @@ test('while the product is on its way the tab keeps a title, then names the prod
   assert.match(await page.title(), /Etalase IKM Lampung/);
   release();
   await page.getByRole('heading', { level: 1, name: 'Kopi Robusta Bubuk 250 g' }).waitFor();
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   assert.equal(await page.title(), 'Kopi Robusta Bubuk 250 g · Etalase IKM Lampung');
   assert.deepEqual(errors, []);
   await context.close();
@@ -171,7 +173,7 @@ test('each page fetches only what it shows; the search index loads when a search
   for (const [path, document] of pages) {
     asked.length = 0;
     await page.goto(`${BASE_URL}${path}`);
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     await page.locator('main h1').first().waitFor();
     assert.ok(asked.includes(document), `${path} asked ${asked}`);
     if (!STATIC) assert.ok(!asked.includes('/api/v1/catalog'), `${path} fetched the whole catalog`);
@@ -183,7 +185,7 @@ test('each page fetches only what it shows; the search index loads when a search
   await page.goto(`${BASE_URL}/daftar-pesanan`);
   // The server draws the list first (from its cookie); the app, started by the pointer,
   // takes over once it has the products.
-  await page.locator('#prerender').waitFor({ state: 'detached' });
+  await takenOver(page);
   await page.getByText('Keripik Pisang Coklat 250 g').first().waitFor();
   const batch = STATIC ? '/api/v1/catalog' : '/api/v1/products';
   assert.equal(asked.filter((p) => p === batch).length, 1, `order list asked ${asked}`);
@@ -191,7 +193,7 @@ test('each page fetches only what it shows; the search index loads when a search
   if (!STATIC) {
     asked.length = 0;
     await page.goto(`${BASE_URL}/cari?q=kopi`);
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     const served = await page.locator('.result-count').textContent();
     // Focus the box: the index loads; from then on each keystroke is answered on the phone.
     const indexed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/catalog');
@@ -230,7 +232,7 @@ test('the app takes over the server’s pages without moving anything', { skip: 
     const served = await headings();
     assert.ok(served.length > 1, `${path}: ${served}`);
     await page.mouse.move(3, 3);
-    await page.locator('#prerender').waitFor({ state: 'detached' });
+    await takenOver(page);
     await page.waitForTimeout(300);
     assert.deepEqual(await headings(), served, `${path} moved when the app took over`);
   }
