@@ -421,6 +421,7 @@ async fn every_response_carries_the_security_headers_and_only_our_loader_may_run
         "/pesanan/ETL-2026-000001?t=0123456789abcdef0123456789abcdef",
         "/pesanan/ETL-2026-000001/invoice/kopi-gunung-betung?t=0123456789abcdef0123456789abcdef",
         "/kebutuhan/KBT-2026-000001/kelola",
+        "/ajukan",
         "/desk",
         "/admin",
         "/masuk",

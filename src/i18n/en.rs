@@ -8,7 +8,7 @@ pub const TEXTS: Texts = Texts {
     site_name: "Etalase IKM Lampung",
     tagline: "Products of Lampung's small and medium industries for state companies, businesses and you.",
     skip_to_content: "Skip to content",
-    search_placeholder: "Search tapis, coffee, chips…",
+    search_placeholder: "Search tapis, coffee…",
     search_label: "Search products",
     search_button: "Search",
     nav_home: "Home",

@@ -200,7 +200,11 @@ fn shell(state: &AppState, headers: &HeaderMap, staff: bool, cache: &'static str
 }
 
 async fn app_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    shell(&state, &headers, false, SHELL_CACHE)
+    let mut response = shell(&state, &headers, false, SHELL_CACHE);
+    // The checkout shows the tracking link once a request is stored, and keeps the
+    // partner's contact: a private page, cut off from any window that opened it.
+    crate::web::security::isolate_private_page(response.headers_mut());
+    response
 }
 
 /// The buyer's order list, drawn from the list cookie the app keeps

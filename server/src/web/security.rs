@@ -133,12 +133,13 @@ impl SecurityHeaders {
     }
 }
 
-/// Pages that hold a secret or a staff session (tracking, invoices, the partner's own need,
-/// desk, admin, login, account) are cut off from any window that opened them or that they
-/// open (`Cross-Origin-Opener-Policy: same-origin`): no other site can hold a handle on them
-/// to navigate them or count their frames. Public catalog pages have nothing to keep from an
-/// opener and do not send it: the browser would switch to a new browsing context group on
-/// every link a buyer opens, measured as 50–90 ms of blocked main thread on a phone (TBT).
+/// Pages that hold a secret or a staff session (tracking, invoices, the checkout, the
+/// partner's own need, desk, admin, login, account) are cut off from any window that opened
+/// them or that they open (`Cross-Origin-Opener-Policy: same-origin`): no other site can hold
+/// a handle on them to navigate them or count their frames. Public catalog pages have nothing
+/// to keep from an opener and do not send it: the browser would switch to a new browsing
+/// context group on every link a buyer opens, measured as 50–90 ms of blocked main thread on
+/// a phone (TBT).
 pub fn isolate_private_page(headers: &mut HeaderMap) {
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),
