@@ -7,10 +7,15 @@ use serde::Serialize;
 
 /// The value kept under `key`, if there is one that still reads as `T`.
 pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    crate::json::parse(&load_text(key)?).ok()
+}
+
+/// The text kept under `key`, if any.
+pub fn load_text(key: &str) -> Option<String> {
     #[cfg(target_arch = "wasm32")]
     {
         let storage = web_sys::window()?.local_storage().ok().flatten()?;
-        crate::json::parse(&storage.get_item(key).ok().flatten()?).ok()
+        storage.get_item(key).ok().flatten()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

@@ -8,7 +8,7 @@
 //! any page can finish a request and the checkout shows the outcome.
 
 use crate::api::{post_json, FetchError};
-use crate::browser::{load, now_secs, on_storage_change, save};
+use crate::browser::{load, load_text, now_secs, on_storage_change, save};
 use crate::order_list::OrderList;
 use etalase_core::api::{outbox_may_resend, OrderCreated, ORDERS_PATH};
 use etalase_core::request::{PriceChange, RequestInput};
@@ -68,6 +68,89 @@ impl Pending {
     }
 }
 
+/// Stored requests the checkout keeps showing, at most.
+const KEPT_CREATED: usize = 5;
+
+/// The stored requests kept, newest first (an older build kept one alone).
+fn load_created() -> Vec<OrderCreated> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Kept {
+        Many(Vec<OrderCreated>),
+        One(OrderCreated),
+    }
+    match load::<Kept>(CREATED_KEY) {
+        Some(Kept::Many(mut many)) => {
+            many.truncate(KEPT_CREATED);
+            many
+        }
+        Some(Kept::One(one)) => vec![one],
+        None => Vec::new(),
+    }
+}
+
+/// A written-down request as far as it still reads, each part on its own.
+#[derive(Deserialize)]
+struct StoredParts {
+    #[serde(default)]
+    key: Option<Readable<String>>,
+    #[serde(default)]
+    body: Option<Readable<RequestInput>>,
+    #[serde(default)]
+    language: Option<Readable<String>>,
+    #[serde(default)]
+    queued_at: Option<Readable<i64>>,
+    #[serde(default)]
+    tried: Option<Readable<bool>>,
+}
+
+/// A part that reads as `T`, or anything else.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Readable<T> {
+    Read(T),
+    Unread(serde::de::IgnoredAny),
+}
+
+impl<T> Readable<T> {
+    fn read(part: Option<Readable<T>>) -> Option<T> {
+        match part {
+            Some(Readable::Read(value)) => Some(value),
+            Some(Readable::Unread(_)) | None => None,
+        }
+    }
+}
+
+/// The request kept in storage as `raw`, as it can be sent; `None` when what it asks for no
+/// longer reads (nothing to send). Storage is the user's to change, and an older build may
+/// have written another shape, so a part that does not read is taken the safe way: the key
+/// is derived from the text (every tab derives the same, and the server stores it once), a
+/// send is taken to have started (the server may hold it), and it was written down now.
+pub fn read_pending(raw: &str) -> Option<Pending> {
+    if let Ok(pending) = crate::json::parse::<Pending>(raw) {
+        return Some(pending.sound());
+    }
+    let parts = crate::json::parse::<StoredParts>(raw).ok()?;
+    let body = Readable::read(parts.body)?;
+    let pending = Pending {
+        key: Readable::read(parts.key).unwrap_or_else(|| repaired_key(raw)),
+        body,
+        language: Readable::read(parts.language).unwrap_or_default(),
+        queued_at: Readable::read(parts.queued_at).unwrap_or_else(now_secs),
+        tried: Readable::read(parts.tried).unwrap_or(true),
+    };
+    Some(pending.sound())
+}
+
+/// The request this browser holds, and whether it held one that no longer reads at all.
+fn stored_pending() -> (Option<Pending>, bool) {
+    match load_text(PENDING_KEY).map(|raw| read_pending(&raw)) {
+        None => (None, false),
+        Some(Some(pending)) => (Some(pending), false),
+        Some(None) => (None, true),
+    }
+}
+
 /// An answer (or its absence) that sends the partner back to the form, nothing lost.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Returned {
@@ -84,6 +167,9 @@ pub enum Returned {
     Withdrawn { tried: bool },
     /// The server holds another request under this key: this one may have arrived already.
     KeyReused,
+    /// A request was written down here that no longer reads (storage changed by hand, or an
+    /// older build wrote it in another shape): the form and the list are as they were.
+    Unreadable,
 }
 
 /// Why a written-down request has not gone yet.
@@ -102,8 +188,9 @@ pub enum Wait {
 pub struct Outbox {
     pub draft: RwSignal<Draft>,
     pub pending: RwSignal<Option<Pending>>,
-    /// The last stored request, until the partner starts a new one.
-    pub created: RwSignal<Option<OrderCreated>>,
+    /// The requests stored since the partner last started a new one, newest first (two tabs
+    /// may each have stored one: each keeps its tracking link).
+    pub created: RwSignal<Vec<OrderCreated>>,
     pub returned: RwSignal<Option<Returned>>,
     pub sending: RwSignal<bool>,
     /// Why the last try did not go through (`None`: not tried yet, or it went).
@@ -117,11 +204,12 @@ impl Outbox {
     /// The outbox as this browser kept it, saved on every change and reloaded when another
     /// tab changes it, sending what waits now and whenever the phone comes back online.
     pub fn start(list: OrderList) -> Outbox {
+        let (pending, lost) = stored_pending();
         let outbox = Outbox {
             draft: RwSignal::new(load::<Draft>(DRAFT_KEY).unwrap_or_default()),
-            pending: RwSignal::new(load::<Pending>(PENDING_KEY).map(Pending::sound)),
-            created: RwSignal::new(load::<OrderCreated>(CREATED_KEY)),
-            returned: RwSignal::new(None),
+            pending: RwSignal::new(pending),
+            created: RwSignal::new(load_created()),
+            returned: RwSignal::new(lost.then_some(Returned::Unreadable)),
             sending: RwSignal::new(false),
             waiting: RwSignal::new(None),
             unseen: RwSignal::new(false),
@@ -129,7 +217,11 @@ impl Outbox {
         };
         Effect::new(move |_| save(DRAFT_KEY, Some(&outbox.draft.get())));
         Effect::new(move |_| save(PENDING_KEY, outbox.pending.get().as_ref()));
-        Effect::new(move |_| save(CREATED_KEY, outbox.created.get().as_ref()));
+        Effect::new(move |_| {
+            outbox
+                .created
+                .with(|c| save(CREATED_KEY, (!c.is_empty()).then_some(c)))
+        });
         outbox.follow_other_tabs();
         outbox.wake_on_signal();
         if outbox.pending.get_untracked().is_some() {
@@ -278,7 +370,14 @@ impl Outbox {
     }
 
     fn stored(self, done: OrderCreated, sent: &RequestInput) {
-        self.created.set(Some(done));
+        // A repeat answers with the request already stored: one entry per code.
+        if self.created.with_untracked(|c| c.first() != Some(&done)) {
+            self.created.update(|c| {
+                c.retain(|kept| kept.code != done.code);
+                c.insert(0, done);
+                c.truncate(KEPT_CREATED);
+            });
+        }
         self.forget_sent(sent);
         if !on_checkout() {
             self.unseen.set(true);
@@ -331,7 +430,10 @@ impl Outbox {
             }
         });
         on_storage_change(PENDING_KEY, move || {
-            let stored = load::<Pending>(PENDING_KEY).map(Pending::sound);
+            let (stored, lost) = stored_pending();
+            if lost {
+                self.returned.set(Some(Returned::Unreadable));
+            }
             if self.pending.with_untracked(|p| *p != stored) {
                 if stored.is_none() {
                     self.waiting.set(None);
@@ -340,9 +442,12 @@ impl Outbox {
             }
         });
         on_storage_change(CREATED_KEY, move || {
-            let stored = load::<OrderCreated>(CREATED_KEY);
+            let stored = load_created();
             if self.created.with_untracked(|c| *c != stored) {
-                if stored.is_some() && !on_checkout() {
+                let new = self
+                    .created
+                    .with_untracked(|c| stored.iter().any(|s| !c.contains(s)));
+                if new && !on_checkout() {
                     self.unseen.set(true);
                 }
                 self.created.set(stored);

@@ -117,3 +117,56 @@ fn load_error_explains_and_retries() {
     button.click();
     assert_eq!(retries.load(Ordering::SeqCst), 2);
 }
+
+/// A request written down for a signal is read back as far as it still reads: storage is the
+/// user's to change, and an older build may have written another shape.
+#[wasm_bindgen_test]
+fn a_waiting_request_that_reads_only_in_part_is_still_sent_the_safe_way() {
+    use etalase::outbox::read_pending;
+    let body = r#"{"lines":[{"product":"keripik-pisang-coklat-250-g","quantity":20,"note":""}],
+        "company":"PT Bukit Asam","contact_person":"Rina","phone":"081270001234",
+        "email":"","address":"Jl. Sudirman 1","needed_by":"2027-01-30"}"#;
+    let whole = format!(
+        r#"{{"key":"etl-0123456789abcdef0123456789abcdef","body":{body},"language":"en",
+            "queued_at":1790000000,"tried":false}}"#
+    );
+    let read = read_pending(&whole).expect("a sound request reads");
+    assert_eq!(read.key, "etl-0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        (read.language.as_str(), read.queued_at, read.tried),
+        ("en", 1_790_000_000, false)
+    );
+    assert_eq!(read.body.lines.len(), 1);
+
+    // "tried" and the time in another shape: the body and key are kept; a send is taken to
+    // have started.
+    let odd = whole
+        .replace(r#""tried":false"#, r#""tried":"yes""#)
+        .replace("1790000000", r#""kemarin""#);
+    let read_odd = read_pending(&odd).expect("the body still reads");
+    assert_eq!(read_odd.key, read.key);
+    assert_eq!(read_odd.body, read.body);
+    assert!(read_odd.tried);
+    assert!(read_odd.queued_at > 1_700_000_000, "taken as written now");
+
+    // No key that reads: one derived from the stored text, the same in every tab.
+    let keyless = whole.replace(
+        r#""key":"etl-0123456789abcdef0123456789abcdef""#,
+        r#""key":7"#,
+    );
+    let first = read_pending(&keyless).expect("the body still reads");
+    assert!(
+        etalase_core::api::is_idempotency_key(&first.key),
+        "{}",
+        first.key
+    );
+    assert_eq!(
+        first.key,
+        read_pending(&keyless).map(|p| p.key).unwrap_or_default()
+    );
+
+    // Nothing to send: the body is gone, or it is not a request at all.
+    assert!(read_pending(&whole.replace(r#""lines":["#, r#""lines":"x","old":[""#)).is_none());
+    assert!(read_pending("[1,2,3]").is_none());
+    assert!(read_pending("not json").is_none());
+}

@@ -128,6 +128,7 @@ pub const TEXTS: Texts = Texts {
     outbox_withdrawn: "The request was not sent. Change it if needed and submit it again.",
     outbox_withdrawn_tried: "Sending stopped. This request had already been sent without an answer, so it may have arrived. Submitted again unchanged, the server recognises it and records it only once; changed, it is recorded as a new request.",
     outbox_key_reused: "The server already holds another request sent from this form, so this one may have arrived already. Check it; submitted again, it is recorded as a new request.",
+    outbox_unreadable_request: "An order request kept on this phone to be sent can no longer be read, so it was not sent. The form and your order list are as you left them: check them and submit again.",
     withdraw_request: "Cancel sending",
     withdraw_explained: "Cancelling takes you back to the form; your list and details stay.",
     server_problem: "The server has a problem. Everything you typed is kept — try again in a moment.",

@@ -128,6 +128,7 @@ pub const TEXTS: Texts = Texts {
     outbox_withdrawn: "Permintaan tidak jadi dikirim. Ubah bila perlu, lalu ajukan lagi.",
     outbox_withdrawn_tried: "Pengiriman dihentikan. Permintaan ini sudah sempat dikirim tanpa jawaban, jadi bisa jadi sudah sampai. Bila diajukan lagi tanpa diubah, server mengenalinya dan tidak mencatatnya dua kali; bila diubah, ia tercatat sebagai permintaan baru.",
     outbox_key_reused: "Server sudah mencatat permintaan lain yang dikirim dari formulir ini, jadi permintaan ini mungkin sudah sampai. Periksa isinya; bila diajukan lagi, ia tercatat sebagai permintaan baru.",
+    outbox_unreadable_request: "Permintaan pesanan yang disimpan di ponsel ini untuk dikirim tidak bisa dibaca lagi, jadi tidak dikirim. Formulir dan Daftar Pesanan tetap seperti yang Anda tinggalkan: periksa isinya lalu ajukan lagi.",
     withdraw_request: "Batalkan pengiriman",
     withdraw_explained: "Membatalkan mengembalikan Anda ke formulir; daftar dan isian tetap ada.",
     server_problem: "Server sedang bermasalah. Isian Anda tetap tersimpan — coba lagi sebentar lagi.",

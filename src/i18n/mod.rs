@@ -135,6 +135,7 @@ pub struct Texts {
     pub outbox_withdrawn: &'static str,
     pub outbox_withdrawn_tried: &'static str,
     pub outbox_key_reused: &'static str,
+    pub outbox_unreadable_request: &'static str,
     pub withdraw_request: &'static str,
     pub withdraw_explained: &'static str,
     pub server_problem: &'static str,

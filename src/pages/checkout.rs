@@ -80,6 +80,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
                 came_back.set(Some(texts.outbox_withdrawn_tried.to_owned()))
             }
             Returned::KeyReused => came_back.set(Some(texts.outbox_key_reused.to_owned())),
+            Returned::Unreadable => came_back.set(Some(texts.outbox_unreadable_request.to_owned())),
         }
     });
 
@@ -294,10 +295,17 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
 
     move || match (created.get(), outbox.pending.get()) {
         (_, Some(pending)) => view! { <Waiting pending store=waiting_store.clone() /> }.into_any(),
-        (Some(done), None) => {
-            view! { <Confirmation done on_new=move || created.set(None) /> }.into_any()
+        (stored, None) if stored.is_empty() => form_view().into_any(),
+        (stored, None) => {
+            let new_request = move |_| created.set(Vec::new());
+            view! {
+                <div class="confirmations">
+                    {stored.into_iter().map(|done| view! { <Confirmation done /> }).collect_view()}
+                    <button type="button" class="link-button" on:click=new_request>{texts.new_request}</button>
+                </div>
+            }
+            .into_any()
         }
-        (None, None) => form_view().into_any(),
     }
 }
 
@@ -426,7 +434,7 @@ fn set_field(form: &mut RequestInput, field: &str, value: String) {
 }
 
 #[component]
-fn Confirmation(done: OrderCreated, on_new: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+fn Confirmation(done: OrderCreated) -> impl IntoView {
     let texts = t();
     let link = absolute_url(&done.tracking_path);
     let copied = RwSignal::new(false);
@@ -461,7 +469,6 @@ fn Confirmation(done: OrderCreated, on_new: impl Fn() + Send + Sync + 'static) -
                     </li>
                 }).collect_view()}
             </ul>
-            <button type="button" class="link-button" on:click=move |_| on_new()>{texts.new_request}</button>
         </div>
     }
 }

@@ -27,7 +27,9 @@ after(async () => { await browser?.close(); });
 async function relay(target) {
   const to = new URL(target);
   const sockets = new Set();
-  const state = { online: true, orders: 'pass', posts: 0, stored: 0, keys: [] };
+  // orders: 'pass'; 'portal' (a Wi-Fi login page answers); 'swallow' (the site stores it,
+  // the answer is lost); 'hold' (the answer waits until release()).
+  const state = { online: true, orders: 'pass', posts: 0, stored: 0, keys: [], held: [] };
   const server = http.createServer((req, res) => {
     if (!state.online) { req.socket.destroy(); return; }
     const isOrder = req.method === 'POST' && req.url === '/api/v1/orders';
@@ -41,13 +43,14 @@ async function relay(target) {
       }
     }
     const swallow = isOrder && state.orders === 'swallow';
+    const hold = isOrder && state.orders === 'hold';
     const upstream = http.request({
       host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers,
     }, (answer) => {
       if (isOrder && answer.statusCode === 201 && !answer.headers['idempotent-replayed']) state.stored += 1;
       if (swallow) { answer.resume(); return; }
-      res.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(res);
+      const pass = () => { res.writeHead(answer.statusCode, answer.headers); answer.pipe(res); };
+      if (hold) state.held.push(pass); else pass();
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
@@ -59,6 +62,7 @@ async function relay(target) {
     state,
     cut() { state.online = false; for (const s of sockets) s.destroy(); },
     restore() { state.online = true; },
+    release() { for (const pass of state.held.splice(0)) pass(); },
     close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(resolve); }),
   };
 }
@@ -197,6 +201,17 @@ async function add(page, base, slug) {
   await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
 }
 
+/// Another tab of the same phone, open on the order list with the app running.
+async function secondTab(context, base, errors) {
+  const tab = await context.newPage();
+  tab.on('pageerror', (e) => errors.push(e.message));
+  await tab.goto(`${base}/daftar-pesanan`);
+  await tab.locator('.ikm-part').first().waitFor();
+  await tab.mouse.move(3, 3);
+  await takenOver(tab);
+  return tab;
+}
+
 async function until(check, what, timeout = 60000) {
   const end = Date.now() + timeout;
   while (!check()) {
@@ -217,12 +232,7 @@ test('outbox: a Wi-Fi login page, a lost answer and a second tab still make exac
     await add(page, site.url, 'kopi-robusta-bubuk-250-g');
     await add(page, site.url, 'madu-hutan-botol-kecil-250-g');
     // A second tab is open on the order list before anything is written down.
-    const other = await context.newPage();
-    other.on('pageerror', (e) => errors.push(e.message));
-    await other.goto(`${site.url}/daftar-pesanan`);
-    await other.locator('.ikm-part').first().waitFor();
-    await other.mouse.move(3, 3);
-    await takenOver(other);
+    const other = await secondTab(context, site.url, errors);
 
     // The hotel Wi-Fi wants a login: its page answers instead of the site. Nothing is taken
     // for an answer; the request waits, and says why.
@@ -323,6 +333,56 @@ test('outbox: a request taken back, or one that waited for days, returns to the 
     await page.getByRole('heading', { name: 'Pesanan terkirim' }).waitFor();
     assert.equal(site.state.stored, 1);
   } finally {
+    await context.close();
+    await site.close();
+  }
+});
+
+// The race two tabs can run: one takes back a request whose send is still on its way, changes
+// it and sends it; the first send was stored all the same. Both are real requests, and the
+// partner keeps both tracking links.
+test('outbox: a request taken back while its send was on the way, then changed and sent, leaves both links', { skip: STATIC }, async () => {
+  const site = await relay(BASE_URL);
+  const { context, page, errors } = await phone(browser);
+  try {
+    await add(page, site.url, 'kopi-robusta-bubuk-250-g');
+    const other = await secondTab(context, site.url, errors);
+
+    // This tab sends; the site stores it, and its answer is slow to come back.
+    site.state.orders = 'hold';
+    await page.goto(`${site.url}/ajukan`);
+    await fillForm(page, inDays(30));
+    await page.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+    await until(() => site.state.stored === 1, 'the site to store the first request');
+
+    // The other tab takes it back (it may have arrived, it is told), changes the date, sends.
+    site.state.orders = 'pass';
+    await other.locator('.outbox-banner a').click();
+    await other.locator('.outbox-waiting').getByRole('button', { name: 'Batalkan pengiriman' }).click();
+    await other.getByText(/bisa jadi sudah sampai/).waitFor();
+    await other.getByLabel('Dibutuhkan tanggal').fill(inDays(31));
+    await other.getByRole('button', { name: 'Ajukan Pesanan' }).click();
+    await other.locator('.confirmation').first().waitFor();
+    assert.equal(site.state.stored, 2);
+
+    // The first answer arrives at last: both tabs show both requests, each with its link.
+    site.release();
+    for (const tab of [page, other]) {
+      await tab.waitForFunction(() => document.querySelectorAll('.confirmation .request-code').length === 2);
+    }
+    const codes = await other.locator('.confirmation .request-code').allTextContents();
+    const links = await other.locator('.confirmation .tracking-link a').evaluateAll((a) => a.map((e) => e.getAttribute('href')));
+    assert.equal(new Set(codes).size, 2, codes.join(', '));
+    assert.equal(new Set(links).size, 2);
+    for (const [i, code] of codes.entries()) assert.ok(links[i].startsWith(`/pesanan/${code.trim()}?t=`), links[i]);
+    await screenshot(other, '97-outbox-two-stored');
+    // One tap starts afresh.
+    await other.getByRole('button', { name: 'Buat pesanan baru' }).click();
+    await other.getByLabel('Nama perusahaan/instansi').waitFor();
+    assert.equal(await other.locator('.confirmation').count(), 0);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|Failed to fetch|aborted/i.test(e)), []);
+  } finally {
+    site.release();
     await context.close();
     await site.close();
   }
