@@ -35,3 +35,43 @@ pub fn stringify<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
         Err("JSON is written only in the browser".to_owned())
     }
 }
+
+/// An object read from JSON text whose fields are then read one by one, each as its own
+/// type: a field in another shape spoils only itself.
+pub struct Fields {
+    #[cfg(target_arch = "wasm32")]
+    object: wasm_bindgen::JsValue,
+}
+
+impl Fields {
+    /// `None` when `text` is not a JSON object.
+    pub fn parse(text: &str) -> Option<Fields> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let object = js_sys::JSON::parse(text).ok()?;
+            (object.is_object() && !js_sys::Array::is_array(&object)).then_some(Fields { object })
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = text;
+            None
+        }
+    }
+
+    /// The field `name` as a `T`, if it is there and reads as one.
+    pub fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let value = js_sys::Reflect::get(&self.object, &name.into()).ok()?;
+            if value.is_undefined() {
+                return None;
+            }
+            serde_wasm_bindgen::from_value(value).ok()
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = name;
+            None
+        }
+    }
+}

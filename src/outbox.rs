@@ -73,52 +73,12 @@ const KEPT_CREATED: usize = 5;
 
 /// The stored requests kept, newest first (an older build kept one alone).
 fn load_created() -> Vec<OrderCreated> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Kept {
-        Many(Vec<OrderCreated>),
-        One(OrderCreated),
-    }
-    match load::<Kept>(CREATED_KEY) {
-        Some(Kept::Many(mut many)) => {
-            many.truncate(KEPT_CREATED);
-            many
-        }
-        Some(Kept::One(one)) => vec![one],
-        None => Vec::new(),
-    }
-}
-
-/// A written-down request as far as it still reads, each part on its own.
-#[derive(Deserialize)]
-struct StoredParts {
-    #[serde(default)]
-    key: Option<Readable<String>>,
-    #[serde(default)]
-    body: Option<Readable<RequestInput>>,
-    #[serde(default)]
-    language: Option<Readable<String>>,
-    #[serde(default)]
-    queued_at: Option<Readable<i64>>,
-    #[serde(default)]
-    tried: Option<Readable<bool>>,
-}
-
-/// A part that reads as `T`, or anything else.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Readable<T> {
-    Read(T),
-    Unread(serde::de::IgnoredAny),
-}
-
-impl<T> Readable<T> {
-    fn read(part: Option<Readable<T>>) -> Option<T> {
-        match part {
-            Some(Readable::Read(value)) => Some(value),
-            Some(Readable::Unread(_)) | None => None,
-        }
-    }
+    let mut kept = load::<Vec<OrderCreated>>(CREATED_KEY)
+        .or_else(|| load::<OrderCreated>(CREATED_KEY).map(|one| vec![one]))
+        .unwrap_or_default();
+    kept.retain(OrderCreated::tracks_itself);
+    kept.truncate(KEPT_CREATED);
+    kept
 }
 
 /// The request kept in storage as `raw`, as it can be sent; `None` when what it asks for no
@@ -130,14 +90,13 @@ pub fn read_pending(raw: &str) -> Option<Pending> {
     if let Ok(pending) = crate::json::parse::<Pending>(raw) {
         return Some(pending.sound());
     }
-    let parts = crate::json::parse::<StoredParts>(raw).ok()?;
-    let body = Readable::read(parts.body)?;
+    let parts = crate::json::Fields::parse(raw)?;
     let pending = Pending {
-        key: Readable::read(parts.key).unwrap_or_else(|| repaired_key(raw)),
-        body,
-        language: Readable::read(parts.language).unwrap_or_default(),
-        queued_at: Readable::read(parts.queued_at).unwrap_or_else(now_secs),
-        tried: Readable::read(parts.tried).unwrap_or(true),
+        body: parts.get::<RequestInput>("body")?,
+        key: parts.get("key").unwrap_or_else(|| repaired_key(raw)),
+        language: parts.get("language").unwrap_or_default(),
+        queued_at: parts.get("queued_at").unwrap_or_else(now_secs),
+        tried: parts.get("tried").unwrap_or(true),
     };
     Some(pending.sound())
 }

@@ -183,6 +183,23 @@ pub struct OrderCreated {
     pub parts: Vec<CreatedPart>,
 }
 
+impl OrderCreated {
+    /// Whether its tracking path is this site's page for its own code. A copy kept on the
+    /// phone is the user's to change; a link to anywhere else is never shown as the request's.
+    pub fn tracks_itself(&self) -> bool {
+        self.tracking_path
+            .strip_prefix(&tracking_page_path(&self.code, ""))
+            .is_some_and(|secret| {
+                !secret.is_empty() && secret.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
+            && !self.code.is_empty()
+            && self
+                .code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedPart {
@@ -375,6 +392,30 @@ pub struct CancelPart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_request_tracks_itself_only_on_this_site() {
+        let created = |code: &str, path: &str| OrderCreated {
+            code: code.to_owned(),
+            tracking_path: path.to_owned(),
+            total: crate::Rupiah(0),
+            parts: Vec::new(),
+        };
+        let code = "ETL-2026-000001";
+        let own = tracking_page_path(code, "0123456789abcdef0123456789abcdef");
+        assert!(created(code, &own).tracks_itself());
+        for path in [
+            "javascript:alert(1)",
+            "//evil.example/pesanan/ETL-2026-000001?t=abc",
+            "https://evil.example/pesanan/ETL-2026-000001?t=abc",
+            "/pesanan/ETL-2026-000002?t=0123456789abcdef",
+            "/pesanan/ETL-2026-000001?t=",
+            "/pesanan/ETL-2026-000001?t=abc&next=//evil.example",
+        ] {
+            assert!(!created(code, path).tracks_itself(), "{path}");
+        }
+        assert!(!created("ETL/../x", "/pesanan/ETL/../x?t=abc").tracks_itself());
+    }
 
     #[test]
     fn a_phone_stops_resending_while_the_server_still_knows_the_key() {
