@@ -35,7 +35,6 @@ pub struct Texts {
     pub ikm_spotlight: &'static str,
     pub visit_ikm: &'static str,
     pub ikm_count: &'static str,
-    pub product_count: &'static str,
     pub see_all: &'static str,
     pub min_order: &'static str,
     pub increment: &'static str,
@@ -60,7 +59,6 @@ pub struct Texts {
     pub wa_greeting: &'static str,
     pub results_for: &'static str,
     pub all_products: &'static str,
-    pub result_count: &'static str,
     pub no_results: &'static str,
     pub no_results_hint: &'static str,
     pub clear_filters: &'static str,
@@ -409,8 +407,29 @@ impl Texts {
         format!("{} ({who})", self.ppn_collected_by)
     }
 
-    pub fn count(&self, n: usize) -> String {
-        format!("{n} {}", self.result_count)
+    /// Above the confirmations when more than one request was stored.
+    pub fn several_stored(&self, n: usize) -> String {
+        match self.locale {
+            Locale::Id => format!(
+                "{n} permintaan pesanan tersimpan, yang terbaru paling atas. Semuanya diterima \
+                 IKM: bila salah satu tidak Anda maksudkan, batalkan dari halaman pelacakannya \
+                 selama IKM belum mengonfirmasinya."
+            ),
+            Locale::En => format!(
+                "{n} order requests were stored, newest first. The IKM receive each of them: \
+                 if you did not mean one, cancel it from its tracking page while the IKM has \
+                 not confirmed it."
+            ),
+        }
+    }
+
+    /// `14 produk` / `14 products` (`1 product`).
+    pub fn products(&self, n: usize) -> String {
+        match (self.locale, n) {
+            (Locale::Id, _) => format!("{n} produk"),
+            (Locale::En, 1) => "1 product".to_owned(),
+            (Locale::En, _) => format!("{n} products"),
+        }
     }
 
     /// `1.500` / `1,500`: a count with its thousands grouped as the language writes them.

@@ -64,7 +64,11 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         let Some(returned) = outbox.returned.get() else {
             return;
         };
-        attempted.set(true);
+        // Nothing was submitted from this form when a stored request no longer read: its
+        // empty fields are not wrong yet.
+        if returned != Returned::Unreadable {
+            attempted.set(true);
+        }
         match returned {
             Returned::PricesChanged(changes) => price_changes.set(changes),
             Returned::Fields(fields) => {
@@ -207,7 +211,7 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         let count = list.count();
         view! {
             <p class="checkout-summary">
-                {format!("{count} {} · {} {}", texts.product_count, texts.total, texts.rupiah(total))}
+                {format!("{} · {} {}", texts.products(count), texts.total, texts.rupiah(total))}
                 " · " <a href="/daftar-pesanan">{texts.order_list}</a>
             </p>
             {move || came_back.get().map(|text| view! {
@@ -298,8 +302,15 @@ fn Checkout(store: Arc<Storefront>) -> impl IntoView {
         (stored, None) if stored.is_empty() => form_view().into_any(),
         (stored, None) => {
             let new_request = move |_| created.set(Vec::new());
+            // More than one (sent from two tabs): each is a real request the IKM will work.
+            let several = (stored.len() > 1).then(|| {
+                view! {
+                    <p class="notice-info several-stored">{texts.several_stored(stored.len())}</p>
+                }
+            });
             view! {
                 <div class="confirmations">
+                    {several}
                     {stored.into_iter().map(|done| view! { <Confirmation done /> }).collect_view()}
                     <button type="button" class="link-button" on:click=new_request>{texts.new_request}</button>
                 </div>
@@ -464,7 +475,8 @@ fn Confirmation(done: OrderCreated) -> impl IntoView {
                 {done.parts.iter().map(|p| view! {
                     <li>
                         <a class="button button-wa" href=p.whatsapp_link.clone() target="_blank" rel="noopener">
-                            {format!("{} · {}", p.ikm_name, texts.rupiah(p.subtotal))}
+                            {format!("{} · ", p.ikm_name)}
+                            <span class="nowrap">{texts.rupiah(p.subtotal)}</span>
                         </a>
                     </li>
                 }).collect_view()}

@@ -101,7 +101,7 @@ fn home_view(home: &Home) -> impl IntoView + use<> {
                                     />
                                     <span class="category-name">{texts.category(c)}</span>
                                     <span class="category-count">
-                                        {format!("{n} {}", texts.product_count)}
+                                        {texts.products(n)}
                                     </span>
                                 </A>
                             </li>
@@ -138,9 +138,9 @@ fn home_view(home: &Home) -> impl IntoView + use<> {
                                     <span class="kabupaten-name">{texts.kabupaten(kab)}</span>
                                     <span class="kabupaten-count">
                                         {format!(
-                                            "{ikm} {} · {products} {}",
+                                            "{ikm} {} · {}",
                                             texts.ikm_count,
-                                            texts.product_count,
+                                            texts.products(products),
                                         )}
                                     </span>
                                     <span class="kabupaten-bar" aria-hidden="true">

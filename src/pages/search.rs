@@ -256,7 +256,7 @@ pub fn SearchView(fixed_category: Option<Category>) -> impl IntoView {
             </div>
             <div class="search-bar">
                 <p class="result-count" role="status" aria-live="polite">
-                    {move || total.get().map(|n| texts.count(n))}
+                    {move || total.get().map(|n| texts.products(n))}
                 </p>
                 <label class="sort">
                     <span>{texts.sort_label}</span>
