@@ -36,6 +36,7 @@ fn drop_trailing_slash() {
 pub fn start() {
     console_error_panic_hook::set_once();
     drop_trailing_slash();
+    components::layout::remember_served_title();
     leptos::mount::mount_to_body(app::App);
 }
 

@@ -73,8 +73,16 @@ const KEPT_CREATED: usize = 5;
 
 /// The stored requests kept, newest first (an older build kept one alone).
 fn load_created() -> Vec<OrderCreated> {
-    let mut kept = load::<Vec<OrderCreated>>(CREATED_KEY)
-        .or_else(|| load::<OrderCreated>(CREATED_KEY).map(|one| vec![one]))
+    let Some(text) = load_text(CREATED_KEY) else {
+        return Vec::new();
+    };
+    // Each kept request on its own: one that does not read spoils only itself.
+    let mut kept = crate::json::parse_each::<OrderCreated>(&text)
+        .or_else(|| {
+            crate::json::parse::<OrderCreated>(&text)
+                .ok()
+                .map(|one| vec![one])
+        })
         .unwrap_or_default();
     kept.retain(OrderCreated::tracks_itself);
     kept.truncate(KEPT_CREATED);
@@ -85,7 +93,7 @@ fn load_created() -> Vec<OrderCreated> {
 /// longer reads (nothing to send). Storage is the user's to change, and an older build may
 /// have written another shape, so a part that does not read is taken the safe way: the key
 /// is derived from the text (every tab derives the same, and the server stores it once), a
-/// send is taken to have started (the server may hold it), and it was written down now.
+/// send is taken to have started (the server may hold it). One of unknown age is not sent.
 pub fn read_pending(raw: &str) -> Option<Pending> {
     if let Ok(pending) = crate::json::parse::<Pending>(raw) {
         return Some(pending.sound());
@@ -95,7 +103,9 @@ pub fn read_pending(raw: &str) -> Option<Pending> {
         body: parts.get::<RequestInput>("body")?,
         key: parts.get("key").unwrap_or_else(|| repaired_key(raw)),
         language: parts.get("language").unwrap_or_default(),
-        queued_at: parts.get("queued_at").unwrap_or_else(now_secs),
+        // Of unknown age it may be older than the server's memory of its key: not sent by
+        // itself.
+        queued_at: parts.get("queued_at")?,
         tried: parts.get("tried").unwrap_or(true),
     };
     Some(pending.sound())

@@ -153,18 +153,30 @@ pub fn LanguageSwitch() -> impl IntoView {
 /// product's name through the hand-over) or the site's name alone.
 #[component]
 pub fn SiteTitle() -> impl IntoView {
+    let served = SERVED_TITLE.get().cloned().flatten();
     view! {
-        <leptos_meta::Title text="" formatter=|title: String| {
+        <leptos_meta::Title text="" formatter=move |title: String| {
             if !title.is_empty() {
                 format!("{title} · {SITE_NAME}")
             } else {
-                server_title().unwrap_or_else(|| SITE_NAME.to_owned())
+                served
+                    .clone()
+                    .filter(|_| prerender_stands())
+                    .unwrap_or_else(|| SITE_NAME.to_owned())
             }
         } />
     }
 }
 
 const SITE_NAME: &str = "Etalase IKM Lampung";
+
+/// The title the server wrote, read before the app first writes the document's.
+static SERVED_TITLE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Keeps the server's title for [`SiteTitle`]: called before the app is mounted.
+pub fn remember_served_title() {
+    let _ = SERVED_TITLE.set(server_title());
+}
 
 /// The document's title while the server's rendering (`#prerender`) is on screen.
 fn server_title() -> Option<String> {
@@ -176,6 +188,18 @@ fn server_title() -> Option<String> {
     }
     #[cfg(not(target_arch = "wasm32"))]
     None
+}
+
+fn prerender_stands() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("prerender"))
+            .is_some()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
 }
 
 #[component]

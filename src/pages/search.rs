@@ -113,7 +113,8 @@ pub fn SearchView(fixed_category: Option<Category>) -> impl IntoView {
         fetching.set(true);
         leptos::task::spawn_local(async move {
             let answer = serve(shelf, &q, offset).await;
-            if query.get_untracked() != q || shelf.full_untracked().is_some() {
+            // The page may have gone meanwhile (its signals with it), or moved on.
+            if query.try_get_untracked().as_ref() != Some(&q) || shelf.full_untracked().is_some() {
                 return;
             }
             fetching.set(false);

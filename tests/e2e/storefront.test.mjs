@@ -131,10 +131,14 @@ test('while the product is on its way the tab keeps a title, then names the prod
   const held = new Promise((resolve) => { release = resolve; });
   await page.route(/\/api\/v1\/(products|catalog)/, async (route) => { await held; await route.continue(); });
   await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
-  // The app has started (its title effect has run) but has no product yet.
+  const served = await page.title();
+  // The app has started (its title effect has run) but has no product yet: the tab keeps
+  // the server's title (a static copy's page has the site's name alone).
   await page.waitForFunction(() => window.wasmBindings !== undefined);
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
-  assert.match(await page.title(), /Etalase IKM Lampung/);
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 800)));
+  assert.equal(await page.locator('#prerender').count(), 1);
+  assert.equal(await page.title(), served);
+  assert.match(served, /Etalase IKM Lampung/);
   release();
   await page.getByRole('heading', { level: 1, name: 'Kopi Robusta Bubuk 250 g' }).waitFor();
   await takenOver(page);

@@ -428,15 +428,19 @@ async fn keep(
     }
 }
 
-/// The not-found page with a real 404 status.
+/// The not-found page with a real 404 status. It carries the app, which draws whatever page
+/// the address names (`/ajukan?<8 KB>` is refused here, and the app still draws the
+/// checkout): cut off from its opener like the private pages, at no cost to a landing page.
 pub fn not_found(state: &AppState, headers: &HeaderMap) -> Response {
-    match &state.shells.not_found {
+    let mut response = match &state.shells.not_found {
         Some(page) => page.respond(headers, StatusCode::NOT_FOUND, SHELL_CACHE),
         None => state
             .shells
             .not_built
             .respond(headers, StatusCode::NOT_FOUND, SHELL_CACHE),
-    }
+    };
+    crate::web::security::isolate_private_page(response.headers_mut());
+    response
 }
 
 async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response {

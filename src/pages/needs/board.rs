@@ -72,7 +72,8 @@ pub fn NeedBoardPage() -> impl IntoView {
         fetching.set(true);
         leptos::task::spawn_local(async move {
             let answer = board_page(shelf, &f, offset).await;
-            if filter.get_untracked() != f {
+            // The page may have gone meanwhile (its signals with it), or moved on.
+            if filter.try_get_untracked().as_ref() != Some(&f) {
                 return;
             }
             fetching.set(false);
