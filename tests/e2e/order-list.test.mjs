@@ -124,3 +124,31 @@ test('the order list paints from the server before the app; a tap on the second 
   assert.deepEqual(errors, []);
   await quiet.close();
 });
+
+// A buyer who taps twice before the app has the product's data: "+" then "Tambah". Both
+// taps are answered once the app has drawn the page, in the order they came, so the list
+// holds the quantity the page shows.
+test('taps made before the app has its data are answered in their order', async () => {
+  const context = await untouchedPhone(browser);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/v1\/(products|catalog)/, async (route) => { await held; await route.continue(); });
+  await page.goto(`${BASE_URL}/produk/kopi-robusta-bubuk-250-g`);
+  const drawn = page.locator('#prerender');
+  const first = Number(await drawn.getByLabel(/^Jumlah/).inputValue());
+  await drawn.getByRole('button', { name: 'Tambah jumlah' }).tap();
+  await page.waitForTimeout(300);
+  await drawn.getByRole('button', { name: 'Tambah ke Daftar Pesanan' }).tap();
+  await page.waitForFunction(() => window.wasmBindings !== undefined);
+  release();
+  await page.getByText('Tersimpan di Daftar Pesanan.').waitFor();
+  const shown = Number(await page.getByLabel(/^Jumlah/).inputValue());
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('etalase.daftar-pesanan')));
+  assert.ok(shown > first, `${shown} after ${first}`);
+  assert.deepEqual(kept.map((l) => [l.product, l.quantity]), [['kopi-robusta-bubuk-250-g', shown]]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
