@@ -10,6 +10,20 @@ pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     crate::json::parse(&load_text(key)?).ok()
 }
 
+/// Whether the server's rendering of the page (`#prerender`) is still on screen: the app
+/// takes its place once the page's data is here.
+pub fn server_rendering_shown() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("prerender"))
+            .is_some()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
+}
+
 /// The text kept under `key`, if any.
 pub fn load_text(key: &str) -> Option<String> {
     #[cfg(target_arch = "wasm32")]

@@ -25,7 +25,7 @@ where
         // No signal, and the server's copy of this page is on screen (the service worker
         // kept it when the buyer saw it): the copy stays, readable, and the app takes over
         // once the signal is back rather than trading it for an error.
-        Some(Err(FetchError::Network(_))) if server_copy_shown() => {
+        Some(Err(FetchError::Network(_))) if crate::browser::server_rendering_shown() => {
             view! { <Loading /> }.into_any()
         }
         Some(Err(error)) => {
@@ -49,18 +49,6 @@ fn retry_when_online<T: 'static>(data: LocalResource<Result<T, FetchError>>) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = data;
-}
-
-fn server_copy_shown() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("prerender"))
-            .is_some()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    false
 }
 
 #[component]

@@ -161,7 +161,7 @@ pub fn SiteTitle() -> impl IntoView {
             } else {
                 served
                     .clone()
-                    .filter(|_| prerender_stands())
+                    .filter(|_| crate::browser::server_rendering_shown())
                     .unwrap_or_else(|| SITE_NAME.to_owned())
             }
         } />
@@ -188,18 +188,6 @@ fn server_title() -> Option<String> {
     }
     #[cfg(not(target_arch = "wasm32"))]
     None
-}
-
-fn prerender_stands() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("prerender"))
-            .is_some()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    false
 }
 
 #[component]
